@@ -1,0 +1,146 @@
+/*
+ * cmd_show.c -- `tocm show MODEL [--node ID] [--depth N]`: the results chain
+ * as an indented tree, top level first, each node followed by the nodes that
+ * contribute to it.
+ *
+ * A node with several parents is printed in full under the first and marked
+ * "(repeat)" under the others, so the tree stays finite and short while still
+ * showing every link.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const char help[] =
+    "Usage: tocm show MODEL [--node ID] [--depth N]\n"
+    "\n"
+    "Prints the results chain as a tree: the top level (the goal) first, under\n"
+    "each node the nodes that contribute to it. A node that contributes to\n"
+    "several others is shown in full once and marked (repeat) afterwards.\n"
+    "Nodes that reach no top-level node are listed as trees of their own.\n"
+    "\n"
+    "  --node ID    show only ID and what contributes to it\n"
+    "  --depth N    stop N levels below the first node shown (0: that node only)\n"
+    "  -h, --help   show this help\n";
+
+struct show {
+    const tocm_model *m;
+    long max_depth;  /* -1: unlimited */
+    char *shown;     /* 1 once a node has been printed in full */
+    char prefix[1024];
+};
+
+static void print_node_line(struct show *s, size_t n, int repeat) {
+    const tocm_model *m = s->m;
+    long level = tocm_node_level(m, n);
+    printf("%s [%s", tocm_node_id(m, n), level >= 0 ? tocm_level_id(m, (size_t)level) : "?");
+    const char *country = tocm_node_country(m, n);
+    const char *status = tocm_node_status(m, n);
+    if (country)
+        printf(", %s", country);
+    if (status)
+        printf(", %s", status);
+    printf("] %s", tocm_node_title(m, n));
+    if (repeat)
+        fputs(" (repeat)", stdout);
+}
+
+/* Prints the contributors of n below it. depth is n's depth. */
+static void print_children(struct show *s, size_t n, long depth) {
+    const tocm_model *m = s->m;
+    size_t count = tocm_node_in_count(m, n);
+    size_t prefix_len = strlen(s->prefix);
+    for (size_t i = 0; i < count; i++) {
+        size_t child = tocm_node_in(m, n, i);
+        int last = i + 1 == count;
+        printf("%s%s", s->prefix, last ? "└── " : "├── ");
+        int repeat = s->shown[child];
+        print_node_line(s, child, repeat);
+        size_t below = tocm_node_in_count(m, child);
+        if (!repeat && below > 0 && s->max_depth >= 0 && depth + 1 >= s->max_depth) {
+            printf(" (+%zu contributing, not shown)\n", below);
+            continue;
+        }
+        putchar('\n');
+        if (repeat)
+            continue;
+        s->shown[child] = 1;
+        /* Links go strictly upwards in a valid model, so the depth (and the
+         * prefix) is bounded by the number of levels. */
+        if (prefix_len + 8 < sizeof s->prefix) {
+            strcpy(s->prefix + prefix_len, last ? "    " : "│   ");
+            print_children(s, child, depth + 1);
+            s->prefix[prefix_len] = '\0';
+        }
+    }
+}
+
+static void print_tree(struct show *s, size_t root) {
+    print_node_line(s, root, 0);
+    size_t below = tocm_node_in_count(s->m, root);
+    s->shown[root] = 1;
+    if (s->max_depth == 0 && below > 0) {
+        printf(" (+%zu contributing, not shown)\n", below);
+        return;
+    }
+    putchar('\n');
+    s->prefix[0] = '\0';
+    print_children(s, root, 0);
+}
+
+int cmd_show(int argc, char **argv) {
+    static const struct option options[] = {
+        {"node", required_argument, NULL, 'n'},
+        {"depth", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *node_id = NULL;
+    long max_depth = -1;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case 'n': node_id = optarg; break;
+        case 'd':
+            max_depth = cli_parse_count(optarg);
+            if (max_depth < 0)
+                return cli_usage_error("show", "--depth needs a whole number >= 0, not '%s'",
+                                       optarg);
+            break;
+        case 'h': fputs(help, stdout); return EXIT_OK;
+        default: return cli_usage_error("show", "unknown option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error("show", "expected one MODEL file");
+    tocm_model *m;
+    int rc = cli_load_valid_model(argv[optind], &m);
+    if (rc != EXIT_OK)
+        return rc;
+
+    struct show s = {.m = m, .max_depth = max_depth};
+    size_t count = tocm_model_node_count(m);
+    s.shown = calloc(count ? count : 1, 1);
+    if (node_id) {
+        size_t n = tocm_model_find_node(m, node_id);
+        if (n == TOCM_NO_NODE) {
+            fprintf(stderr, "tocm show: %s has no node '%s'\n", argv[optind], node_id);
+            rc = EXIT_USAGE;
+        } else {
+            print_tree(&s, n);
+        }
+    } else {
+        /* Roots: nodes that contribute to nothing, in file order. The top
+         * level comes first; orphans further down follow as their own trees. */
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t n = 0; n < count; n++)
+                if (tocm_node_out_count(m, n) == 0 && (tocm_node_level(m, n) == 0) == (pass == 0))
+                    print_tree(&s, n);
+    }
+    free(s.shown);
+    tocm_model_free(m);
+    return rc;
+}

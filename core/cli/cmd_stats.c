@@ -1,0 +1,107 @@
+/*
+ * cmd_stats.c -- `tocm stats MODEL [--json]`: how big the chain is, per level
+ * and per country.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const char help[] =
+    "Usage: tocm stats MODEL [--json]\n"
+    "\n"
+    "Counts the nodes and links of MODEL, the nodes on each level, and the\n"
+    "nodes in each country (nodes without a country, such as regional work,\n"
+    "are counted apart).\n"
+    "\n"
+    "  --json      print {\"nodes\", \"edges\", \"by_level\", \"by_country\",\n"
+    "              \"without_country\"} as JSON\n"
+    "  -h, --help  show this help\n";
+
+static int compare_keys(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int cmd_stats(int argc, char **argv) {
+    static const struct option options[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
+    };
+    int as_json = 0, c;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case 'j': as_json = 1; break;
+        case 'h': fputs(help, stdout); return EXIT_OK;
+        default: return cli_usage_error("stats", "unknown option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error("stats", "expected one MODEL file");
+    tocm_model *m;
+    int rc = cli_load_valid_model(argv[optind], &m);
+    if (rc != EXIT_OK)
+        return rc;
+
+    size_t levels = tocm_model_level_count(m), nodes = tocm_model_node_count(m);
+    size_t *per_level = calloc(levels ? levels : 1, sizeof *per_level);
+    json_t *by_country = json_object();
+    size_t without_country = 0;
+    for (size_t n = 0; n < nodes; n++) {
+        per_level[tocm_node_level(m, n)]++; /* valid model: every level known */
+        const char *country = tocm_node_country(m, n);
+        if (!country) {
+            without_country++;
+            continue;
+        }
+        json_t *count = json_object_get(by_country, country);
+        json_object_set_new(by_country, country,
+                            json_integer(count ? json_integer_value(count) + 1 : 1));
+    }
+    /* Countries sorted by code, so the output is stable. */
+    size_t countries = json_object_size(by_country);
+    const char **codes = calloc(countries ? countries : 1, sizeof *codes);
+    const char *key;
+    json_t *value;
+    size_t k = 0;
+    json_object_foreach(by_country, key, value) codes[k++] = key;
+    qsort(codes, countries, sizeof *codes, compare_keys);
+
+    if (as_json) {
+        json_t *out = json_object();
+        json_object_set_new(out, "nodes", json_integer((json_int_t)nodes));
+        json_object_set_new(out, "edges", json_integer((json_int_t)tocm_model_edge_count(m)));
+        json_t *bl = json_object();
+        for (size_t l = 0; l < levels; l++)
+            json_object_set_new(bl, tocm_level_id(m, l), json_integer((json_int_t)per_level[l]));
+        json_object_set_new(out, "by_level", bl);
+        json_t *bc = json_object();
+        for (size_t i = 0; i < countries; i++)
+            json_object_set(bc, codes[i], json_object_get(by_country, codes[i]));
+        json_object_set_new(out, "by_country", bc);
+        json_object_set_new(out, "without_country", json_integer((json_int_t)without_country));
+        json_dumpf(out, stdout, JSON_INDENT(2));
+        putchar('\n');
+        json_decref(out);
+    } else {
+        const char *title = tocm_model_program_title(m);
+        printf("%s%s%s\n", tocm_model_program_id(m), title ? ": " : "", title ? title : "");
+        printf("%zu nodes, %zu links\n\nBy level\n", nodes, tocm_model_edge_count(m));
+        for (size_t l = 0; l < levels; l++)
+            printf("  %-14s %-28s %6zu\n", tocm_level_id(m, l), tocm_level_title(m, l),
+                   per_level[l]);
+        printf("\nBy country\n");
+        for (size_t i = 0; i < countries; i++)
+            printf("  %-14s %6lld\n", codes[i],
+                   (long long)json_integer_value(json_object_get(by_country, codes[i])));
+        printf("  %-14s %6zu\n", "(no country)", without_country);
+    }
+    free(codes);
+    free(per_level);
+    json_decref(by_country);
+    tocm_model_free(m);
+    return EXIT_OK;
+}

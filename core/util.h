@@ -1,0 +1,35 @@
+/*
+ * util.h -- allocation that cannot fail silently, string helpers and JSON
+ * pointer building, shared by the core's modules.
+ */
+#ifndef TOCMP_UTIL_H
+#define TOCMP_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Abort with a message on out-of-memory: a half-built model is worse than
+ * a clear stop, and every caller would otherwise need the same check. */
+void *tocmp_xmalloc(size_t size);
+void *tocmp_xcalloc(size_t count, size_t size);
+void *tocmp_xrealloc(void *ptr, size_t size);
+char *tocmp_xstrdup(const char *s);
+char *tocmp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *tocmp_vasprintf(const char *fmt, va_list ap);
+
+/* A growable byte buffer. */
+typedef struct tocmp_buf {
+    char *data;
+    size_t len, cap;
+} tocmp_buf;
+void tocmp_buf_append(tocmp_buf *b, const char *s, size_t n);
+void tocmp_buf_puts(tocmp_buf *b, const char *s);
+void tocmp_buf_printf(tocmp_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends a JSON pointer token for an object key: '~' and '/' escaped. */
+void tocmp_buf_pointer_key(tocmp_buf *b, const char *key);
+
+/* Reads a whole file. new: free() it. Returns NULL and sets errno on failure. */
+char *tocmp_read_file(const char *path, size_t *len);
+
+#endif

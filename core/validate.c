@@ -1,0 +1,220 @@
+/*
+ * validate.c -- the semantic rules of models/FORMAT.md (E101-E108, W201-W203).
+ *
+ * The loader has already reported shape errors (E001-E004). Each rule here is
+ * one pass over nodes or links in file order, so findings come out in a
+ * stable order and the whole check is linear in nodes + links.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "country.h"
+#include "model_internal.h"
+#include "util.h"
+
+struct vctx {
+    const tocm_model *m;
+    tocm_diags *diags;
+    size_t errors;
+};
+
+static void report(struct vctx *v, enum tocm_severity sev, const char *code, const char *path,
+                   const char *node, const char *message) {
+    tocm_diags_add(v->diags, sev, code, v->m->file, 0, 0, path, node, "%s", message);
+    if (sev == TOCM_SEV_ERROR)
+        v->errors++;
+}
+
+static void reportf(struct vctx *v, enum tocm_severity sev, const char *code, const char *node,
+                    char *path, char *message) {
+    report(v, sev, code, path, node, message);
+    free(path);
+    free(message);
+}
+
+static char *link_path(const tocm_model *m, const struct tocmp_link *l) {
+    return tocmp_asprintf("/nodes/%zu/contributes_to/%zu", m->nodes[l->from].json_index, l->slot);
+}
+
+static void check_levels(struct vctx *v) {
+    const tocm_model *m = v->m;
+    if (m->levels_defaulted)
+        return;
+    tocmp_idmap seen;
+    tocmp_idmap_init(&seen, m->level_count);
+    for (size_t i = 0; i < m->level_count; i++) {
+        size_t first = tocmp_idmap_put(&seen, m->levels[i].id, i);
+        if (first != i)
+            reportf(v, TOCM_SEV_ERROR, "E103", NULL,
+                    tocmp_asprintf("/levels/%zu", m->levels[i].json_index),
+                    tocmp_asprintf("level '%s' is defined twice (first at /levels/%zu)",
+                                   m->levels[i].id, m->levels[first].json_index));
+    }
+    tocmp_idmap_free(&seen);
+}
+
+static char *level_list(const tocm_model *m) {
+    tocmp_buf b = {0};
+    for (size_t i = 0; i < m->level_count; i++) {
+        if (i)
+            tocmp_buf_puts(&b, ", ");
+        tocmp_buf_puts(&b, m->levels[i].id);
+    }
+    return b.data ? b.data : tocmp_xstrdup("");
+}
+
+static void check_nodes(struct vctx *v) {
+    const tocm_model *m = v->m;
+    char *levels = NULL;
+    for (size_t i = 0; i < m->node_count; i++) {
+        const struct tocmp_node *n = &m->nodes[i];
+        if (!n->id)
+            continue;
+        size_t first = tocmp_idmap_get(&m->ids, n->id);
+        if (first != i)
+            reportf(v, TOCM_SEV_ERROR, "E101", n->id, tocmp_asprintf("/nodes/%zu/id", i),
+                    tocmp_asprintf("duplicate id '%s' (first used at /nodes/%zu)", n->id,
+                                   m->nodes[first].json_index));
+        if (n->level_name && n->level < 0) {
+            if (!levels)
+                levels = level_list(m);
+            reportf(v, TOCM_SEV_ERROR, "E102", n->id, tocmp_asprintf("/nodes/%zu/level", i),
+                    tocmp_asprintf("node '%s' has unknown level '%s' (the levels are: %s)",
+                                   n->id, n->level_name, levels));
+        }
+        const char *country = tocm_node_country(m, i);
+        if (country && !tocmp_country_is_valid(country))
+            reportf(v, TOCM_SEV_ERROR, "E107", n->id, tocmp_asprintf("/nodes/%zu/country", i),
+                    tocmp_asprintf("node '%s' has country '%s', which is not an ISO 3166-1 "
+                                   "alpha-2 code (two capital letters, e.g. 'KH', 'VN')",
+                                   n->id, country));
+    }
+    free(levels);
+}
+
+static void check_links(struct vctx *v) {
+    const tocm_model *m = v->m;
+    /* seen_by[t] == from + 1 when node `from` already links to t. */
+    size_t *seen_by = tocmp_xcalloc(m->node_count, sizeof *seen_by);
+    for (size_t k = 0; k < m->link_count; k++) {
+        const struct tocmp_link *l = &m->links[k];
+        const struct tocmp_node *from = &m->nodes[l->from];
+        if (l->to == TOCM_NO_NODE) {
+            reportf(v, TOCM_SEV_ERROR, "E104", from->id, link_path(m, l),
+                    tocmp_asprintf("'%s' contributes to unknown node '%s'", from->id, l->target));
+            continue;
+        }
+        if (seen_by[l->to] == l->from + 1) {
+            reportf(v, TOCM_SEV_ERROR, "E108", from->id, link_path(m, l),
+                    tocmp_asprintf("'%s' lists '%s' more than once in contributes_to", from->id,
+                                   l->target));
+            continue;
+        }
+        seen_by[l->to] = l->from + 1;
+        const struct tocmp_node *to = &m->nodes[l->to];
+        if (from->level >= 0 && to->level >= 0 && to->level >= from->level)
+            reportf(v, TOCM_SEV_ERROR, "E105", from->id, link_path(m, l),
+                    tocmp_asprintf("'%s' (%s) contributes to '%s' (%s), which is not at a "
+                                   "higher level",
+                                   from->id, m->levels[from->level].id, to->id,
+                                   m->levels[to->level].id));
+    }
+    free(seen_by);
+}
+
+/* Depth-first search without recursion (a 100,000-node chain would overflow
+ * the C stack). Every edge that closes a loop is reported once, with the
+ * loop spelled out from the node it returns to. */
+static void check_cycles(struct vctx *v) {
+    const tocm_model *m = v->m;
+    size_t n = m->node_count;
+    enum { WHITE, GREY, BLACK };
+    unsigned char *colour = tocmp_xcalloc(n, 1);
+    size_t *stack = tocmp_xmalloc(n * sizeof *stack);    /* node */
+    size_t *next = tocmp_xmalloc(n * sizeof *next);      /* next out-edge to try */
+    size_t *depth_of = tocmp_xmalloc(n * sizeof *depth_of); /* position on the stack */
+
+    for (size_t root = 0; root < n; root++) {
+        if (colour[root] != WHITE)
+            continue;
+        size_t depth = 0;
+        stack[depth] = root;
+        next[depth] = 0;
+        depth_of[root] = 0;
+        colour[root] = GREY;
+        depth++;
+        while (depth > 0) {
+            size_t u = stack[depth - 1];
+            const struct tocmp_node *node = &m->nodes[u];
+            if (next[depth - 1] == node->out_count) {
+                colour[u] = BLACK;
+                depth--;
+                continue;
+            }
+            size_t e = node->out_begin + next[depth - 1]++;
+            size_t w = m->out_edges[e];
+            if (colour[w] == WHITE) {
+                colour[w] = GREY;
+                depth_of[w] = depth;
+                stack[depth] = w;
+                next[depth] = 0;
+                depth++;
+            } else if (colour[w] == GREY) {
+                tocmp_buf path = {0};
+                for (size_t d = depth_of[w]; d < depth; d++) {
+                    tocmp_buf_puts(&path, m->nodes[stack[d]].id);
+                    tocmp_buf_puts(&path, " -> ");
+                }
+                tocmp_buf_puts(&path, m->nodes[w].id);
+                reportf(v, TOCM_SEV_ERROR, "E106", node->id,
+                        link_path(m, &m->links[m->out_links[e]]),
+                        tocmp_asprintf("the links form a cycle: %s", path.data));
+                free(path.data);
+            }
+        }
+    }
+    free(colour);
+    free(stack);
+    free(next);
+    free(depth_of);
+}
+
+static void check_shape_warnings(struct vctx *v) {
+    const tocm_model *m = v->m;
+    size_t *per_level = tocmp_xcalloc(m->level_count, sizeof *per_level);
+    for (size_t i = 0; i < m->node_count; i++) {
+        const struct tocmp_node *n = &m->nodes[i];
+        if (!n->id || n->level < 0)
+            continue;
+        per_level[n->level]++;
+        json_t *targets = json_object_get(n->json, "contributes_to");
+        if (n->level > 0 && json_array_size(targets) == 0)
+            reportf(v, TOCM_SEV_WARNING, "W201", n->id, tocmp_asprintf("/nodes/%zu", i),
+                    tocmp_asprintf("'%s' (%s) contributes to nothing: an orphan below the "
+                                   "top level",
+                                   n->id, m->levels[n->level].id));
+        if (m->levels[n->level].outcome && n->in_count == 0)
+            reportf(v, TOCM_SEV_WARNING, "W202", n->id, tocmp_asprintf("/nodes/%zu", i),
+                    tocmp_asprintf("nothing contributes to outcome '%s'", n->id));
+    }
+    for (size_t l = 0; l < m->level_count; l++) {
+        if (per_level[l])
+            continue;
+        char *path = m->levels_defaulted ? tocmp_xstrdup("")
+                                         : tocmp_asprintf("/levels/%zu", m->levels[l].json_index);
+        reportf(v, TOCM_SEV_WARNING, "W203", NULL, path,
+                tocmp_asprintf("level '%s' has no nodes", m->levels[l].id));
+    }
+    free(per_level);
+}
+
+size_t tocm_validate(const tocm_model *model, tocm_diags *diags) {
+    struct vctx v = {.m = model, .diags = diags};
+    check_levels(&v);
+    check_nodes(&v);
+    check_links(&v);
+    check_cycles(&v);
+    check_shape_warnings(&v);
+    return v.errors;
+}
