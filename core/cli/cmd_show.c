@@ -59,6 +59,7 @@ static void print_children(struct show *s, size_t n, long depth) {
         printf("%s%s", s->prefix, last ? "└── " : "├── ");
         int repeat = s->shown[child];
         print_node_line(s, child, repeat);
+        s->shown[child] = 1;
         size_t below = tocm_node_in_count(m, child);
         if (!repeat && below > 0 && s->max_depth >= 0 && depth + 1 >= s->max_depth) {
             printf(" (+%zu contributing, not shown)\n", below);
@@ -67,7 +68,6 @@ static void print_children(struct show *s, size_t n, long depth) {
         putchar('\n');
         if (repeat)
             continue;
-        s->shown[child] = 1;
         /* Links go strictly upwards in a valid model, so the depth (and the
          * prefix) is bounded by the number of levels. */
         if (prefix_len + 8 < sizeof s->prefix) {

@@ -91,13 +91,13 @@ int cmd_stats(int argc, char **argv) {
         printf("%s%s%s\n", tocm_model_program_id(m), title ? ": " : "", title ? title : "");
         printf("%zu nodes, %zu links\n\nBy level\n", nodes, tocm_model_edge_count(m));
         for (size_t l = 0; l < levels; l++)
-            printf("  %-14s %-28s %6zu\n", tocm_level_id(m, l), tocm_level_title(m, l),
+            printf("  %-14s %-36s %6zu\n", tocm_level_id(m, l), tocm_level_title(m, l),
                    per_level[l]);
         printf("\nBy country\n");
         for (size_t i = 0; i < countries; i++)
-            printf("  %-14s %6lld\n", codes[i],
+            printf("  %-51s %6lld\n", codes[i],
                    (long long)json_integer_value(json_object_get(by_country, codes[i])));
-        printf("  %-14s %6zu\n", "(no country)", without_country);
+        printf("  %-51s %6zu\n", "(no country)", without_country);
     }
     free(codes);
     free(per_level);
