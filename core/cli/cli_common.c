@@ -3,8 +3,11 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../util.h"
 #include "commands.h"
+#include "tocm/host.h"
 
 int cli_load_valid_model(const char *path, tocm_model **out) {
     tocm_diags *diags = tocm_diags_new();
@@ -48,4 +51,53 @@ long cli_parse_count(const char *text) {
     if (!*text || *end || v < 0)
         return -1;
     return v;
+}
+
+struct tocm_registry *cli_load_registry(void) {
+    struct tocm_registry_options opts = {
+        .files = cli_globals.plugin_files,
+        .file_count = cli_globals.plugin_count,
+        .allow_unsafe = cli_globals.allow_unsafe_plugins,
+    };
+    return tocm_registry_load(&opts);
+}
+
+struct cli_output {
+    char *path; /* NULL: standard output */
+    tocmp_buf data;
+};
+
+struct cli_output *cli_output_open(const char *path) {
+    struct cli_output *out = tocmp_xcalloc(1, sizeof *out);
+    if (path && strcmp(path, "-") != 0)
+        out->path = tocmp_xstrdup(path);
+    return out;
+}
+
+int cli_output_write(void *sink, const void *data, size_t len) {
+    struct cli_output *out = sink;
+    if (!out->path)
+        return fwrite(data, 1, len, stdout) == len ? 0 : -1;
+    /* Files are collected and written in one atomic replace at the end. */
+    tocmp_buf_append(&out->data, data, len);
+    return 0;
+}
+
+int cli_output_close(struct cli_output *out, int ok) {
+    int rc = 0;
+    if (out->path && ok) {
+        char err[512];
+        if (tocm_write_file_atomic(out->path, out->data.data ? out->data.data : "",
+                                   out->data.len, err, sizeof err) != TOCM_OK) {
+            fprintf(stderr, "tocm: %s\n", err);
+            rc = -1;
+        }
+    } else if (!out->path && fflush(stdout) != 0) {
+        perror("tocm: standard output");
+        rc = -1;
+    }
+    free(out->data.data);
+    free(out->path);
+    free(out);
+    return rc;
 }

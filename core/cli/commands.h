@@ -18,6 +18,37 @@ int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_plugins(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+/* Options given before the command name, for every command. */
+struct cli_globals {
+    const char **plugin_files; /* --plugin FILE, repeatable */
+    size_t plugin_count;
+    int allow_unsafe_plugins;
+};
+extern struct cli_globals cli_globals;
+
+/* Loads the plugins (--plugin files, then the search path). Refusals are
+ * printed to stderr. new: free with tocm_registry_free. */
+struct tocm_registry *cli_load_registry(void);
+
+/* Opens the output named by -o: NULL or "-" is standard output. The file is
+ * written through a temporary and renamed into place by cli_output_close, so
+ * a failed export never leaves half a file. */
+struct cli_output;
+struct cli_output *cli_output_open(const char *path);
+/* Appends; 0 or -1. Matches the host's export_write sink signature. */
+int cli_output_write(void *out, const void *data, size_t len);
+/* Commits (ok = 1) or discards (ok = 0) the output; 0 on success, else prints
+ * the reason and returns -1. */
+int cli_output_close(struct cli_output *out, int ok);
+
+/* Loads MODEL (which must be valid) and the plugins, and writes it in
+ * FORMAT to output (NULL or "-": stdout) with the given exporter options.
+ * Returns the exit status. Shared by `export` and `render`. */
+int cli_run_export(const char *model_path, const char *format, const char *output,
+                   const char *const *names, const char *const *values, size_t option_count);
 
 /* Loads MODEL and runs the validator. On success (*out set, new) returns
  * EXIT_OK. Otherwise prints the errors to stderr, frees everything and

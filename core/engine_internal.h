@@ -1,0 +1,33 @@
+/*
+ * engine_internal.h -- what the plugin host needs to know about the objects
+ * it lends to plugins during a calculation or an export.
+ */
+#ifndef TOCMP_ENGINE_INTERNAL_H
+#define TOCMP_ENGINE_INTERNAL_H
+
+#include <jansson.h>
+
+#include "table.h"
+#include "tocm/plugin.h"
+
+/* One calculator call: the indicator's "params" and the table it reads. */
+struct tocm_calc_request {
+    json_t *params; /* borrowed; may be NULL */
+    const struct tocm_table *table;
+};
+
+/* One export: options as name/value pairs and where the bytes go. */
+struct tocm_export_request {
+    const char *const *option_names;
+    const char *const *option_values;
+    size_t option_count;
+    int (*write)(void *sink, const void *data, size_t len);
+    void *sink;
+};
+
+/* 1 when row of t matches filter, an object of column -> wanted value(s):
+ * {"sex": "female", "country": ["KH", "LA"], "year": 2021}. A column the
+ * table lacks never matches. */
+int tocmp_filter_matches(json_t *filter, const struct tocm_table *t, size_t row);
+
+#endif

@@ -1,0 +1,396 @@
+/*
+ * registry.c -- finding, vetting and loading plugins, and looking up what
+ * they provide.
+ *
+ * Every refusal is one line naming the file and the reason, and loading goes
+ * on with the next plugin: a broken third-party exporter must not stop
+ * someone from validating their model. Commands that need a particular
+ * calculator or format fail later, when they look it up and it is missing.
+ *
+ * Where plugins come from, in order: --plugin files; the directories in
+ * TOCM_PLUGIN_PATH; the build tree's plugins/ when this binary runs from the
+ * build tree, otherwise the installed plugin directory. Never the current
+ * directory: running tocm in a downloaded folder must not run its code.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tocm/host.h"
+#include "util.h"
+
+#ifndef TOCM_INSTALLED_PLUGIN_DIR
+#define TOCM_INSTALLED_PLUGIN_DIR "/usr/local/lib/tocm/plugins"
+#endif
+
+struct loaded {
+    char *file; /* as found */
+    char *real; /* realpath, to skip the same file found twice */
+    void *handle;
+    struct tocm_plugin desc; /* normalised copy */
+};
+
+struct tocm_registry {
+    struct loaded *plugins;
+    size_t count, cap;
+    /* Normalised copies of every calculator and exporter, with the index of
+     * the plugin that provided each. */
+    struct tocm_calculator *calcs;
+    size_t *calc_owner;
+    size_t calc_count;
+    struct tocm_exporter *exporters;
+    size_t *exporter_owner;
+    size_t exporter_count;
+    size_t refused;
+    FILE *messages;
+    int allow_unsafe;
+};
+
+static void refuse(tocm_registry *r, const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void refuse(tocm_registry *r, const char *file, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *why = tocmp_vasprintf(fmt, ap);
+    va_end(ap);
+    fprintf(r->messages, "tocm: plugin %s: %s\n", file, why);
+    free(why);
+    r->refused++;
+}
+
+/* A plugin runs with the user's rights, so a file that someone else could
+ * have replaced is refused: writable by group or others, or owned by a user
+ * other than us or root. The same for the directory holding it, since whoever
+ * can write there can swap the file. */
+static int unsafe_reason(const char *real, char *why, size_t size) {
+    char *copy = tocmp_xstrdup(real);
+    const char *paths[2] = {real, dirname(copy)};
+    const char *what[2] = {"the file", "its directory"};
+    int unsafe = 0;
+    for (int i = 0; i < 2 && !unsafe; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0)
+            continue;
+        if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+            snprintf(why, size, "%s %s is writable by %s", what[i], paths[i],
+                     (st.st_mode & S_IWOTH) ? "others" : "its group");
+            unsafe = 1;
+        } else if (st.st_uid != 0 && st.st_uid != geteuid()) {
+            snprintf(why, size, "%s %s is owned by another user (uid %u)", what[i], paths[i],
+                     (unsigned)st.st_uid);
+            unsafe = 1;
+        }
+    }
+    free(copy);
+    return unsafe;
+}
+
+static int is_elf(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char magic[4] = {0};
+    size_t n = fread(magic, 1, 4, f);
+    fclose(f);
+    return n == 4 && memcmp(magic, "\x7f" "ELF", 4) == 0;
+}
+
+static const char *owner_file(const tocm_registry *r, size_t plugin) {
+    return r->plugins[plugin].file;
+}
+
+/* Copies min(size, sizeof) of a plugin's struct into a zeroed one of ours. */
+#define NORMALISE(dst, src)                                                                        \
+    do {                                                                                           \
+        memset(&(dst), 0, sizeof(dst));                                                            \
+        memcpy(&(dst), (src), (src)->size < sizeof(dst) ? (src)->size : sizeof(dst));              \
+    } while (0)
+
+/* The smallest size that holds every slot ABI 1.0 requires. */
+#define REQUIRED_SIZE(type, last) (offsetof(type, last) + sizeof(((type *)0)->last))
+
+static int check_abi(tocm_registry *r, const char *file, const char *what, uint32_t abi) {
+    if (TOCM_ABI_MAJOR_OF(abi) != TOCM_ABI_MAJOR) {
+        refuse(r, file, "%s was built for plugin ABI %u.%u; this tocm speaks ABI %u.%u "
+                        "(the major versions differ: rebuild the plugin)",
+               what, TOCM_ABI_MAJOR_OF(abi), TOCM_ABI_MINOR_OF(abi), TOCM_ABI_MAJOR,
+               TOCM_ABI_MINOR);
+        return -1;
+    }
+    if (TOCM_ABI_MINOR_OF(abi) > TOCM_ABI_MINOR) {
+        refuse(r, file, "%s needs plugin ABI %u.%u; this tocm provides ABI %u.%u "
+                        "(upgrade tocm)",
+               what, TOCM_ABI_MAJOR_OF(abi), TOCM_ABI_MINOR_OF(abi), TOCM_ABI_MAJOR,
+               TOCM_ABI_MINOR);
+        return -1;
+    }
+    return 0;
+}
+
+/* Validates one descriptor and everything it lists; registers it only when
+ * all of it is sound, so a plugin is either wholly in or wholly out. */
+static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *raw,
+                 struct tocm_plugin *desc) {
+    if (raw->size < REQUIRED_SIZE(struct tocm_plugin, exporters)) {
+        refuse(r, file, "its descriptor is %zu bytes; ABI %u.0 needs at least %zu", raw->size,
+               TOCM_ABI_MAJOR, REQUIRED_SIZE(struct tocm_plugin, exporters));
+        return -1;
+    }
+    if (check_abi(r, file, "it", raw->abi) != 0)
+        return -1;
+    NORMALISE(*desc, raw);
+    if (!desc->name || !desc->name[0]) {
+        refuse(r, file, "the required slot 'name' of its descriptor is empty");
+        return -1;
+    }
+    for (size_t i = 0; i < r->count; i++) {
+        if (strcmp(r->plugins[i].desc.name, desc->name) == 0) {
+            refuse(r, file, "a plugin named '%s' is already loaded from %s", desc->name,
+                   r->plugins[i].file);
+            return -1;
+        }
+    }
+    size_t nc = 0, ne = 0;
+    for (; desc->calculators && desc->calculators[nc]; nc++) {
+        const struct tocm_calculator *c = desc->calculators[nc];
+        char what[160];
+        snprintf(what, sizeof what, "calculator #%zu", nc + 1);
+        if (c->size < REQUIRED_SIZE(struct tocm_calculator, compute)) {
+            refuse(r, file, "%s is %zu bytes; ABI %u.0 needs at least %zu", what, c->size,
+                   TOCM_ABI_MAJOR, REQUIRED_SIZE(struct tocm_calculator, compute));
+            return -1;
+        }
+        if (check_abi(r, file, what, c->abi) != 0)
+            return -1;
+        if (!c->name || !c->compute) {
+            refuse(r, file, "%s: the required slot '%s' is NULL", what,
+                   !c->name ? "name" : "compute");
+            return -1;
+        }
+        const struct tocm_calculator *other = tocm_registry_calculator(r, c->name);
+        if (other) {
+            size_t owner = r->calc_owner[other - r->calcs];
+            refuse(r, file, "calculator '%s' is already provided by %s", c->name,
+                   owner_file(r, owner));
+            return -1;
+        }
+    }
+    for (; desc->exporters && desc->exporters[ne]; ne++) {
+        const struct tocm_exporter *e = desc->exporters[ne];
+        char what[160];
+        snprintf(what, sizeof what, "exporter #%zu", ne + 1);
+        if (e->size < REQUIRED_SIZE(struct tocm_exporter, write)) {
+            refuse(r, file, "%s is %zu bytes; ABI %u.0 needs at least %zu", what, e->size,
+                   TOCM_ABI_MAJOR, REQUIRED_SIZE(struct tocm_exporter, write));
+            return -1;
+        }
+        if (check_abi(r, file, what, e->abi) != 0)
+            return -1;
+        if (!e->name || !e->formats || !e->write) {
+            refuse(r, file, "%s: the required slot '%s' is NULL", what,
+                   !e->name ? "name" : !e->formats ? "formats" : "write");
+            return -1;
+        }
+        for (const char *const *f = e->formats; *f; f++) {
+            const struct tocm_exporter *other = tocm_registry_exporter_for(r, *f);
+            if (other) {
+                size_t owner = r->exporter_owner[other - r->exporters];
+                refuse(r, file, "exporter '%s': format '%s' is already provided by %s", e->name,
+                       *f, owner_file(r, owner));
+                return -1;
+            }
+        }
+    }
+    /* Sound: copy the calculators and exporters in. */
+    size_t owner = r->count;
+    r->calcs = tocmp_xrealloc(r->calcs, (r->calc_count + nc) * sizeof *r->calcs);
+    r->calc_owner = tocmp_xrealloc(r->calc_owner, (r->calc_count + nc) * sizeof *r->calc_owner);
+    for (size_t i = 0; i < nc; i++) {
+        NORMALISE(r->calcs[r->calc_count], desc->calculators[i]);
+        r->calc_owner[r->calc_count++] = owner;
+    }
+    r->exporters = tocmp_xrealloc(r->exporters, (r->exporter_count + ne) * sizeof *r->exporters);
+    r->exporter_owner =
+        tocmp_xrealloc(r->exporter_owner, (r->exporter_count + ne) * sizeof *r->exporter_owner);
+    for (size_t i = 0; i < ne; i++) {
+        NORMALISE(r->exporters[r->exporter_count], desc->exporters[i]);
+        r->exporter_owner[r->exporter_count++] = owner;
+    }
+    return 0;
+}
+
+static void load_one(tocm_registry *r, const char *file) {
+    char real[PATH_MAX];
+    if (!realpath(file, real)) {
+        refuse(r, file, "cannot open it: %s", strerror(errno));
+        return;
+    }
+    for (size_t i = 0; i < r->count; i++)
+        if (strcmp(r->plugins[i].real, real) == 0)
+            return; /* the same file reached twice, e.g. via two search paths */
+    char why[PATH_MAX + 96];
+    if (!r->allow_unsafe && unsafe_reason(real, why, sizeof why)) {
+        refuse(r, file, "refused: %s (use --allow-unsafe-plugins to load it anyway)", why);
+        return;
+    }
+    if (!is_elf(real)) {
+        refuse(r, file, "not a shared object");
+        return;
+    }
+    /* RTLD_LOCAL: two plugins may have static helpers of the same name. */
+    void *handle = dlopen(real, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        refuse(r, file, "cannot be loaded: %s", dlerror());
+        return;
+    }
+    tocm_plugin_entry_fn entry;
+    *(void **)&entry = dlsym(handle, TOCM_PLUGIN_ENTRY_NAME);
+    if (!entry) {
+        refuse(r, file, "no entry point: it does not export '%s'", TOCM_PLUGIN_ENTRY_NAME);
+        dlclose(handle);
+        return;
+    }
+    const struct tocm_plugin *raw = NULL;
+    tocm_error err = {0};
+    if (entry(tocm_host_table(), &raw, &err) != 0 || !raw) {
+        refuse(r, file, "it declined to load: %s",
+               err.text[0] ? err.text : raw ? "no reason given" : "it returned no descriptor");
+        dlclose(handle);
+        return;
+    }
+    struct tocm_plugin desc;
+    if (admit(r, file, raw, &desc) != 0) {
+        dlclose(handle);
+        return;
+    }
+    if (r->count == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 8;
+        r->plugins = tocmp_xrealloc(r->plugins, r->cap * sizeof *r->plugins);
+    }
+    r->plugins[r->count++] = (struct loaded){
+        .file = tocmp_xstrdup(file), .real = tocmp_xstrdup(real), .handle = handle, .desc = desc};
+}
+
+static int compare_names(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.so in dir, in name order so that load order (and so which of two
+ * clashing plugins wins) does not depend on the file system. */
+static void load_directory(tocm_registry *r, const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d)
+        return; /* a search directory that does not exist is not an error */
+    char **names = NULL;
+    size_t count = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 4 || strcmp(e->d_name + len - 3, ".so") != 0)
+            continue;
+        if (count == cap) {
+            cap = cap ? cap * 2 : 16;
+            names = tocmp_xrealloc(names, cap * sizeof *names);
+        }
+        names[count++] = tocmp_asprintf("%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    qsort(names, count, sizeof *names, compare_names);
+    for (size_t i = 0; i < count; i++) {
+        load_one(r, names[i]);
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* The build tree's plugins/ when this executable is the one in the build
+ * tree; the installed directory otherwise. */
+static const char *default_directory(void) {
+#ifdef TOCM_BUILD_DIR
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char build_real[PATH_MAX];
+        if (realpath(TOCM_BUILD_DIR, build_real) && strcmp(dirname(exe), build_real) == 0)
+            return TOCM_BUILD_DIR "/plugins";
+    }
+#endif
+    return TOCM_INSTALLED_PLUGIN_DIR;
+}
+
+char *tocm_registry_search_path(void) {
+    const char *env = getenv("TOCM_PLUGIN_PATH");
+    if (env && *env)
+        return tocmp_asprintf("%s:%s", env, default_directory());
+    return tocmp_xstrdup(default_directory());
+}
+
+tocm_registry *tocm_registry_load(const struct tocm_registry_options *opts) {
+    tocm_registry *r = tocmp_xcalloc(1, sizeof *r);
+    r->messages = opts && opts->messages ? opts->messages : stderr;
+    r->allow_unsafe = opts && opts->allow_unsafe;
+    for (size_t i = 0; opts && i < opts->file_count; i++)
+        load_one(r, opts->files[i]);
+    if (opts && opts->no_search)
+        return r;
+    char *path = tocm_registry_search_path();
+    for (char *save = NULL, *dir = strtok_r(path, ":", &save); dir;
+         dir = strtok_r(NULL, ":", &save))
+        if (*dir)
+            load_directory(r, dir);
+    free(path);
+    return r;
+}
+
+void tocm_registry_free(tocm_registry *r) {
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->count; i++) {
+        free(r->plugins[i].file);
+        free(r->plugins[i].real);
+        dlclose(r->plugins[i].handle);
+    }
+    free(r->plugins);
+    free(r->calcs);
+    free(r->calc_owner);
+    free(r->exporters);
+    free(r->exporter_owner);
+    free(r);
+}
+
+size_t tocm_registry_refused(const tocm_registry *r) { return r->refused; }
+size_t tocm_registry_count(const tocm_registry *r) { return r->count; }
+const struct tocm_plugin *tocm_registry_plugin(const tocm_registry *r, size_t i) {
+    return i < r->count ? &r->plugins[i].desc : NULL;
+}
+const char *tocm_registry_file(const tocm_registry *r, size_t i) {
+    return i < r->count ? r->plugins[i].file : NULL;
+}
+
+const struct tocm_calculator *tocm_registry_calculator(const tocm_registry *r, const char *name) {
+    for (size_t i = 0; i < r->calc_count; i++)
+        if (strcmp(r->calcs[i].name, name) == 0)
+            return &r->calcs[i];
+    return NULL;
+}
+
+const struct tocm_exporter *tocm_registry_exporter_for(const tocm_registry *r,
+                                                       const char *format) {
+    for (size_t i = 0; i < r->exporter_count; i++)
+        for (const char *const *f = r->exporters[i].formats; *f; f++)
+            if (strcmp(*f, format) == 0)
+                return &r->exporters[i];
+    return NULL;
+}

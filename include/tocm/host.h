@@ -1,0 +1,62 @@
+/*
+ * host.h -- the host side of the plugin ABI: finding, loading and vetting
+ * plugins, and looking up what they provide. Plugin authors do not need
+ * this header; they include tocm/plugin.h only.
+ */
+#ifndef TOCM_HOST_H
+#define TOCM_HOST_H
+
+#include <stdio.h>
+
+#include "tocm/plugin.h"
+#include "tocm/tocm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tocm_registry tocm_registry;
+
+struct tocm_registry_options {
+    /* Files given with --plugin, in order (borrowed). */
+    const char *const *files;
+    size_t file_count;
+    /* Skip the directory search (TOCM_PLUGIN_PATH, build tree, install dir);
+     * tests use it to load exactly the files they name. */
+    int no_search;
+    /* Load files writable by group/others or owned by another user. */
+    int allow_unsafe;
+    /* Where one line per refused plugin goes ("tocm: plugin FILE: reason");
+     * NULL for stderr. */
+    FILE *messages;
+};
+
+/* Loads every plugin found. A bad plugin is reported and skipped; the
+ * registry holds the good ones. new: free with tocm_registry_free (which
+ * dlcloses them). */
+tocm_registry *tocm_registry_load(const struct tocm_registry_options *opts);
+void tocm_registry_free(tocm_registry *reg);
+/* How many plugins were refused while loading. */
+size_t tocm_registry_refused(const tocm_registry *reg);
+
+/* The host function table handed to plugins (borrowed, static). */
+const struct tocm_host *tocm_host_table(void);
+
+/* Loaded plugins, in load order. Everything returned is borrowed. */
+size_t tocm_registry_count(const tocm_registry *reg);
+const struct tocm_plugin *tocm_registry_plugin(const tocm_registry *reg, size_t i);
+const char *tocm_registry_file(const tocm_registry *reg, size_t i);
+
+const struct tocm_calculator *tocm_registry_calculator(const tocm_registry *reg,
+                                                       const char *name);
+/* The exporter that writes format, or NULL. */
+const struct tocm_exporter *tocm_registry_exporter_for(const tocm_registry *reg,
+                                                       const char *format);
+
+/* The directories searched, in order, colon-separated (new: free()). */
+char *tocm_registry_search_path(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

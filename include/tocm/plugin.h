@@ -1,0 +1,279 @@
+/*
+ * plugin.h -- the tocm plugin ABI. The only header a plugin needs.
+ *
+ * A plugin is a shared object with exactly one exported symbol,
+ * tocm_plugin_entry (see TOCM_PLUGIN_DEFINE at the end). tocm dlopen()s it,
+ * calls the entry with a const table of host functions, and gets back a
+ * descriptor listing the calculators and exporters the plugin provides.
+ * Plugins link nothing from tocm: everything they need comes through the
+ * host table, so one .so works with every tocm of the same ABI major.
+ *
+ * Compatibility rules (after GStreamer and SQLite):
+ *   - TOCM_ABI_MAJOR changes when anything already published changes; a
+ *     plugin built for another major is refused.
+ *   - TOCM_ABI_MINOR grows when something is appended: a new slot at the END
+ *     of a struct or of the host table. A plugin built for a newer minor than
+ *     the host's is refused (it may call slots the host lacks); an older one
+ *     loads.
+ *   - Every struct a plugin hands over carries its own size. The host copies
+ *     min(size, sizeof) into a zeroed struct of its own, so slots a plugin
+ *     does not know about read as zero/NULL, and checks that the required
+ *     ones are present.
+ *   - Always fill structs with designated initializers (.name = "..."), so
+ *     slots can be appended without silently shifting meaning.
+ *
+ * Ownership words, as in jansson: *borrowed* pointers stay owned by whoever
+ * handed them over and are valid for the duration of the call (or, for
+ * strings from the model, until the plugin's callback returns); *new*
+ * pointers are the receiver's to free with host->free; nothing is *stolen*
+ * across this boundary. No heap string crosses it: errors go into the
+ * caller-owned, fixed-size struct tocm_error.
+ */
+#ifndef TOCM_PLUGIN_H
+#define TOCM_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TOCM_ABI_MAJOR 1
+#define TOCM_ABI_MINOR 0
+#define TOCM_ABI_MAKE(major, minor) ((uint32_t)(major) << 16 | (uint32_t)(minor))
+#define TOCM_ABI_VERSION TOCM_ABI_MAKE(TOCM_ABI_MAJOR, TOCM_ABI_MINOR)
+#define TOCM_ABI_MAJOR_OF(abi) ((uint32_t)(abi) >> 16)
+#define TOCM_ABI_MINOR_OF(abi) ((uint32_t)(abi)&0xFFFFu)
+
+/* The name of the one symbol a plugin exports. */
+#define TOCM_PLUGIN_ENTRY_NAME "tocm_plugin_entry"
+
+/* ---- Errors ----------------------------------------------------------- */
+
+/* Filled by whoever fails; owned by the caller. The first error set wins
+ * (tocm_error_set does nothing when text[0] is already set). */
+typedef struct tocm_error {
+    int code;         /* 0 none; otherwise free for the plugin to choose */
+    int line, column; /* where in an input, when the error is about one */
+    char source[80];  /* what the error is about: a file, a column, ... */
+    char text[256];   /* one line, no trailing newline */
+} tocm_error;
+
+/* ---- Opaque objects the host lends to plugins -------------------------- */
+
+typedef struct tocm_model tocm_model; /* the loaded model */
+typedef struct tocm_table tocm_table; /* a data table (CSV) */
+typedef struct tocm_calc_request tocm_calc_request;
+typedef struct tocm_export_request tocm_export_request;
+
+#define TOCM_NONE ((size_t)-1)
+
+/* Cell types of data tables. */
+enum tocm_cell_type {
+    TOCM_CELL_TEXT = 0,
+    TOCM_CELL_INTEGER = 1,
+    TOCM_CELL_DECIMAL = 2,
+    TOCM_CELL_DATE = 3, /* ISO 8601 text, compared as text */
+};
+
+enum tocm_log_level { TOCM_LOG_ERROR = 0, TOCM_LOG_WARNING = 1, TOCM_LOG_INFO = 2 };
+
+/* ---- The host table ----------------------------------------------------
+ * Handed to tocm_plugin_entry and to every callback. const: plugins never
+ * write to it. Slots are only ever appended (check host->size, or rely on
+ * the minor-version check, before using a slot newer than your ABI minor).
+ * Every string returned is borrowed from the model or table. */
+struct tocm_host {
+    uint32_t abi; /* TOCM_ABI_VERSION of the host */
+    size_t size;  /* sizeof(struct tocm_host) of the host */
+    const char *version; /* the tocm release, e.g. "0.1.0" */
+
+    /* Memory: anything a plugin hands to the host to free (none in 1.0), or
+     * the host hands to the plugin as *new*, uses these. */
+    void *(*alloc)(size_t size);
+    void (*free)(void *ptr);
+
+    /* Sets err (first error wins) with a printf-style message. */
+    void (*error_set)(tocm_error *err, const char *source, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+    /* A line on standard error, prefixed with the plugin's name. */
+    void (*log)(enum tocm_log_level level, const char *plugin, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+    /* The program header: program_string(m, "title"), "id", "period.start"... */
+    const char *(*program_string)(const tocm_model *m, const char *field);
+
+    /* Levels, top (0) to bottom. */
+    size_t (*level_count)(const tocm_model *m);
+    const char *(*level_id)(const tocm_model *m, size_t level);
+    const char *(*level_title)(const tocm_model *m, size_t level);
+    int (*level_is_outcome)(const tocm_model *m, size_t level);
+
+    /* Nodes in file order; indices are stable while the model lives. */
+    size_t (*node_count)(const tocm_model *m);
+    size_t (*node_find)(const tocm_model *m, const char *id); /* TOCM_NONE if absent */
+    const char *(*node_id)(const tocm_model *m, size_t node);
+    const char *(*node_title)(const tocm_model *m, size_t node);
+    long (*node_level)(const tocm_model *m, size_t node); /* -1: unknown level */
+    /* Any string field ("description", "country", "status", ...) or NULL. */
+    const char *(*node_string)(const tocm_model *m, size_t node, const char *field);
+    /* Items of an array-of-strings field ("partners", "assumptions"). */
+    size_t (*node_list_count)(const tocm_model *m, size_t node, const char *field);
+    const char *(*node_list_item)(const tocm_model *m, size_t node, const char *field,
+                                  size_t i);
+    /* 1 when the node itself is marked inferred. */
+    int (*node_is_inferred)(const tocm_model *m, size_t node);
+
+    /* Links: out = what the node contributes to; in = what contributes to it. */
+    size_t (*edge_count)(const tocm_model *m);
+    size_t (*node_out_count)(const tocm_model *m, size_t node);
+    size_t (*node_out)(const tocm_model *m, size_t node, size_t i);
+    size_t (*node_in_count)(const tocm_model *m, size_t node);
+    size_t (*node_in)(const tocm_model *m, size_t node, size_t i);
+    /* 1 when the link node -> node_out(node, i) is the modeller's inference. */
+    int (*link_is_inferred)(const tocm_model *m, size_t node, size_t i);
+
+    /* The model in the canonical JSON layout. new: free with host->free. */
+    char *(*model_format)(const tocm_model *m, size_t *len);
+
+    /* Indicators defined in the model, in file order. */
+    size_t (*indicator_count)(const tocm_model *m);
+    const char *(*indicator_id)(const tocm_model *m, size_t ind);
+    /* Any string field of the indicator ("title", "measure", "unit", ...). */
+    const char *(*indicator_string)(const tocm_model *m, size_t ind, const char *field);
+    size_t (*indicator_node_count)(const tocm_model *m, size_t ind);
+    size_t (*indicator_node)(const tocm_model *m, size_t ind, size_t i);
+
+    /* Data tables: columns have a name and a type; a cell may be empty. */
+    size_t (*table_row_count)(const tocm_table *t);
+    size_t (*table_column_count)(const tocm_table *t);
+    const char *(*table_column_name)(const tocm_table *t, size_t col);
+    enum tocm_cell_type (*table_column_type)(const tocm_table *t, size_t col);
+    size_t (*table_column_find)(const tocm_table *t, const char *name); /* TOCM_NONE */
+    /* The cell as text; "" when empty. */
+    const char *(*table_text)(const tocm_table *t, size_t row, size_t col);
+    /* 1 and *out set for a non-empty numeric cell; 0 when empty or text. */
+    int (*table_number)(const tocm_table *t, size_t row, size_t col, double *out);
+
+    /* Calculator parameters (the indicator's "params" object). */
+    const char *(*param_string)(const tocm_calc_request *req, const char *name);
+    /* 1 and *out set when the parameter is a number; 0 otherwise. */
+    int (*param_number)(const tocm_calc_request *req, const char *name, double *out);
+    /* 1 when row matches the filter held in parameter `name` (a filter object
+     * such as {"sex": "female"}); 1 as well when there is no such parameter. */
+    int (*param_filter_matches)(const tocm_calc_request *req, const char *name, size_t row);
+
+    /* Export options ("view", "color-by", ...): the value or NULL. */
+    const char *(*export_option)(const tocm_export_request *req, const char *name);
+    /* Appends bytes to the export's output. 0 on success, -1 on I/O error
+     * (then stop: the host reports it). */
+    int (*export_write)(const tocm_export_request *req, const void *data, size_t len);
+};
+
+/* ---- Calculators -------------------------------------------------------
+ * A calculator turns the rows of one cell (one period x one combination of
+ * disaggregation values, already filtered by the host) into a figure. The
+ * host computes totals by calling it again on the union of the parts' rows,
+ * so a share or a distinct count across countries is always recomputed,
+ * never averaged. */
+
+#define TOCM_CALC_MAX_PARTS 8
+
+struct tocm_calc_input {
+    size_t size;            /* sizeof(struct tocm_calc_input) of the host */
+    const tocm_model *model;
+    const tocm_table *table;
+    const size_t *rows;     /* borrowed: the cell's row indices */
+    size_t row_count;
+    const tocm_calc_request *request; /* for the param_* host functions */
+};
+
+struct tocm_calc_result {
+    size_t size;        /* set by the host */
+    int has_value;      /* 0: no figure (no rows, zero denominator, ...) */
+    double value;
+    int has_ratio;      /* 1 for shares and ratios: numerator/denominator kept */
+    double numerator, denominator;
+    /* Named sub-figures, e.g. gesi's female / male / other. */
+    size_t part_count;
+    struct {
+        char name[32];
+        double value;
+    } parts[TOCM_CALC_MAX_PARTS];
+    char note[128]; /* why there is no value, when has_value is 0 */
+};
+
+struct tocm_calculator {
+    uint32_t abi;        /* TOCM_ABI_VERSION the plugin was built with */
+    size_t size;         /* sizeof(struct tocm_calculator) */
+    const char *name;    /* required: what indicators put in "calculator" */
+    const char *summary; /* one line for `tocm plugins` */
+    /* What the parameters are, one line each (may be NULL). */
+    const char *params_help;
+    /* Required. 0 on success (result filled; has_value may be 0), -1 on
+     * failure with err set (a missing parameter, a column of the wrong
+     * type). */
+    int (*compute)(const struct tocm_host *host, const struct tocm_calc_input *in,
+                   struct tocm_calc_result *out, tocm_error *err);
+};
+
+/* ---- Exporters --------------------------------------------------------- */
+
+struct tocm_export_input {
+    size_t size;
+    const tocm_model *model;
+    const char *format;                /* one of the exporter's formats */
+    const tocm_export_request *request; /* for export_option / export_write */
+};
+
+struct tocm_exporter {
+    uint32_t abi;
+    size_t size;
+    const char *name;    /* required: `tocm export -T FORMAT` finds it by format */
+    const char *summary;
+    /* Required: NULL-terminated list of the formats it writes ("svg", ...). */
+    const char *const *formats;
+    /* Required. 0 on success, -1 on failure with err set. */
+    int (*write)(const struct tocm_host *host, const struct tocm_export_input *in,
+                 tocm_error *err);
+};
+
+/* ---- The plugin descriptor --------------------------------------------- */
+
+struct tocm_plugin {
+    uint32_t abi;  /* TOCM_ABI_VERSION */
+    size_t size;   /* sizeof(struct tocm_plugin) */
+    const char *name;    /* required, unique among loaded plugins */
+    const char *version; /* the plugin's own version */
+    const char *summary;
+    const struct tocm_calculator *const *calculators; /* NULL-terminated, or NULL */
+    const struct tocm_exporter *const *exporters;     /* NULL-terminated, or NULL */
+};
+
+/* The entry point. Return 0 and set *out (borrowed: it must stay valid while
+ * the plugin is loaded, so make it static) on success; -1 with err set to
+ * refuse to load (say why: a missing font, an unsupported host). */
+typedef int (*tocm_plugin_entry_fn)(const struct tocm_host *host,
+                                    const struct tocm_plugin **out, tocm_error *err);
+
+#if defined(__GNUC__)
+#define TOCM_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define TOCM_PLUGIN_EXPORT
+#endif
+
+/* Declares the entry point with the exact name and visibility tocm looks
+ * for. Use it once per plugin:
+ *     TOCM_PLUGIN_DEFINE(host, out, err) { *out = &my_plugin; return 0; }
+ */
+#define TOCM_PLUGIN_DEFINE(host, out, err)                                                     \
+    TOCM_PLUGIN_EXPORT int tocm_plugin_entry(const struct tocm_host *, const struct tocm_plugin **, \
+                                             tocm_error *);                                     \
+    TOCM_PLUGIN_EXPORT int tocm_plugin_entry(const struct tocm_host *host,                     \
+                                             const struct tocm_plugin **out, tocm_error *err)
+
+#ifdef __cplusplus
+}
+#endif
+#endif
