@@ -179,6 +179,7 @@ struct tocm_host {
  * never averaged. */
 
 #define TOCM_CALC_MAX_PARTS 8
+#define TOCM_CALC_ADDITIVE 1u
 
 struct tocm_calc_input {
     size_t size;            /* sizeof(struct tocm_calc_input) of the host */
@@ -211,6 +212,11 @@ struct tocm_calculator {
     const char *summary; /* one line for `tocm plugins` */
     /* What the parameters are, one line each (may be NULL). */
     const char *params_help;
+    /* TOCM_CALC_ADDITIVE: the values of disjoint row sets add up to the
+     * value of their union (count, sum). For results with a ratio, the host
+     * checks numerators and denominators instead. Used for reconciliation
+     * checks only; totals are always recomputed from rows. */
+    unsigned flags;
     /* Required. 0 on success (result filled; has_value may be 0), -1 on
      * failure with err set (a missing parameter, a column of the wrong
      * type). */

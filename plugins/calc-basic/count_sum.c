@@ -1,5 +1,5 @@
 /*
- * calc_basic.c -- the basic calculators: count and sum.
+ * count_sum.c -- the additive calculators: count and sum.
  *
  * Each receives the rows of one cell (a period and a combination of
  * disaggregation values, already filtered by the indicator's "filter") and
@@ -8,21 +8,7 @@
  */
 #include <stdio.h>
 
-#include <tocm/plugin.h>
-
-/* The "column" parameter as a column index, or TOCM_NONE with err set. */
-static size_t required_column(const struct tocm_host *host, const struct tocm_calc_input *in,
-                              const char *param, tocm_error *err) {
-    const char *name = host->param_string(in->request, param);
-    if (!name) {
-        host->error_set(err, param, "the parameter '%s' (a column name) is required", param);
-        return TOCM_NONE;
-    }
-    size_t col = host->table_column_find(in->table, name);
-    if (col == TOCM_NONE)
-        host->error_set(err, name, "the data table has no column '%s'", name);
-    return col;
-}
+#include "calculators.h"
 
 /* count: rows in the cell, optionally only those matching params.where.
  * Zero rows give 0, a real figure ("no events held"). */
@@ -31,7 +17,7 @@ static int count_compute(const struct tocm_host *host, const struct tocm_calc_in
     (void)err;
     size_t n = 0;
     for (size_t i = 0; i < in->row_count; i++)
-        n += (size_t)host->param_filter_matches(in->request, "where", in->rows[i]);
+        n += (size_t)calc_row_selected(host, in, in->rows[i]);
     out->has_value = 1;
     out->value = (double)n;
     return 0;
@@ -42,13 +28,13 @@ static int count_compute(const struct tocm_host *host, const struct tocm_calc_in
  * since 0 would claim a count that was never reported. */
 static int sum_compute(const struct tocm_host *host, const struct tocm_calc_input *in,
                        struct tocm_calc_result *out, tocm_error *err) {
-    size_t col = required_column(host, in, "column", err);
+    size_t col = calc_column_param(host, in, "column", 1, err);
     if (col == TOCM_NONE)
         return -1;
     double total = 0, v;
     size_t present = 0, missing = 0;
     for (size_t i = 0; i < in->row_count; i++) {
-        if (!host->param_filter_matches(in->request, "where", in->rows[i]))
+        if (!calc_row_selected(host, in, in->rows[i]))
             continue;
         if (host->table_number(in->table, in->rows[i], col, &v)) {
             total += v;
@@ -69,38 +55,23 @@ static int sum_compute(const struct tocm_host *host, const struct tocm_calc_inpu
     return 0;
 }
 
-static const struct tocm_calculator count_calc = {
+const struct tocm_calculator tocm_calc_count = {
     .abi = TOCM_ABI_VERSION,
     .size = sizeof(struct tocm_calculator),
     .name = "count",
     .summary = "number of rows (events, people, cases) matching the indicator's filter",
     .params_help = "where: optional extra filter",
+    .flags = TOCM_CALC_ADDITIVE,
     .compute = count_compute,
 };
 
-static const struct tocm_calculator sum_calc = {
+const struct tocm_calculator tocm_calc_sum = {
     .abi = TOCM_ABI_VERSION,
     .size = sizeof(struct tocm_calculator),
     .name = "sum",
     .summary = "total of a numeric column",
     .params_help = "column: the column to add up; where: optional extra filter",
+    .flags = TOCM_CALC_ADDITIVE,
     .compute = sum_compute,
 };
 
-static const struct tocm_calculator *const calculators[] = {&count_calc, &sum_calc, NULL};
-
-static const struct tocm_plugin plugin = {
-    .abi = TOCM_ABI_VERSION,
-    .size = sizeof(struct tocm_plugin),
-    .name = "calc-basic",
-    .version = "1.0.0",
-    .summary = "Basic indicator calculators",
-    .calculators = calculators,
-};
-
-TOCM_PLUGIN_DEFINE(host, out, err) {
-    (void)host;
-    (void)err;
-    *out = &plugin;
-    return 0;
-}
