@@ -25,10 +25,13 @@ enum place {
     PLACE_LEVELS,
     PLACE_LEVEL,
     PLACE_NODES,
-    PLACE_NODE
+    PLACE_NODE,
+    PLACE_INDICATORS,
+    PLACE_INDICATOR
 };
 
-static const char *const root_order[] = {"tocm", "program", "levels", "nodes", NULL};
+static const char *const root_order[] = {"tocm",   "program",    "levels", "nodes",
+                                         "tables", "indicators", "status", NULL};
 static const char *const program_order[] = {"id", "title", "description", "period",
                                             "countries", NULL};
 static const char *const level_order[] = {"id", "title", "outcome", NULL};
@@ -36,12 +39,18 @@ static const char *const node_order[] = {
     "id",       "level",          "title",    "description", "country", "partners",
     "status",   "contributes_to", "inferred", "assumptions", "source",  "notes", NULL};
 
+static const char *const indicator_order[] = {
+    "id",          "title",   "nodes",        "measure",  "unit",        "calculator",
+    "table",       "params",  "filter",       "period",   "disaggregate", "baseline",
+    "targets",     "direction", "aggregation", "rounding", "reported",    NULL};
+
 static const char *const *order_for(enum place p) {
     switch (p) {
     case PLACE_ROOT: return root_order;
     case PLACE_PROGRAM: return program_order;
     case PLACE_LEVEL: return level_order;
     case PLACE_NODE: return node_order;
+    case PLACE_INDICATOR: return indicator_order;
     default: return NULL;
     }
 }
@@ -124,6 +133,8 @@ static enum place child_place(enum place parent, const char *key) {
         return PLACE_LEVELS;
     if (strcmp(key, "nodes") == 0)
         return PLACE_NODES;
+    if (strcmp(key, "indicators") == 0)
+        return PLACE_INDICATORS;
     return PLACE_OTHER;
 }
 
@@ -175,9 +186,10 @@ static void emit_value(tocmp_buf *b, json_t *v, int depth, enum place place) {
     case JSON_OBJECT: emit_object(b, v, depth, place); break;
     case JSON_ARRAY:
         emit_array(b, v, depth,
-                   place == PLACE_LEVELS  ? PLACE_LEVEL
-                   : place == PLACE_NODES ? PLACE_NODE
-                                          : PLACE_OTHER);
+                   place == PLACE_LEVELS       ? PLACE_LEVEL
+                   : place == PLACE_NODES      ? PLACE_NODE
+                   : place == PLACE_INDICATORS ? PLACE_INDICATOR
+                                               : PLACE_OTHER);
         break;
     case JSON_STRING: emit_string(b, json_string_value(v), json_string_length(v)); break;
     case JSON_INTEGER:

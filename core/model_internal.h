@@ -63,6 +63,10 @@ struct tocm_model {
     size_t edge_count;
 };
 
+/* The E4xx rules for "tables" and "indicators" (validate_indicators.c).
+ * Returns the number of errors added. */
+size_t tocmp_validate_indicators(const tocm_model *model, tocm_diags *diags);
+
 /* The canonical text of any JSON document (emit.c). new: free() it. */
 char *tocmp_format_json(json_t *root, size_t *len);
 

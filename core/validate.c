@@ -188,18 +188,24 @@ static void check_shape_warnings(struct vctx *v) {
         if (!n->id || n->level < 0)
             continue;
         per_level[n->level]++;
+        /* A contributes_to of the wrong type is already an E004. */
         json_t *targets = json_object_get(n->json, "contributes_to");
-        if (n->level > 0 && json_array_size(targets) == 0)
+        if (n->level > 0 && (!targets || (json_is_array(targets) && json_array_size(targets) == 0)))
             reportf(v, TOCM_SEV_WARNING, "W201", n->id, tocmp_asprintf("/nodes/%zu", i),
                     tocmp_asprintf("'%s' (%s) contributes to nothing: an orphan below the "
                                    "top level",
                                    n->id, m->levels[n->level].id));
-        if (m->levels[n->level].outcome && n->in_count == 0)
+        /* Links to a duplicated id go to its first node (E101): the later
+         * one has no contributors by construction, so do not warn. */
+        if (m->levels[n->level].outcome && n->in_count == 0 &&
+            tocmp_idmap_get(&m->ids, n->id) == i)
             reportf(v, TOCM_SEV_WARNING, "W202", n->id, tocmp_asprintf("/nodes/%zu", i),
                     tocmp_asprintf("nothing contributes to outcome '%s'", n->id));
     }
     for (size_t l = 0; l < m->level_count; l++) {
-        if (per_level[l])
+        /* A level defined twice (E103) gets its nodes on the first entry;
+         * do not also call the second one empty. */
+        if (per_level[l] || tocm_model_find_level(m, m->levels[l].id) != (long)l)
             continue;
         char *path = m->levels_defaulted ? tocmp_xstrdup("")
                                          : tocmp_asprintf("/levels/%zu", m->levels[l].json_index);
@@ -216,5 +222,5 @@ size_t tocm_validate(const tocm_model *model, tocm_diags *diags) {
     check_links(&v);
     check_cycles(&v);
     check_shape_warnings(&v);
-    return v.errors;
+    return v.errors + tocmp_validate_indicators(model, diags);
 }

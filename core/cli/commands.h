@@ -20,6 +20,15 @@ int cmd_fmt(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+/* Editing and diff (cmd_edit.c, cmd_diff.c). */
+int cmd_add(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+int cmd_link(int argc, char **argv);
+int cmd_unlink(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* Options given before the command name, for every command. */
 struct cli_globals {

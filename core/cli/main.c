@@ -18,7 +18,15 @@ static const struct command {
     {"stats", cmd_stats, "count nodes and links, per level and per country"},
     {"fmt", cmd_fmt, "rewrite a model in the canonical layout"},
     {"export", cmd_export, "write the model in another format through an exporter plugin"},
+    {"report", cmd_report, "compute the indicators and print their tables and checks"},
     {"plugins", cmd_plugins, "list the plugins found and what they provide"},
+    {"add", cmd_add, "add a node (or an indicator) to a model, checked before writing"},
+    {"set", cmd_set, "change fields of a node or indicator, checked before writing"},
+    {"link", cmd_link, "make a node contribute to another (or attach an indicator)"},
+    {"unlink", cmd_unlink, "remove a contribution link (or detach an indicator)"},
+    {"rename", cmd_rename, "change a node's id and every reference to it"},
+    {"rm", cmd_rm, "remove a node (--cascade, --reattach-to) or an indicator"},
+    {"diff", cmd_diff, "say what changed between two versions of a model"},
 };
 
 struct cli_globals cli_globals;
