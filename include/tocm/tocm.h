@@ -139,6 +139,123 @@ char *tocm_model_format(const tocm_model *model, size_t *len);
 int tocm_write_file_atomic(const char *path, const char *data, size_t len,
                            char *err, size_t err_size);
 
+/* ---- Editing and diff (core/edit.c, core/lock.c, core/diff.c) --------- */
+
+/* An edit of a model file, as one transaction: tocm_edit_open locks the file
+ * (an exclusive flock, held until tocm_edit_close) and loads it; the
+ * tocm_edit_* operations change the document in memory; tocm_edit_commit
+ * validates the result and writes it (atomically, in the canonical layout)
+ * only if the change adds no error. Closing without a commit writes
+ * nothing. */
+typedef struct tocm_edit tocm_edit;
+
+/* How long tocm_edit_open waits, by default, for another edit to finish. */
+#define TOCM_EDIT_LOCK_TIMEOUT 10.0
+
+typedef struct tocm_edit_options {
+    double lock_timeout; /* seconds to wait for another edit; < 0: forever */
+    void *wait_notice;   /* a FILE * told once when the wait passes a second, or NULL */
+} tocm_edit_options;
+
+/* options may be NULL (defaults). On TOCM_OK *out is new: release it with
+ * tocm_edit_close. TOCM_EIO: the file cannot be read or locked (one E000
+ * diagnostic says why; a lock timeout is one). TOCM_EINVALID: the file is
+ * not a loadable model (its syntax errors are in diags). */
+int tocm_edit_open(const char *path, const tocm_edit_options *options,
+                   tocm_diags *diags, tocm_edit **out);
+/* Releases the lock and frees the edit. NULL is ignored. */
+void tocm_edit_close(tocm_edit *edit);
+
+/* Which kind of object an id names in the operations below. The default,
+ * ANY, takes a node, or an indicator (top-level "indicators" array) when no
+ * node has the id; an id used by both is refused as ambiguous. */
+enum tocm_edit_kind { TOCM_EDIT_ANY, TOCM_EDIT_NODE, TOCM_EDIT_INDICATOR };
+void tocm_edit_set_kind(tocm_edit *edit, enum tocm_edit_kind kind);
+
+/* The operations. Each returns TOCM_OK or, when it refuses (no such id, the
+ * new id is taken, links would be left dangling...), TOCM_EINVALID with the
+ * reason in tocm_edit_error and the document unchanged. What each one did
+ * is added to the notes, one sentence each. */
+
+/* A node {id, level, title}, placed after the node `after` when not NULL,
+ * otherwise after the last node of the same or a higher level. */
+int tocm_edit_add_node(tocm_edit *edit, const char *id, const char *level,
+                       const char *title, const char *after);
+/* An indicator {id, title} at the end of "indicators" (made if absent). */
+int tocm_edit_add_indicator(tocm_edit *edit, const char *id, const char *title);
+/* One assignment to a field of node or indicator id:
+ *   KEY=TEXT    the string TEXT
+ *   KEY:=JSON   any JSON value (number, true/false, array, object, "string")
+ *   KEY+=TEXT   adds the string TEXT to the list KEY (made if absent)
+ *   KEY-=TEXT   takes the string TEXT out of the list KEY (an emptied list
+ *               is removed)
+ * "id" cannot be assigned (use tocm_edit_rename); on a node, contributes_to
+ * += and -= are tocm_edit_link and tocm_edit_unlink. */
+int tocm_edit_assign(tocm_edit *edit, const char *id, const char *assignment);
+/* Removes a field. A node's id, level and title cannot be removed. */
+int tocm_edit_unset(tocm_edit *edit, const char *id, const char *key);
+/* Node from now contributes to node to (indicator from is attached to node
+ * to). inferred: also mark the link inferred (the node's "inferred" list). */
+int tocm_edit_link(tocm_edit *edit, const char *from, const char *to, int inferred);
+/* The reverse of tocm_edit_link; an inferred mark on the link goes too. */
+int tocm_edit_unlink(tocm_edit *edit, const char *from, const char *to);
+/* Renames a node, and every reference to it: contributes_to and inferred
+ * lists of every node, "nodes" of every indicator. Or renames an indicator. */
+int tocm_edit_rename(tocm_edit *edit, const char *old_id, const char *new_id);
+
+enum tocm_remove_mode {
+    TOCM_REMOVE_ONLY,     /* refuse when anything links to the node */
+    TOCM_REMOVE_CASCADE,  /* also remove what is left contributing to nothing */
+    TOCM_REMOVE_REATTACH, /* move the links to the node onto another node */
+};
+/* Removes a node (or an indicator). CASCADE: every node whose links all go
+ * to removed nodes is removed too, recursively; other nodes and indicators
+ * just lose their links to removed nodes, and an indicator left attached to
+ * nothing is removed. REATTACH: the links and indicators that pointed at the
+ * node point at reattach_to instead. */
+int tocm_edit_remove(tocm_edit *edit, const char *id, enum tocm_remove_mode mode,
+                     const char *reattach_to);
+
+/* borrowed: why the last operation or commit failed ("" if none). */
+const char *tocm_edit_error(const tocm_edit *edit);
+size_t tocm_edit_note_count(const tocm_edit *edit);
+const char *tocm_edit_note(const tocm_edit *edit, size_t index); /* borrowed */
+
+#define TOCM_COMMIT_FORCE 1   /* write even if the change adds errors */
+#define TOCM_COMMIT_DRY_RUN 2 /* validate, but write nothing */
+/* Validates the edited model and writes it. Findings the change adds (ones
+ * the file did not have before) are appended to added (may be NULL).
+ * TOCM_OK: written, or nothing to write (tocm_edit_changed says which), or
+ * a dry run that would be accepted. TOCM_EINVALID: the change adds errors
+ * and FORCE is not given: nothing written. TOCM_EIO: the write failed, or
+ * another program changed the file meanwhile: nothing written. */
+int tocm_edit_commit(tocm_edit *edit, int flags, tocm_diags *added);
+/* After a commit: 1 when the new text differs from the file's. */
+int tocm_edit_changed(const tocm_edit *edit);
+/* 1 when the file was in the canonical layout when opened. */
+int tocm_edit_was_canonical(const tocm_edit *edit);
+/* borrowed: the file's text as read (after = 0), or after the commit's
+ * edits (after = 1; NULL before a commit). */
+const char *tocm_edit_text(const tocm_edit *edit, int after, size_t *len);
+
+/* A semantic diff of two models: nodes added, removed and renamed; per
+ * node, level, field and link changes; indicators; program header, levels
+ * and other top-level members. Node order and the order of links do not
+ * count. A removed and an added node on the same level are taken for a
+ * rename when they have the same title, or when enough else matches
+ * (description, links in and out, other fields). */
+typedef struct tocm_diff tocm_diff;
+/* new: free with tocm_diff_free. */
+tocm_diff *tocm_diff_models(const tocm_model *old_model, const tocm_model *new_model);
+void tocm_diff_free(tocm_diff *diff);
+/* Number of changes; 0 when the models mean the same. */
+size_t tocm_diff_count(const tocm_diff *diff);
+/* new (free()): the changes in words, for people. */
+char *tocm_diff_text(const tocm_diff *diff, const char *old_name, const char *new_name);
+/* new (free()): {"old", "new", "equal", "summary": {...}, "changes": [...]},
+ * see tocm diff --help. */
+char *tocm_diff_json(const tocm_diff *diff, const char *old_name, const char *new_name);
+
 #ifdef __cplusplus
 }
 #endif

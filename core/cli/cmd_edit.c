@@ -1,0 +1,578 @@
+/*
+ * cmd_edit.c -- the editing commands: add, set, link, unlink, rename, rm.
+ *
+ * Each one is a transaction of libtocm's edit API: lock and load MODEL,
+ * apply the change, validate, and write (atomically, canonical layout) only
+ * if the change adds no error. What the change did goes to stdout, one line
+ * each; refusals and findings to stderr.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+#define COMMON_HELP                                                                   \
+    "  -n, --dry-run        check the change and show it as 'tocm diff' would;\n"     \
+    "                       write nothing\n"                                          \
+    "      --force          write even if the change adds errors to the model, and\n" \
+    "                       list them\n"                                              \
+    "      --lock-timeout S wait at most S seconds for another edit of MODEL to\n"    \
+    "                       finish (default 10; 0: do not wait)\n"                    \
+    "  -q, --quiet          do not say what was changed\n"                            \
+    "  -h, --help           show this help\n"                                         \
+    "\n"                                                                              \
+    "MODEL is written only if the change adds no error (see 'tocm validate'); it\n"   \
+    "is written atomically, in the canonical layout of 'tocm fmt', so a one-field\n"  \
+    "change is a one-line git diff. Exit status: 0 done (or nothing to change),\n"    \
+    "1 refused, 2 usage or I/O failure (including a lock timeout).\n"
+
+#define KIND_HELP                                                                     \
+    "      --node           ID names a node (when an indicator has the same id)\n"    \
+    "      --indicator      ID names an indicator\n"
+
+enum {
+    OPT_FORCE = 1000,
+    OPT_LOCK_TIMEOUT,
+    OPT_NODE,
+    OPT_INDICATOR,
+    OPT_ID,
+    OPT_LEVEL,
+    OPT_TITLE,
+    OPT_CONTRIBUTES_TO,
+    OPT_SET,
+    OPT_UNSET,
+    OPT_AFTER,
+    OPT_ATTACH,
+    OPT_INFERRED,
+    OPT_CASCADE,
+    OPT_REATTACH,
+};
+
+#define COMMON_OPTIONS                                                   \
+    {"dry-run", no_argument, NULL, 'n'}, {"force", no_argument, NULL, OPT_FORCE}, \
+        {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},     \
+        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}
+
+#define KIND_OPTIONS                                                     \
+    {"node", no_argument, NULL, OPT_NODE}, {"indicator", no_argument, NULL, OPT_INDICATOR}
+
+struct edit_cli {
+    const char *cmd;
+    int force, dry_run, quiet;
+    double lock_timeout;
+    enum tocm_edit_kind kind;
+};
+
+/* Handles an option every editing command has. Returns 1 when c was one,
+ * 0 when not, -1 (after printing) for a bad value. */
+static int common_option(struct edit_cli *o, int c, const char *arg) {
+    switch (c) {
+    case 'n': o->dry_run = 1; return 1;
+    case 'q': o->quiet = 1; return 1;
+    case OPT_FORCE: o->force = 1; return 1;
+    case OPT_NODE: o->kind = TOCM_EDIT_NODE; return 1;
+    case OPT_INDICATOR: o->kind = TOCM_EDIT_INDICATOR; return 1;
+    case OPT_LOCK_TIMEOUT: {
+        char *end;
+        double v = strtod(arg, &end);
+        if (!*arg || *end || v != v) {
+            cli_usage_error(o->cmd, "--lock-timeout needs a number of seconds, not '%s'", arg);
+            return -1;
+        }
+        o->lock_timeout = v;
+        return 1;
+    }
+    default: return 0;
+    }
+}
+
+static void print_findings(const tocm_diags *diags, enum tocm_severity severity) {
+    for (size_t i = 0; i < tocm_diags_count(diags); i++) {
+        const tocm_diag *d = tocm_diags_get(diags, i);
+        if (d->severity == severity)
+            tocm_diag_print(d, stderr);
+    }
+}
+
+/* Prints the diff between the file as read and as it would be written. */
+static void print_dry_run(tocm_edit *e, const char *path) {
+    tocm_diags *scratch = tocm_diags_new();
+    tocm_model *before = NULL, *after = NULL;
+    tocm_model_load_string(tocm_edit_text(e, 0, NULL), path, scratch, &before);
+    tocm_model_load_string(tocm_edit_text(e, 1, NULL), path, scratch, &after);
+    if (before && after) {
+        tocm_diff *d = tocm_diff_models(before, after);
+        char *text = tocm_diff_text(d, "the file", "the file after the change");
+        fputs(text, stdout);
+        free(text);
+        tocm_diff_free(d);
+    }
+    tocm_model_free(before);
+    tocm_model_free(after);
+    tocm_diags_free(scratch);
+}
+
+typedef int (*apply_fn)(tocm_edit *e, void *ctx);
+
+/* The transaction around one command's change. */
+static int run_edit(const struct edit_cli *o, const char *path, apply_fn apply, void *ctx) {
+    tocm_diags *diags = tocm_diags_new();
+    tocm_edit *e = NULL;
+    tocm_edit_options options = {.lock_timeout = o->lock_timeout, .wait_notice = stderr};
+    int rc = tocm_edit_open(path, &options, diags, &e);
+    if (rc != TOCM_OK) {
+        print_findings(diags, TOCM_SEV_ERROR);
+        if (rc == TOCM_EINVALID)
+            fprintf(stderr, "tocm %s: %s is not a model tocm can read; fix it first "
+                            "(see 'tocm validate'); nothing changed\n",
+                    o->cmd, path);
+        tocm_diags_free(diags);
+        return rc == TOCM_EIO ? EXIT_USAGE : EXIT_MODEL_ERRORS;
+    }
+    tocm_edit_set_kind(e, o->kind);
+    int status = EXIT_OK;
+    if (apply(e, ctx) != TOCM_OK) {
+        fprintf(stderr, "tocm %s: %s; nothing changed\n", o->cmd, tocm_edit_error(e));
+        status = EXIT_MODEL_ERRORS;
+        goto out;
+    }
+    int flags = (o->force ? TOCM_COMMIT_FORCE : 0) | (o->dry_run ? TOCM_COMMIT_DRY_RUN : 0);
+    rc = tocm_edit_commit(e, flags, diags);
+    if (rc == TOCM_EINVALID) {
+        fprintf(stderr, "tocm %s: %s:\n", o->cmd, tocm_edit_error(e));
+        print_findings(diags, TOCM_SEV_ERROR);
+        status = EXIT_MODEL_ERRORS;
+        goto out;
+    }
+    if (rc != TOCM_OK) {
+        fprintf(stderr, "tocm %s: %s\n", o->cmd, tocm_edit_error(e));
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (!o->quiet)
+        for (size_t i = 0; i < tocm_edit_note_count(e); i++)
+            printf("%s: %s\n", path, tocm_edit_note(e, i));
+    if (!tocm_edit_changed(e)) {
+        if (!o->quiet)
+            printf("%s: nothing to change\n", path);
+        goto out;
+    }
+    if (o->dry_run) {
+        print_dry_run(e, path);
+        printf("(dry run: %s not written)\n", path);
+    }
+    if (tocm_diags_errors(diags) > 0) {
+        fprintf(stderr,
+                "tocm %s: warning: %s %s with --force, with %zu new error%s; the model "
+                "now fails 'tocm validate':\n",
+                o->cmd, path, o->dry_run ? "would be written" : "written",
+                tocm_diags_errors(diags), tocm_diags_errors(diags) == 1 ? "" : "s");
+        print_findings(diags, TOCM_SEV_ERROR);
+    }
+    if (tocm_diags_warnings(diags) > 0) {
+        fprintf(stderr, "tocm %s: note: the change adds %zu warning%s:\n", o->cmd,
+                tocm_diags_warnings(diags), tocm_diags_warnings(diags) == 1 ? "" : "s");
+        print_findings(diags, TOCM_SEV_WARNING);
+    }
+    if (!tocm_edit_was_canonical(e) && !o->dry_run)
+        fprintf(stderr,
+                "tocm %s: note: %s was not in the canonical layout, so all of it was "
+                "rewritten ('tocm fmt -w' on its own keeps such a change apart)\n",
+                o->cmd, path);
+out:
+    tocm_edit_close(e);
+    tocm_diags_free(diags);
+    return status;
+}
+
+static void init_cli(struct edit_cli *o, const char *cmd) {
+    memset(o, 0, sizeof *o);
+    o->cmd = cmd;
+    o->lock_timeout = TOCM_EDIT_LOCK_TIMEOUT;
+    o->kind = TOCM_EDIT_ANY;
+}
+
+/* ---- tocm add ------------------------------------------------------------ */
+
+static const char add_help[] =
+    "Usage: tocm add MODEL --id ID --level LEVEL --title TITLE\n"
+    "                [--contributes-to ID]... [--set KEY=VALUE]... [--after ID]\n"
+    "       tocm add MODEL --indicator --id ID --title TITLE [--attach-to ID]...\n"
+    "                [--set KEY=VALUE]...\n"
+    "\n"
+    "Adds a node to the results chain (or, with --indicator, an indicator).\n"
+    "A new node goes after the last node of its level (or of a higher level),\n"
+    "so the file stays grouped by level; --after puts it after a given node.\n"
+    "\n"
+    "      --id ID              the new node's id (must not be in use)\n"
+    "      --level LEVEL        one of the model's level ids\n"
+    "      --title TITLE        the result or work, as the program words it\n"
+    "      --contributes-to ID  a node at a higher level it contributes to\n"
+    "                           (repeat for several)\n"
+    "      --set KEY=VALUE      any other field; see 'tocm set --help' for\n"
+    "                           KEY=TEXT, KEY:=JSON, KEY+=TEXT\n"
+    "      --after ID           place the node right after node ID\n"
+    "      --indicator          add an indicator instead of a node\n"
+    "      --attach-to ID       (indicators) a node the indicator measures\n" COMMON_HELP;
+
+struct add_ctx {
+    const char *id, *level, *title, *after;
+    int indicator;
+    char **links, **attach, **sets;
+    size_t link_count, attach_count, set_count;
+};
+
+static int apply_add(tocm_edit *e, void *p) {
+    struct add_ctx *a = p;
+    int rc = a->indicator ? tocm_edit_add_indicator(e, a->id, a->title)
+                          : tocm_edit_add_node(e, a->id, a->level, a->title, a->after);
+    for (size_t i = 0; rc == TOCM_OK && i < a->link_count; i++)
+        rc = tocm_edit_link(e, a->id, a->links[i], 0);
+    for (size_t i = 0; rc == TOCM_OK && i < a->attach_count; i++)
+        rc = tocm_edit_link(e, a->id, a->attach[i], 0);
+    for (size_t i = 0; rc == TOCM_OK && i < a->set_count; i++)
+        rc = tocm_edit_assign(e, a->id, a->sets[i]);
+    return rc;
+}
+
+int cmd_add(int argc, char **argv) {
+    static const struct option options[] = {
+        {"id", required_argument, NULL, OPT_ID},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"contributes-to", required_argument, NULL, OPT_CONTRIBUTES_TO},
+        {"set", required_argument, NULL, OPT_SET},
+        {"after", required_argument, NULL, OPT_AFTER},
+        {"indicator", no_argument, NULL, OPT_INDICATOR},
+        {"attach-to", required_argument, NULL, OPT_ATTACH},
+        COMMON_OPTIONS,
+        {0, 0, 0, 0},
+    };
+    struct edit_cli o;
+    init_cli(&o, "add");
+    struct add_ctx a = {0};
+    size_t n = (size_t)argc;
+    a.links = calloc(n, sizeof *a.links);
+    a.attach = calloc(n, sizeof *a.attach);
+    a.sets = calloc(n, sizeof *a.sets);
+    int status = -1, c;
+    while (status < 0 && (c = getopt_long(argc, argv, "nqh", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_ID: a.id = optarg; break;
+        case OPT_LEVEL: a.level = optarg; break;
+        case OPT_TITLE: a.title = optarg; break;
+        case OPT_AFTER: a.after = optarg; break;
+        case OPT_CONTRIBUTES_TO: a.links[a.link_count++] = optarg; break;
+        case OPT_ATTACH: a.attach[a.attach_count++] = optarg; break;
+        case OPT_SET: a.sets[a.set_count++] = optarg; break;
+        case OPT_INDICATOR: a.indicator = 1; break;
+        case 'h': fputs(add_help, stdout); status = EXIT_OK; break;
+        default: {
+            int r = common_option(&o, c, optarg);
+            if (r == 0)
+                status = cli_usage_error("add", "unknown option");
+            else if (r < 0)
+                status = EXIT_USAGE;
+        }
+        }
+    }
+    if (status >= 0)
+        goto out;
+    if (argc - optind != 1)
+        status = cli_usage_error("add", "expected one MODEL file");
+    else if (!a.id || !a.title)
+        status = cli_usage_error("add", "--id and --title are required");
+    else if (!a.indicator && !a.level)
+        status = cli_usage_error("add", "--level is required for a node");
+    else if (a.indicator && (a.level || a.link_count || a.after))
+        status = cli_usage_error("add", "an indicator has no --level, --contributes-to or "
+                                        "--after; use --attach-to NODE");
+    else if (!a.indicator && a.attach_count)
+        status = cli_usage_error("add", "--attach-to is for indicators; a node uses "
+                                        "--contributes-to");
+    else
+        status = run_edit(&o, argv[optind], apply_add, &a);
+out:
+    free(a.links);
+    free(a.attach);
+    free(a.sets);
+    return status;
+}
+
+/* ---- tocm set ------------------------------------------------------------ */
+
+static const char set_help[] =
+    "Usage: tocm set MODEL ID [KEY=VALUE]... [--unset KEY]...\n"
+    "\n"
+    "Changes fields of node ID (or of an indicator). Each KEY=VALUE is one of:\n"
+    "  KEY=TEXT     the field becomes the text TEXT, as typed:\n"
+    "                 status='some delays'   title='Wells built and used'\n"
+    "  KEY:=JSON    the field becomes a JSON value (number, true/false, list,\n"
+    "               object or \"quoted text\"):\n"
+    "                 inferred:=true   partners:='[\"UNODC\", \"IOM\"]'   budget:=120000\n"
+    "  KEY+=TEXT    adds TEXT to the list KEY (made if absent):\n"
+    "                 partners+='Ministry of Justice'   assumptions+='Staff stay'\n"
+    "  KEY-=TEXT    takes TEXT out of the list KEY (an emptied list is removed):\n"
+    "                 partners-=UNODC\n"
+    "Lists (partners, assumptions, contributes_to) cannot be given a plain\n"
+    "TEXT; contributes_to+=ID and contributes_to-=ID are 'tocm link' and 'tocm\n"
+    "unlink'. The id is changed with 'tocm rename', which updates every link.\n"
+    "Fields tocm does not know are set and kept like any other.\n"
+    "\n"
+    "      --unset KEY      remove the field KEY (not id, level or title)\n" KIND_HELP
+        COMMON_HELP;
+
+struct set_ctx {
+    const char *id;
+    char **assignments, **unsets;
+    size_t assignment_count, unset_count;
+};
+
+static int apply_set(tocm_edit *e, void *p) {
+    struct set_ctx *s = p;
+    int rc = TOCM_OK;
+    for (size_t i = 0; rc == TOCM_OK && i < s->assignment_count; i++)
+        rc = tocm_edit_assign(e, s->id, s->assignments[i]);
+    for (size_t i = 0; rc == TOCM_OK && i < s->unset_count; i++)
+        rc = tocm_edit_unset(e, s->id, s->unsets[i]);
+    return rc;
+}
+
+int cmd_set(int argc, char **argv) {
+    static const struct option options[] = {
+        {"unset", required_argument, NULL, OPT_UNSET},
+        KIND_OPTIONS,
+        COMMON_OPTIONS,
+        {0, 0, 0, 0},
+    };
+    struct edit_cli o;
+    init_cli(&o, "set");
+    struct set_ctx s = {0};
+    s.unsets = calloc((size_t)argc, sizeof *s.unsets);
+    int status = -1, c;
+    while (status < 0 && (c = getopt_long(argc, argv, "nqh", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_UNSET: s.unsets[s.unset_count++] = optarg; break;
+        case 'h': fputs(set_help, stdout); status = EXIT_OK; break;
+        default: {
+            int r = common_option(&o, c, optarg);
+            if (r == 0)
+                status = cli_usage_error("set", "unknown option");
+            else if (r < 0)
+                status = EXIT_USAGE;
+        }
+        }
+    }
+    if (status >= 0)
+        goto out;
+    if (argc - optind < 2) {
+        status = cli_usage_error("set", "expected MODEL, ID and at least one KEY=VALUE or "
+                                        "--unset KEY");
+        goto out;
+    }
+    s.id = argv[optind + 1];
+    s.assignments = argv + optind + 2;
+    s.assignment_count = (size_t)(argc - optind - 2);
+    if (s.assignment_count + s.unset_count == 0) {
+        status = cli_usage_error("set", "nothing to set: give KEY=VALUE or --unset KEY");
+        goto out;
+    }
+    for (size_t i = 0; i < s.assignment_count; i++) {
+        if (!strchr(s.assignments[i], '=') || s.assignments[i][0] == '=') {
+            status = cli_usage_error("set", "'%s' is not KEY=VALUE", s.assignments[i]);
+            goto out;
+        }
+    }
+    status = run_edit(&o, argv[optind], apply_set, &s);
+out:
+    free(s.unsets);
+    return status;
+}
+
+/* ---- tocm link / unlink --------------------------------------------------- */
+
+static const char link_help[] =
+    "Usage: tocm link MODEL FROM TO... [--inferred]\n"
+    "\n"
+    "Node FROM now contributes to node TO (each TO, when several). TO must be\n"
+    "at a higher level. When FROM is an indicator, it is attached to node TO.\n"
+    "\n"
+    "      --inferred       mark the link as the modeller's inference (adds TO to\n"
+    "                       FROM's 'inferred' list)\n" KIND_HELP COMMON_HELP;
+
+static const char unlink_help[] =
+    "Usage: tocm unlink MODEL FROM TO...\n"
+    "\n"
+    "Node FROM no longer contributes to node TO (an inferred mark on the link\n"
+    "goes with it). When FROM is an indicator, it is detached from node TO.\n"
+    "A node left contributing to nothing is reported (warning W201).\n"
+    "\n" KIND_HELP COMMON_HELP;
+
+struct link_ctx {
+    const char *from;
+    char **to;
+    size_t to_count;
+    int inferred, unlink;
+};
+
+static int apply_link(tocm_edit *e, void *p) {
+    struct link_ctx *l = p;
+    int rc = TOCM_OK;
+    for (size_t i = 0; rc == TOCM_OK && i < l->to_count; i++)
+        rc = l->unlink ? tocm_edit_unlink(e, l->from, l->to[i])
+                       : tocm_edit_link(e, l->from, l->to[i], l->inferred);
+    return rc;
+}
+
+static int link_command(int argc, char **argv, int unlink) {
+    static const struct option options[] = {
+        {"inferred", no_argument, NULL, OPT_INFERRED},
+        KIND_OPTIONS,
+        COMMON_OPTIONS,
+        {0, 0, 0, 0},
+    };
+    const char *name = unlink ? "unlink" : "link";
+    struct edit_cli o;
+    init_cli(&o, name);
+    struct link_ctx l = {.unlink = unlink};
+    int c;
+    while ((c = getopt_long(argc, argv, "nqh", options, NULL)) != -1) {
+        if (c == OPT_INFERRED && !unlink) {
+            l.inferred = 1;
+        } else if (c == 'h') {
+            fputs(unlink ? unlink_help : link_help, stdout);
+            return EXIT_OK;
+        } else {
+            int r = common_option(&o, c, optarg);
+            if (r == 0)
+                return cli_usage_error(name, "unknown option");
+            if (r < 0)
+                return EXIT_USAGE;
+        }
+    }
+    if (argc - optind < 3)
+        return cli_usage_error(name, "expected MODEL, FROM and at least one TO");
+    l.from = argv[optind + 1];
+    l.to = argv + optind + 2;
+    l.to_count = (size_t)(argc - optind - 2);
+    return run_edit(&o, argv[optind], apply_link, &l);
+}
+
+int cmd_link(int argc, char **argv) { return link_command(argc, argv, 0); }
+int cmd_unlink(int argc, char **argv) { return link_command(argc, argv, 1); }
+
+/* ---- tocm rename ----------------------------------------------------------- */
+
+static const char rename_help[] =
+    "Usage: tocm rename MODEL OLD NEW\n"
+    "\n"
+    "Gives node OLD the id NEW and updates every reference to it: the\n"
+    "contributes_to and inferred lists of all nodes, and the nodes every\n"
+    "indicator is attached to. Renames an indicator when OLD is one. NEW must\n"
+    "not be in use.\n"
+    "\n" KIND_HELP COMMON_HELP;
+
+struct rename_ctx {
+    const char *old_id, *new_id;
+};
+
+static int apply_rename(tocm_edit *e, void *p) {
+    struct rename_ctx *r = p;
+    return tocm_edit_rename(e, r->old_id, r->new_id);
+}
+
+int cmd_rename(int argc, char **argv) {
+    static const struct option options[] = {KIND_OPTIONS, COMMON_OPTIONS, {0, 0, 0, 0}};
+    struct edit_cli o;
+    init_cli(&o, "rename");
+    int c;
+    while ((c = getopt_long(argc, argv, "nqh", options, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(rename_help, stdout);
+            return EXIT_OK;
+        }
+        int r = common_option(&o, c, optarg);
+        if (r == 0)
+            return cli_usage_error("rename", "unknown option");
+        if (r < 0)
+            return EXIT_USAGE;
+    }
+    if (argc - optind != 3)
+        return cli_usage_error("rename", "expected MODEL, OLD and NEW");
+    struct rename_ctx r = {argv[optind + 1], argv[optind + 2]};
+    return run_edit(&o, argv[optind], apply_rename, &r);
+}
+
+/* ---- tocm rm ------------------------------------------------------------------ */
+
+static const char rm_help[] =
+    "Usage: tocm rm MODEL ID... [--cascade | --reattach-to ID]\n"
+    "\n"
+    "Removes node ID (or an indicator). tocm refuses to remove a node that\n"
+    "other nodes still contribute to, or that an indicator is attached to,\n"
+    "unless told what to do with those links:\n"
+    "\n"
+    "      --cascade          also remove every node that contributed only to\n"
+    "                         removed nodes (recursively); other nodes and\n"
+    "                         indicators just lose their links to them, and an\n"
+    "                         indicator left attached to nothing is removed\n"
+    "      --reattach-to ID   what contributed to the node (and the indicators\n"
+    "                         attached to it) now points at node ID instead\n"
+    "\n"
+    "Try -n (--dry-run) first to see what a cascade would take with it.\n"
+    "\n" KIND_HELP COMMON_HELP;
+
+struct rm_ctx {
+    char **ids;
+    size_t id_count;
+    enum tocm_remove_mode mode;
+    const char *reattach_to;
+};
+
+static int apply_rm(tocm_edit *e, void *p) {
+    struct rm_ctx *r = p;
+    int rc = TOCM_OK;
+    for (size_t i = 0; rc == TOCM_OK && i < r->id_count; i++)
+        rc = tocm_edit_remove(e, r->ids[i], r->mode, r->reattach_to);
+    return rc;
+}
+
+int cmd_rm(int argc, char **argv) {
+    static const struct option options[] = {
+        {"cascade", no_argument, NULL, OPT_CASCADE},
+        {"reattach-to", required_argument, NULL, OPT_REATTACH},
+        KIND_OPTIONS,
+        COMMON_OPTIONS,
+        {0, 0, 0, 0},
+    };
+    struct edit_cli o;
+    init_cli(&o, "rm");
+    struct rm_ctx r = {.mode = TOCM_REMOVE_ONLY};
+    int cascade = 0, c;
+    while ((c = getopt_long(argc, argv, "nqh", options, NULL)) != -1) {
+        if (c == OPT_CASCADE) {
+            cascade = 1;
+        } else if (c == OPT_REATTACH) {
+            r.reattach_to = optarg;
+        } else if (c == 'h') {
+            fputs(rm_help, stdout);
+            return EXIT_OK;
+        } else {
+            int v = common_option(&o, c, optarg);
+            if (v == 0)
+                return cli_usage_error("rm", "unknown option");
+            if (v < 0)
+                return EXIT_USAGE;
+        }
+    }
+    if (cascade && r.reattach_to)
+        return cli_usage_error("rm", "--cascade and --reattach-to cannot be used together");
+    if (argc - optind < 2)
+        return cli_usage_error("rm", "expected MODEL and at least one ID");
+    r.mode = cascade ? TOCM_REMOVE_CASCADE : r.reattach_to ? TOCM_REMOVE_REATTACH : TOCM_REMOVE_ONLY;
+    r.ids = argv + optind + 1;
+    r.id_count = (size_t)(argc - optind - 1);
+    return run_edit(&o, argv[optind], apply_rm, &r);
+}

@@ -1,0 +1,96 @@
+/*
+ * lock.c -- see lock.h.
+ *
+ * flock has no timeout of its own. Rather than interrupt a blocking flock
+ * with a signal (which would touch the caller's signal handling), this polls
+ * with LOCK_NB, starting at 1 ms and backing off to 50 ms: an edit holds the
+ * lock for milliseconds, so the waiter gets it soon after it is free.
+ */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* flock */
+#endif
+#include "lock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void nap(long micros) {
+    struct timespec ts = {.tv_sec = micros / 1000000, .tv_nsec = (micros % 1000000) * 1000};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+int tocmp_lock_file(const char *path, double timeout, FILE *notice, char *err,
+                    size_t err_size) {
+    double start = now_seconds();
+    long pause = 1000; /* microseconds */
+    int told = 0;
+    for (;;) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            snprintf(err, err_size, "cannot open '%s': %s", path, strerror(errno));
+            return -1;
+        }
+        for (;;) {
+            if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                break;
+            if (errno == EINTR)
+                continue;
+            if (errno != EWOULDBLOCK) {
+                snprintf(err, err_size, "cannot lock '%s': %s", path, strerror(errno));
+                close(fd);
+                return -1;
+            }
+            double waited = now_seconds() - start;
+            if (timeout >= 0 && waited >= timeout) {
+                snprintf(err, err_size,
+                         "'%s' is being edited by another tocm process; gave up waiting "
+                         "after %.3g s (nothing was changed; try again, or wait longer "
+                         "with --lock-timeout SECONDS)",
+                         path, timeout);
+                close(fd);
+                return -1;
+            }
+            if (notice && !told && waited >= 1.0) {
+                fprintf(notice, "tocm: waiting for another edit of '%s' to finish...\n", path);
+                fflush(notice);
+                told = 1;
+            }
+            long left = timeout >= 0 ? (long)((timeout - waited) * 1e6) + 1 : pause;
+            nap(pause < left ? pause : left);
+            if (pause < 50000)
+                pause *= 2;
+        }
+        /* Locked. Is it still the file the path names? */
+        struct stat held, named;
+        if (fstat(fd, &held) != 0) {
+            snprintf(err, err_size, "cannot read '%s': %s", path, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (stat(path, &named) == 0 && named.st_dev == held.st_dev &&
+            named.st_ino == held.st_ino)
+            return fd;
+        /* Replaced while we waited (or removed): try again on what the path
+         * names now. A removed file ends the loop at open(). */
+        close(fd);
+    }
+}
+
+void tocmp_unlock_file(int fd) {
+    if (fd < 0)
+        return;
+    flock(fd, LOCK_UN);
+    close(fd);
+}
