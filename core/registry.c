@@ -29,8 +29,11 @@
 #include "tocm/host.h"
 #include "util.h"
 
-#ifndef TOCM_INSTALLED_PLUGIN_DIR
-#define TOCM_INSTALLED_PLUGIN_DIR "/usr/local/lib/tocm/plugins"
+/* The installed plugin directory, relative to the installation prefix; the
+ * prefix is found from the executable's own path (PREFIX/bin/tocm), so an
+ * installation can be moved or made with `cmake --install --prefix`. */
+#ifndef TOCM_PLUGIN_RELDIR
+#define TOCM_PLUGIN_RELDIR "lib/tocm/plugins"
 #endif
 
 struct loaded {
@@ -315,26 +318,31 @@ static void load_directory(tocm_registry *r, const char *dir) {
 }
 
 /* The build tree's plugins/ when this executable is the one in the build
- * tree; the installed directory otherwise. */
-static const char *default_directory(void) {
-#ifdef TOCM_BUILD_DIR
+ * tree; PREFIX/lib.../tocm/plugins beside an installed PREFIX/bin/tocm
+ * otherwise. new: free(). */
+static char *default_directory(void) {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char build_real[PATH_MAX];
-        if (realpath(TOCM_BUILD_DIR, build_real) && strcmp(dirname(exe), build_real) == 0)
-            return TOCM_BUILD_DIR "/plugins";
-    }
+    if (n <= 0)
+        return tocmp_xstrdup("/usr/local/" TOCM_PLUGIN_RELDIR);
+    exe[n] = '\0';
+    char *bindir = dirname(exe);
+#ifdef TOCM_BUILD_DIR
+    char build_real[PATH_MAX];
+    if (realpath(TOCM_BUILD_DIR, build_real) && strcmp(bindir, build_real) == 0)
+        return tocmp_xstrdup(TOCM_BUILD_DIR "/plugins");
 #endif
-    return TOCM_INSTALLED_PLUGIN_DIR;
+    return tocmp_asprintf("%s/../%s", bindir, TOCM_PLUGIN_RELDIR);
 }
 
 char *tocm_registry_search_path(void) {
     const char *env = getenv("TOCM_PLUGIN_PATH");
-    if (env && *env)
-        return tocmp_asprintf("%s:%s", env, default_directory());
-    return tocmp_xstrdup(default_directory());
+    char *dir = default_directory();
+    if (!env || !*env)
+        return dir;
+    char *path = tocmp_asprintf("%s:%s", env, dir);
+    free(dir);
+    return path;
 }
 
 tocm_registry *tocm_registry_load(const struct tocm_registry_options *opts) {

@@ -22,6 +22,8 @@
  *   - Always fill structs with designated initializers (.name = "..."), so
  *     slots can be appended without silently shifting meaning.
  *
+ * History: 1.0 the first ABI; 1.1 appended tocm_calculator.flags.
+ *
  * Ownership words, as in jansson: *borrowed* pointers stay owned by whoever
  * handed them over and are valid for the duration of the call (or, for
  * strings from the model, until the plugin's callback returns); *new*
@@ -40,7 +42,7 @@ extern "C" {
 #endif
 
 #define TOCM_ABI_MAJOR 1
-#define TOCM_ABI_MINOR 0
+#define TOCM_ABI_MINOR 1
 #define TOCM_ABI_MAKE(major, minor) ((uint32_t)(major) << 16 | (uint32_t)(minor))
 #define TOCM_ABI_VERSION TOCM_ABI_MAKE(TOCM_ABI_MAJOR, TOCM_ABI_MINOR)
 #define TOCM_ABI_MAJOR_OF(abi) ((uint32_t)(abi) >> 16)
@@ -212,16 +214,19 @@ struct tocm_calculator {
     const char *summary; /* one line for `tocm plugins` */
     /* What the parameters are, one line each (may be NULL). */
     const char *params_help;
-    /* TOCM_CALC_ADDITIVE: the values of disjoint row sets add up to the
-     * value of their union (count, sum). For results with a ratio, the host
-     * checks numerators and denominators instead. Used for reconciliation
-     * checks only; totals are always recomputed from rows. */
-    unsigned flags;
     /* Required. 0 on success (result filled; has_value may be 0), -1 on
      * failure with err set (a missing parameter, a column of the wrong
      * type). */
     int (*compute)(const struct tocm_host *host, const struct tocm_calc_input *in,
                    struct tocm_calc_result *out, tocm_error *err);
+
+    /* ---- ABI 1.1 ---- */
+    /* TOCM_CALC_ADDITIVE: the values of disjoint row sets add up to the
+     * value of their union (count, sum). For results with a ratio, the host
+     * checks numerators and denominators instead. Used for reconciliation
+     * checks only; totals are always recomputed from rows. A 1.0 plugin's
+     * calculators read as 0 here. */
+    unsigned flags;
 };
 
 /* ---- Exporters --------------------------------------------------------- */

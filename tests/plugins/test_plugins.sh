@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Plugin loader: each failure mode gives its exact one-line message and no
+# crash; good plugins (including one built for an older minor ABI) load;
+# unsafe permissions are refused unless --allow-unsafe-plugins; built-ins
+# export exactly one symbol; json export and the calculators work end to end.
+#
+# usage: test_plugins.sh TOCM FIXTURE_DIR BUILTIN_DIR SOURCE_DIR
+set -u
+tocm=$1 fx=$2 builtin=$3 src=$4
+pass=0 fail=0
+work=$(mktemp -d)
+trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
+unset TOCM_PLUGIN_PATH
+
+check() { # name, expected, actual
+    if [ "$2" == "$3" ]; then
+        pass=$((pass + 1)); echo "ok   $1"
+    else
+        fail=$((fail + 1)); echo "FAIL $1"; echo "  expected: $2"; echo "  actual:   $3"
+    fi
+}
+
+# The refusal line for one --plugin file (stderr of `tocm plugins`), with
+# the built-ins' lines (none expected) filtered out by the file name.
+refusal() {
+    "$tocm" --plugin "$1" plugins 2>&1 >/dev/null | grep -F "plugin $1:" || true
+}
+
+f=$fx/fixture_not_elf.so
+check not-elf "tocm: plugin $f: not a shared object" "$(refusal "$f")"
+f=$fx/fixture_no_entry.so
+check no-entry "tocm: plugin $f: no entry point: it does not export 'tocm_plugin_entry'" "$(refusal "$f")"
+f=$fx/fixture_major.so
+check major "tocm: plugin $f: it was built for plugin ABI 2.0; this tocm speaks ABI 1.1 (the major versions differ: rebuild the plugin)" "$(refusal "$f")"
+f=$fx/fixture_newer_minor.so
+check newer-minor "tocm: plugin $f: it needs plugin ABI 1.2; this tocm provides ABI 1.1 (upgrade tocm)" "$(refusal "$f")"
+f=$fx/fixture_entry_fails.so
+check entry-fails "tocm: plugin $f: it declined to load: the licence file /etc/fixture.key is missing" "$(refusal "$f")"
+f=$fx/fixture_too_small.so
+size=$(refusal "$f")
+check too-small "tocm: plugin $f: its descriptor is 4 bytes; ABI 1.0 needs at least 56" "$size"
+f=$fx/fixture_null_slot.so
+check null-slot "tocm: plugin $f: calculator #1: the required slot 'compute' is NULL" "$(refusal "$f")"
+a=$fx/fixture_dup_a.so b=$fx/fixture_dup_b.so
+check duplicate "tocm: plugin $b: a plugin named 'dup' is already loaded from $a" \
+    "$("$tocm" --plugin "$a" --plugin "$b" plugins 2>&1 >/dev/null)"
+f=$work/missing.so
+check missing "tocm: plugin $f: cannot open it: No such file or directory" "$(refusal "$f")"
+
+# A refused plugin does not stop a command that does not need it.
+"$tocm" --plugin "$fx/fixture_major.so" validate "$src/models/asean-act-2021/model.json" >/dev/null 2>&1
+check refused-plugin-does-not-fail-validate 0 $?
+
+# Good plugins load; one built for ABI 1.0 loads on this 1.1 host.
+for g in good older_minor; do
+    out=$("$tocm" --plugin "$fx/fixture_$g.so" plugins --json 2>&1)
+    got=$(printf '%s' "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print(','.join(p['name']+'@'+p['abi'] for p in d['plugins'] if p['file'].endswith('fixture_$g.so')))")
+    abi=1.1; [ $g = older_minor ] && abi=1.0
+    check "loads-$g" "$g@$abi" "$got"
+done
+
+# Unsafe permissions: a group-writable file, then a group-writable directory.
+mkdir -p "$work/p" && cp "$fx/fixture_good.so" "$work/p/" && chmod 755 "$work/p"
+chmod 664 "$work/p/fixture_good.so"
+f=$work/p/fixture_good.so
+check unsafe-file "tocm: plugin $f: refused: the file $f is writable by its group (use --allow-unsafe-plugins to load it anyway)" "$(refusal "$f")"
+chmod 644 "$f"; chmod 777 "$work/p"
+check unsafe-dir "tocm: plugin $f: refused: its directory $work/p is writable by others (use --allow-unsafe-plugins to load it anyway)" "$(refusal "$f")"
+got=$("$tocm" --allow-unsafe-plugins --plugin "$f" plugins 2>&1 | grep -c "^good 0.0.1")
+check allow-unsafe 1 "$got"
+chmod 755 "$work/p"
+
+# TOCM_PLUGIN_PATH finds plugins; the current directory is never searched.
+got=$(TOCM_PLUGIN_PATH=$work/p "$tocm" plugins 2>&1 | grep -c "^good 0.0.1")
+check plugin-path 1 "$got"
+got=$(cd "$work/p" && "$tocm" plugins 2>&1 | grep -c "^good 0.0.1")
+check not-cwd 0 "$got"
+
+# Built-ins: the entry point is the only exported symbol.
+for so in "$builtin"/*.so; do
+    syms=$(nm -D --defined-only "$so" | awk '{print $3}' | sort | tr '\n' ' ')
+    check "exports-$(basename "$so")" "tocm_plugin_entry " "$syms"
+done
+
+# The listing names each built-in and what it provides.
+json=$("$tocm" plugins --json)
+got=$(printf '%s' "$json" | python3 -c "
+import json,sys
+d=json.load(sys.stdin)
+calcs=sorted(c['name'] for p in d['plugins'] for c in p['calculators'])
+fmts=sorted(f for p in d['plugins'] for e in p['exporters'] for f in e['formats'])
+print(' '.join(calcs), '|', 'json' in fmts)")
+check plugins-json "count distinct gesi mean ratio share sum | True" "$got"
+
+# json export = canonical model, to stdout and atomically to a file.
+model=$src/models/asean-act-2021/model.json
+"$tocm" export "$model" -T json -o "$work/out.json"
+check export-json-file 0 $?
+"$tocm" fmt "$model" | cmp -s - "$work/out.json"
+check export-json-is-canonical 0 $?
+"$tocm" export "$model" -T nosuchformat >/dev/null 2>"$work/err"
+check export-unknown-format-exit 2 $?
+check export-unknown-format-msg "tocm: no exporter writes the format 'nosuchformat'" "$(head -1 "$work/err")"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
