@@ -187,20 +187,27 @@ static void load_levels(struct load_ctx *c, json_t *root) {
             id = json_string_value(entry);
         } else if (json_is_object(entry)) {
             id = required_string(c, entry, "id", path, NULL, "the level");
+            /* A wrong type is reported at the member itself, as for nodes. */
+            char member_path[80];
             json_t *t = json_object_get(entry, "title");
-            if (t && check_type(c, t, FT_STRING, path, NULL, "title"))
+            snprintf(member_path, sizeof member_path, "%s/title", path);
+            if (t && check_type(c, t, FT_STRING, member_path, NULL, "title"))
                 title = json_string_value(t);
             json_t *o = json_object_get(entry, "outcome");
             if (o && !json_is_boolean(o)) {
                 char *msg = tocmp_asprintf("'outcome' must be true or false, not %s",
                                            json_type_name(o));
-                error_at(c, "E004", path, NULL, msg);
+                snprintf(member_path, sizeof member_path, "%s/outcome", path);
+                error_at(c, "E004", member_path, NULL, msg);
                 free(msg);
             }
             outcome = json_is_true(o);
         } else {
-            char *msg = tocmp_asprintf("a level must be a non-empty string or an object, not %s",
-                                       json_type_name(entry));
+            char *msg = json_is_string(entry)
+                            ? tocmp_xstrdup("a level id must not be empty")
+                            : tocmp_asprintf("a level must be a non-empty string or an "
+                                             "object, not %s",
+                                             json_type_name(entry));
             error_at(c, "E004", path, NULL, msg);
             free(msg);
         }
@@ -379,7 +386,8 @@ static int load_text(const char *text, size_t len, const char *name, tocm_diags 
     int bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0;
     json_error_t err;
     /* Duplicate keys would silently lose one of the values: reject them. */
-    json_t *root = json_loadb(text + 3 * bom, len - 3 * bom, JSON_REJECT_DUPLICATES, &err);
+    json_t *root = json_loadb(text + 3 * bom, len - 3 * bom,
+                              JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     if (!root) {
         tocm_diags_add(diags, TOCM_SEV_ERROR, "E001", name, err.line > 0 ? err.line : 1,
                        err.column > 0 ? err.column : 1, "", NULL, "%s", err.text);
