@@ -99,12 +99,27 @@ static void emit_string(tocmp_buf *b, const char *s, size_t len) {
 }
 
 static void emit_real(tocmp_buf *b, double d) {
-    char text[40];
-    /* The shortest precision that reads back to the same double. */
-    for (int precision = 1; precision <= 17; precision++) {
-        snprintf(text, sizeof text, "%.*g", precision, d);
-        if (strtod(text, NULL) == d)
-            break;
+    char text[400];
+    double magnitude = d < 0 ? -d : d;
+    if (magnitude == 0 || (magnitude >= 1e-4 && magnitude < 1e15)) {
+        /* People write 1500000.0 and 0.25, not 1.5e+06: use plain decimals,
+         * as few as read back to the same double. */
+        for (int decimals = 1; decimals <= 20; decimals++) {
+            snprintf(text, sizeof text, "%.*f", decimals, d);
+            if (strtod(text, NULL) == d)
+                break;
+        }
+        /* Trailing zeros beyond the first decimal carry nothing. */
+        char *end = text + strlen(text) - 1;
+        while (end[0] == '0' && end[-1] != '.')
+            *end-- = '\0';
+    } else {
+        /* Very large or very small: the shortest exponent form. */
+        for (int precision = 1; precision <= 17; precision++) {
+            snprintf(text, sizeof text, "%.*g", precision, d);
+            if (strtod(text, NULL) == d)
+                break;
+        }
     }
     tocmp_buf_puts(b, text);
     /* Keep it a real on the next read: "2" would come back an integer. */

@@ -384,6 +384,17 @@ static int load_text(const char *text, size_t len, const char *name, tocm_diags 
     /* Editors on Windows like to start UTF-8 files with a byte-order mark;
      * it carries no meaning, so accept it. */
     int bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0;
+    /* jansson's message for an empty file ("unexpected token near end of
+     * file") does not tell a person what is wrong. */
+    size_t first = 3 * bom;
+    while (first < len && strchr(" \t\r\n", text[first]))
+        first++;
+    if (first == len) {
+        tocm_diags_add(diags, TOCM_SEV_ERROR, "E001", name, 1, 1, "", NULL,
+                       "the file is empty (a tocm model is a JSON object)");
+        *out = NULL;
+        return TOCM_EINVALID;
+    }
     json_error_t err;
     /* Duplicate keys would silently lose one of the values: reject them. */
     json_t *root = json_loadb(text + 3 * bom, len - 3 * bom,
