@@ -167,7 +167,7 @@ static void interned_free(struct interned *in) {
 static struct tocm_table *table_for(struct ctx *c, const char *name, size_t ind_index) {
     size_t id = tocmp_idmap_get(&c->table_ids, name);
     if (id != (size_t)-1)
-        return c->tables[id];
+        return c->tables[id]; /* NULL: it failed, and that is reported already */
     json_t *def = json_object_get(c->tables_def, name);
     const char *rel = json_string_value(json_object_get(def, "path"));
     char *path = rel[0] == '/' ? tocmp_xstrdup(rel) : tocmp_asprintf("%s/%s", c->model_dir, rel);
@@ -189,10 +189,10 @@ static struct tocm_table *table_for(struct ctx *c, const char *name, size_t ind_
     free(specs);
     free(path);
     (void)ind_index;
-    if (!t) {
+    /* A table that cannot be read is remembered too (as NULL), so its error
+     * is reported once, not once per indicator that reads it. */
+    if (!t)
         c->errors++;
-        return NULL;
-    }
     c->tables = tocmp_xrealloc(c->tables, (c->table_count + 1) * sizeof *c->tables);
     c->tables[c->table_count] = t;
     /* The name is borrowed from the model's JSON, which outlives the map. */
@@ -274,6 +274,8 @@ static void add_status(struct ctx *c, const struct indicator *ind, const struct 
     json_t *thresholds = json_object_get(json_object_get(c->m->root, "status"), "thresholds");
     json_t *on = json_object_get(thresholds, "on_track");
     double on_track = json_is_number(on) ? json_number_value(on) : 0.8;
+    json_t *ach = json_object_get(thresholds, "achieved");
+    double achieved = json_is_number(ach) ? json_number_value(ach) : 1.0;
     double v = cell->r.value;
     const char *status;
     if (ind->lower_is_better ? v <= t : v >= t) {
@@ -281,7 +283,9 @@ static void add_status(struct ctx *c, const struct indicator *ind, const struct 
     } else {
         /* How far from the baseline towards the target we have come. */
         double progress = t != b ? (v - b) / (t - b) : 0;
-        status = progress >= on_track ? "on track" : "off track";
+        status = progress >= achieved   ? "achieved"
+                 : progress >= on_track ? "on track"
+                                        : "off track";
         json_object_set_new(cell->json, "progress", json_real(progress));
     }
     json_object_set_new(cell->json, "status", json_string(status));
@@ -405,8 +409,11 @@ static int compute_subset(struct ctx *c, struct indicator *ind, const size_t *ro
         }
         if (rc == 0 && periods > 1) {
             if (ind->aggregation == AGG_LATEST) {
+                /* The indicator's last period, not this group's: a group with
+                 * no rows then has the total its last column shows, and the
+                 * parts of a total still add up to it. */
                 size_t last = end;
-                while (last > start && t[last - 1].period == t[end - 1].period)
+                while (last > start && t[last - 1].period == periods - 1)
                     last--;
                 rc = compute_cell(c, ind, t + last, end - last, group_row, mask, -1, cells_json,
                                   req);
@@ -736,39 +743,44 @@ static json_t *compute_indicator(struct ctx *c, size_t index, json_t *def) {
     return out;
 }
 
+/* Counts one status on every node reachable upwards from the start nodes,
+ * each node once however many paths lead to it. */
+static void spread(const tocm_model *m, const size_t *starts, size_t start_count,
+                   json_t **counts, const char *status, unsigned char *seen, size_t *queue) {
+    memset(seen, 0, m->node_count);
+    size_t head = 0, tail = 0;
+    for (size_t i = 0; i < start_count; i++) {
+        if (starts[i] == TOCM_NO_NODE || seen[starts[i]])
+            continue;
+        seen[starts[i]] = 1;
+        queue[tail++] = starts[i];
+    }
+    while (head < tail) {
+        size_t u = queue[head++];
+        if (!counts[u])
+            counts[u] = json_object();
+        json_t *count = json_object_get(counts[u], status);
+        json_object_set_new(counts[u], status,
+                            json_integer(count ? json_integer_value(count) + 1 : 1));
+        for (size_t e = 0; e < m->nodes[u].out_count; e++) {
+            size_t w = m->out_edges[m->nodes[u].out_begin + e];
+            if (!seen[w]) {
+                seen[w] = 1;
+                queue[tail++] = w;
+            }
+        }
+    }
+}
+
 /* Each outcome (and the goal) with the statuses of the indicators and
  * projects beneath it: an indicator or project status counts for its own
- * node and for every node it leads to. */
+ * node(s) and once for every node they lead to. */
 static json_t *rollup(const tocm_model *m, json_t *indicators) {
     size_t n = m->node_count;
     json_t **ind_status = tocmp_xcalloc(n ? n : 1, sizeof *ind_status);
     json_t **proj_status = tocmp_xcalloc(n ? n : 1, sizeof *proj_status);
     unsigned char *seen = tocmp_xcalloc(n ? n : 1, 1);
     size_t *queue = tocmp_xmalloc((n ? n : 1) * sizeof *queue);
-
-    /* Spreads one status from a node to everything it contributes to. */
-#define SPREAD(start, table, status)                                                               \
-    do {                                                                                           \
-        memset(seen, 0, n);                                                                        \
-        size_t head = 0, tail = 0;                                                                 \
-        queue[tail++] = (start);                                                                   \
-        seen[start] = 1;                                                                           \
-        while (head < tail) {                                                                      \
-            size_t u = queue[head++];                                                              \
-            if (!table[u])                                                                         \
-                table[u] = json_object();                                                          \
-            json_t *cnt = json_object_get(table[u], status);                                       \
-            json_object_set_new(table[u], status,                                                  \
-                                json_integer(cnt ? json_integer_value(cnt) + 1 : 1));              \
-            for (size_t e = 0; e < m->nodes[u].out_count; e++) {                                   \
-                size_t w = m->out_edges[m->nodes[u].out_begin + e];                                \
-                if (!seen[w]) {                                                                    \
-                    seen[w] = 1;                                                                   \
-                    queue[tail++] = w;                                                             \
-                }                                                                                  \
-            }                                                                                      \
-        }                                                                                          \
-    } while (0)
 
     size_t i;
     json_t *ind;
@@ -783,21 +795,20 @@ static json_t *rollup(const tocm_model *m, json_t *indicators) {
                 strcmp(json_string_value(json_object_get(cell, "period")), "total") != 0)
                 status = json_string_value(json_object_get(cell, "status"));
         }
-        if (!status)
-            status = "no target";
+        json_t *nodes = json_object_get(ind, "nodes");
+        size_t count = json_array_size(nodes);
+        size_t *starts = tocmp_xmalloc((count ? count : 1) * sizeof *starts);
         json_t *node_id;
-        json_array_foreach(json_object_get(ind, "nodes"), k, node_id) {
-            size_t node = tocm_model_find_node(m, json_string_value(node_id));
-            if (node != TOCM_NO_NODE)
-                SPREAD(node, ind_status, status);
-        }
+        json_array_foreach(nodes, k, node_id) starts[k] =
+            tocm_model_find_node(m, json_string_value(node_id));
+        spread(m, starts, count, ind_status, status ? status : "no target", seen, queue);
+        free(starts);
     }
     for (size_t node = 0; node < n; node++) {
         const char *status = tocm_node_status(m, node);
         if (status)
-            SPREAD(node, proj_status, status);
+            spread(m, &node, 1, proj_status, status, seen, queue);
     }
-#undef SPREAD
     json_t *out = json_array();
     for (size_t node = 0; node < n; node++) {
         long level = m->nodes[node].level;

@@ -64,6 +64,19 @@ static struct pivot make_pivot(json_t *ind) {
         json_object_set(json_object_get(row, "by_period"), period, cell);
     }
     json_decref(index);
+    /* Reports put the breakdown first and the totals last: order the rows by
+     * how many dimensions they are broken down by, most first (stable). */
+    json_t *ordered = json_array();
+    for (size_t want = json_array_size(json_object_get(ind, "dimensions")) + 1; want-- > 0;) {
+        size_t r;
+        json_t *row;
+        json_array_foreach(p.rows, r, row) {
+            if (json_object_size(json_object_get(row, "dims")) == want)
+                json_array_append(ordered, row);
+        }
+    }
+    json_decref(p.rows);
+    p.rows = ordered;
     return p;
 }
 
@@ -137,10 +150,14 @@ static void print_table(FILE *out, json_t *ind, int markdown) {
     json_array_foreach(p.rows, r, row) {
         char **line = grid + (r + 1) * ncols;
         json_t *rd = json_object_get(row, "dims");
+        /* The grand total reads "Total" in its first column; a margin reads
+         * "all" in the dimensions it adds up over. */
         for (size_t d = 0; d < ndims; d++)
-            line[d] = tocmp_xstrdup(dim_value(rd, json_string_value(json_array_get(dims, d))));
+            line[d] = tocmp_xstrdup(json_object_size(rd) == 0
+                                        ? (d == 0 ? "Total" : "")
+                                        : dim_value(rd, json_string_value(json_array_get(dims, d))));
         if (!ndims)
-            line[0] = tocmp_xstrdup("all");
+            line[0] = tocmp_xstrdup("Total");
         for (size_t k = 0; k < nper; k++)
             line[first_period + k] = cell_text(json_object_get(
                 json_object_get(row, "by_period"), json_string_value(json_array_get(p.periods, k))));
@@ -255,7 +272,13 @@ static void print_text(FILE *out, json_t *report, int markdown) {
         fprintf(out, markdown ? "\n## %s: %s\n\n" : "\n%s  %s\n",
                 json_string_value(json_object_get(ind, "id")),
                 json_string_value(json_object_get(ind, "title")));
-        char *nodes = json_dumps(json_object_get(ind, "nodes"), JSON_COMPACT);
+        tocmp_buf nb = {0};
+        size_t k;
+        json_t *node;
+        json_array_foreach(json_object_get(ind, "nodes"), k, node) {
+            tocmp_buf_printf(&nb, "%s%s", k ? ", " : "", json_string_value(node));
+        }
+        char *nodes = nb.data ? nb.data : tocmp_xstrdup("none");
         const char *unit = json_string_value(json_object_get(ind, "unit"));
         fprintf(out, "%smeasure: %s%s%s%s; calculator: %s; results: %s\n%s", markdown ? "" : "  ",
                 json_string_value(json_object_get(ind, "measure")), unit ? " (" : "",
