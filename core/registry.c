@@ -181,6 +181,12 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
                    !c->name ? "name" : "compute");
             return -1;
         }
+        for (size_t k = 0; k < nc; k++) {
+            if (strcmp(desc->calculators[k]->name, c->name) == 0) {
+                refuse(r, file, "it lists calculator '%s' twice", c->name);
+                return -1;
+            }
+        }
         const struct tocm_calculator *other = tocm_registry_calculator(r, c->name);
         if (other) {
             size_t owner = r->calc_owner[other - r->calcs];
