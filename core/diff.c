@@ -171,6 +171,54 @@ static int in_list(const char *const *list, const char *key) {
     return 0;
 }
 
+/* The changes between two values at field (a path such as "params.column"
+ * or "reported[2].value"): objects are compared member by member and arrays
+ * of the same length item by item, so a change deep inside a big value is
+ * reported where it is; anything else is one record. Returns the count. */
+static size_t diff_value(struct tocm_diff *d, const char *what, const char *id,
+                         const char *field, json_t *a, json_t *b) {
+    if (a && b && json_equal(a, b))
+        return 0;
+    if (!a && !b)
+        return 0;
+    size_t n = 0;
+    if (json_is_object(a) && json_is_object(b)) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(b, key, v) {
+            char *sub = tocmp_asprintf("%s.%s", field, key);
+            n += diff_value(d, what, id, sub, json_object_get(a, key), v);
+            free(sub);
+        }
+        json_object_foreach(a, key, v) {
+            if (json_object_get(b, key))
+                continue;
+            char *sub = tocmp_asprintf("%s.%s", field, key);
+            n += diff_value(d, what, id, sub, v, NULL);
+            free(sub);
+        }
+        return n;
+    }
+    if (json_is_array(a) && json_is_array(b) && json_array_size(a) == json_array_size(b) &&
+        json_array_size(a) > 1) {
+        /* Lists of plain texts read better whole ("A", "B" to "A", "C"). */
+        int plain = 1;
+        size_t i;
+        json_t *v;
+        json_array_foreach(b, i, v) plain &= !json_is_object(v) && !json_is_array(v);
+        if (!plain) {
+            json_array_foreach(b, i, v) {
+                char *sub = tocmp_asprintf("%s[%zu]", field, i);
+                n += diff_value(d, what, id, sub, json_array_get(a, i), v);
+                free(sub);
+            }
+            return n;
+        }
+    }
+    field_record(d, what, id, field, a, b);
+    return 1;
+}
+
 /* Field changes between two objects, skipping the keys in skip. Known node
  * members come first in canonical order, then the new object's other
  * members, then members only the old one had. map, when not NULL, is applied
@@ -202,10 +250,7 @@ static size_t compare_fields(struct tocm_diff *d, const char *what, const char *
         json_t *a = json_object_get(old_obj, name), *b = json_object_get(new_obj, name);
         json_t *mapped = map && strcmp(name, "inferred") == 0 && a ? map_array(a, map)
                                                                   : json_incref(a);
-        if (!json_equal(mapped, b) && (mapped || b)) {
-            field_record(d, what, id, name, mapped, b);
-            n++;
-        }
+        n += diff_value(d, what, id, name, mapped, b);
         json_decref(mapped);
     }
     json_decref(keys);
@@ -642,13 +687,12 @@ static void diff_other(struct tocm_diff *d, json_t *old_root, json_t *new_root) 
     const char *key;
     json_t *v;
     json_object_foreach(new_root, key, v) {
-        json_t *old = json_object_get(old_root, key);
-        if (!in_list(known, key) && !json_equal(old, v))
-            field_record(d, "model", NULL, key, old, v);
+        if (!in_list(known, key))
+            diff_value(d, "model", NULL, key, json_object_get(old_root, key), v);
     }
     json_object_foreach(old_root, key, v) {
         if (!in_list(known, key) && !json_object_get(new_root, key))
-            field_record(d, "model", NULL, key, v, NULL);
+            diff_value(d, "model", NULL, key, v, NULL);
     }
     count(d, "other_changes", json_array_size(d->changes) - before);
 }
@@ -947,7 +991,7 @@ char *tocm_diff_text(const tocm_diff *d, const char *old_name, const char *new_n
             }
             tocmp_buf_puts(&b, "\n");
         } else {
-            heading(&b, &section, "Other");
+            heading(&b, &section, "Other parts of the model");
             tocmp_buf_puts(&b, "  ");
             put_field_change(&b, r);
             tocmp_buf_puts(&b, "\n");

@@ -305,7 +305,7 @@ int tocm_edit_open(const char *path, const tocm_edit_options *options, tocm_diag
     const char *target = realpath(path, real) ? real : path;
 
     char err[PATH_MAX + 256];
-    int fd = tocmp_lock_file(target, timeout, notice, err, sizeof err);
+    int fd = tocmp_lock_file(target, path, timeout, notice, err, sizeof err);
     if (fd < 0) {
         tocm_diags_add(diags, TOCM_SEV_ERROR, "E000", path, 0, 0, "", NULL, "%s", err);
         return TOCM_EIO;
@@ -319,7 +319,7 @@ int tocm_edit_open(const char *path, const tocm_edit_options *options, tocm_diag
     e->before = read_fd(fd, &e->before_len);
     if (!e->before || fstat(fd, &e->st) != 0) {
         tocm_diags_add(diags, TOCM_SEV_ERROR, "E000", path, 0, 0, "", NULL,
-                       "cannot read the file: %s", strerror(errno));
+                       "cannot read %s: %s", path, strerror(errno));
         tocm_edit_close(e);
         return TOCM_EIO;
     }
@@ -354,8 +354,8 @@ int tocm_edit_open(const char *path, const tocm_edit_options *options, tocm_diag
     char *canonical = tocm_model_format(m, &len);
     e->canonical = len == e->before_len && memcmp(canonical, e->before, len) == 0;
     free(canonical);
-    /* A private copy: the loaded model points into its own document. */
-    e->doc = json_deep_copy(m->root);
+    /* Keep the document, let the model (which points into it) go. */
+    e->doc = json_incref(m->root);
     tocm_model_free(m);
     *out = e;
     return TOCM_OK;
@@ -619,7 +619,7 @@ int tocm_edit_assign(tocm_edit *e, const char *id, const char *assignment) {
                     id);
         goto out;
     }
-    if (kind == FOUND_NODE && strcmp(key, "contributes_to") == 0 && (op == '+' || op == '-')) {
+    if (strcmp(key, link_member(kind)) == 0 && (op == '+' || op == '-')) {
         rc = op == '+' ? tocm_edit_link(e, id, text, 0) : tocm_edit_unlink(e, id, text);
         goto out;
     }
@@ -912,33 +912,37 @@ int tocm_edit_remove(tocm_edit *e, const char *id, enum tocm_remove_mode mode,
     }
     size_t detached = 0, indicators_removed = 0;
     tocmp_buf gone_inds = {0};
-    for (size_t k = json_array_size(inds); k-- > 0;) {
+    for (size_t k = 0; k < json_array_size(inds);) {
         item = json_array_get(inds, k);
         json_t *list = json_object_get(item, "nodes");
-        if (!json_is_array(list) || json_array_size(list) == 0)
+        if (!json_is_array(list) || json_array_size(list) == 0 ||
+            drop_removed(list, removed) == 0) {
+            k++;
             continue;
-        if (drop_removed(list, removed) == 0)
-            continue;
-        detached++;
-        if (json_array_size(list) == 0) {
-            const char *iid = str_member(item, "id");
-            tocmp_buf_printf(&gone_inds, "%s'%s'", gone_inds.len ? ", " : "", iid ? iid : "?");
-            json_array_remove(inds, k);
-            indicators_removed++;
         }
+        detached++;
+        if (json_array_size(list) > 0) {
+            k++;
+            continue;
+        }
+        const char *iid = str_member(item, "id");
+        tocmp_buf_printf(&gone_inds, "%s'%s'", gone_inds.len ? ", " : "", iid ? iid : "?");
+        json_array_remove(inds, k);
+        indicators_removed++;
     }
     tocmp_buf gone = {0};
     size_t gone_count = 0;
-    for (size_t k = json_array_size(nodes); k-- > 0;) {
-        item = json_array_get(nodes, k);
+    json_array_foreach(nodes, i, item) {
         const char *nid = str_member(item, "id");
-        if (!nid || !json_object_get(removed, nid))
-            continue;
-        if (strcmp(nid, target) != 0) {
+        if (nid && json_object_get(removed, nid) && strcmp(nid, target) != 0) {
             tocmp_buf_printf(&gone, "%s'%s'", gone.len ? ", " : "", nid);
             gone_count++;
         }
-        json_array_remove(nodes, k);
+    }
+    for (size_t k = json_array_size(nodes); k-- > 0;) {
+        const char *nid = str_member(json_array_get(nodes, k), "id");
+        if (nid && json_object_get(removed, nid))
+            json_array_remove(nodes, k);
     }
     note(e, "removed '%s'", target);
     if (gone_count)

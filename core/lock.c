@@ -31,15 +31,15 @@ static void nap(long micros) {
     }
 }
 
-int tocmp_lock_file(const char *path, double timeout, FILE *notice, char *err,
-                    size_t err_size) {
+int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *notice,
+                    char *err, size_t err_size) {
     double start = now_seconds();
     long pause = 1000; /* microseconds */
     int told = 0;
     for (;;) {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            snprintf(err, err_size, "cannot open '%s': %s", path, strerror(errno));
+            snprintf(err, err_size, "cannot open %s: %s", name, strerror(errno));
             return -1;
         }
         for (;;) {
@@ -48,22 +48,22 @@ int tocmp_lock_file(const char *path, double timeout, FILE *notice, char *err,
             if (errno == EINTR)
                 continue;
             if (errno != EWOULDBLOCK) {
-                snprintf(err, err_size, "cannot lock '%s': %s", path, strerror(errno));
+                snprintf(err, err_size, "cannot lock %s: %s", name, strerror(errno));
                 close(fd);
                 return -1;
             }
             double waited = now_seconds() - start;
             if (timeout >= 0 && waited >= timeout) {
                 snprintf(err, err_size,
-                         "'%s' is being edited by another tocm process; gave up waiting "
-                         "after %.3g s (nothing was changed; try again, or wait longer "
-                         "with --lock-timeout SECONDS)",
-                         path, timeout);
+                         "%s is being edited by another program (another tocm edit still "
+                         "running?); gave up waiting after %g s; nothing was changed (try "
+                         "again, or wait longer with --lock-timeout SECONDS)",
+                         name, timeout);
                 close(fd);
                 return -1;
             }
             if (notice && !told && waited >= 1.0) {
-                fprintf(notice, "tocm: waiting for another edit of '%s' to finish...\n", path);
+                fprintf(notice, "tocm: waiting for another edit of %s to finish...\n", name);
                 fflush(notice);
                 told = 1;
             }
@@ -75,7 +75,7 @@ int tocmp_lock_file(const char *path, double timeout, FILE *notice, char *err,
         /* Locked. Is it still the file the path names? */
         struct stat held, named;
         if (fstat(fd, &held) != 0) {
-            snprintf(err, err_size, "cannot read '%s': %s", path, strerror(errno));
+            snprintf(err, err_size, "cannot read %s: %s", name, strerror(errno));
             close(fd);
             return -1;
         }

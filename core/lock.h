@@ -14,11 +14,12 @@
  * the whole thing is retried when it does not (a concurrent edit renamed a
  * new file in meanwhile).
  *
+ * name: the file as messages call it (the path as the user gave it).
  * timeout: seconds to wait for another holder (< 0: forever, 0: not at all).
  * notice: when not NULL, told once (one line) if the wait passes a second.
  * Returns the locked descriptor, or -1 with a sentence in err. */
-int tocmp_lock_file(const char *path, double timeout, FILE *notice, char *err,
-                    size_t err_size);
+int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *notice,
+                    char *err, size_t err_size);
 
 /* Releases the lock and closes fd (-1 is ignored). */
 void tocmp_unlock_file(int fd);

@@ -104,7 +104,10 @@ static void print_dry_run(tocm_edit *e, const char *path) {
     tocm_model_load_string(tocm_edit_text(e, 1, NULL), path, scratch, &after);
     if (before && after) {
         tocm_diff *d = tocm_diff_models(before, after);
-        char *text = tocm_diff_text(d, "the file", "the file after the change");
+        char *after_name = malloc(strlen(path) + 20);
+        sprintf(after_name, "%s after the change", path);
+        char *text = tocm_diff_text(d, path, after_name);
+        free(after_name);
         fputs(text, stdout);
         free(text);
         tocm_diff_free(d);
@@ -122,6 +125,13 @@ static int run_edit(const struct edit_cli *o, const char *path, apply_fn apply, 
     tocm_edit *e = NULL;
     tocm_edit_options options = {.lock_timeout = o->lock_timeout, .wait_notice = stderr};
     int rc = tocm_edit_open(path, &options, diags, &e);
+    if (rc == TOCM_EIO) {
+        /* Cannot read or lock the file: one sentence that names it. */
+        for (size_t i = 0; i < tocm_diags_count(diags); i++)
+            fprintf(stderr, "tocm %s: %s\n", o->cmd, tocm_diags_get(diags, i)->message);
+        tocm_diags_free(diags);
+        return EXIT_USAGE;
+    }
     if (rc != TOCM_OK) {
         print_findings(diags, TOCM_SEV_ERROR);
         if (rc == TOCM_EINVALID)
@@ -316,9 +326,10 @@ static const char set_help[] =
     "                 partners+='Ministry of Justice'   assumptions+='Staff stay'\n"
     "  KEY-=TEXT    takes TEXT out of the list KEY (an emptied list is removed):\n"
     "                 partners-=UNODC\n"
-    "Lists (partners, assumptions, contributes_to) cannot be given a plain\n"
-    "TEXT; contributes_to+=ID and contributes_to-=ID are 'tocm link' and 'tocm\n"
-    "unlink'. The id is changed with 'tocm rename', which updates every link.\n"
+    "Lists (partners, assumptions, contributes_to; an indicator's nodes) cannot\n"
+    "be given a plain TEXT; contributes_to+=ID and contributes_to-=ID (nodes+=ID,\n"
+    "nodes-=ID) are 'tocm link' and 'tocm unlink'. The id is changed with 'tocm\n"
+    "rename', which updates every link.\n"
     "Fields tocm does not know are set and kept like any other.\n"
     "\n"
     "      --unset KEY      remove the field KEY (not id, level or title)\n" KIND_HELP

@@ -189,8 +189,9 @@ int tocm_edit_add_indicator(tocm_edit *edit, const char *id, const char *title);
  *   KEY+=TEXT   adds the string TEXT to the list KEY (made if absent)
  *   KEY-=TEXT   takes the string TEXT out of the list KEY (an emptied list
  *               is removed)
- * "id" cannot be assigned (use tocm_edit_rename); on a node, contributes_to
- * += and -= are tocm_edit_link and tocm_edit_unlink. */
+ * "id" cannot be assigned (use tocm_edit_rename); contributes_to += and -=
+ * on a node (nodes += and -= on an indicator) are tocm_edit_link and
+ * tocm_edit_unlink. */
 int tocm_edit_assign(tocm_edit *edit, const char *id, const char *assignment);
 /* Removes a field. A node's id, level and title cannot be removed. */
 int tocm_edit_unset(tocm_edit *edit, const char *id, const char *key);
