@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lock.h"
 #include "../util.h"
 #include "commands.h"
 
@@ -42,6 +43,17 @@ int cmd_fmt(int argc, char **argv) {
         return cli_usage_error("fmt", "--check and -w cannot be used together");
     const char *path = argv[optind];
 
+    /* -w replaces the file: hold the same lock as the editing commands from
+     * reading to renaming, so a concurrent `tocm set` is never undone. */
+    int lock = -1;
+    if (write) {
+        char err[512];
+        lock = tocmp_lock_file(path, path, 10.0, stderr, err, sizeof err);
+        if (lock < 0) {
+            fprintf(stderr, "tocm fmt: %s\n", err);
+            return EXIT_USAGE;
+        }
+    }
     /* Formatting needs a readable tocm document, not a valid chain: a model
      * with a dangling link can still be tidied before it is fixed. */
     tocm_diags *diags = tocm_diags_new();
@@ -50,6 +62,7 @@ int cmd_fmt(int argc, char **argv) {
     if (rc != TOCM_OK) {
         tocm_diags_print(diags, stderr);
         tocm_diags_free(diags);
+        tocmp_unlock_file(lock);
         return rc == TOCM_EIO ? EXIT_USAGE : EXIT_MODEL_ERRORS;
     }
     tocm_diags_free(diags);
@@ -77,5 +90,6 @@ int cmd_fmt(int argc, char **argv) {
     }
     free(text);
     tocm_model_free(m);
+    tocmp_unlock_file(lock);
     return status;
 }
