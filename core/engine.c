@@ -12,10 +12,12 @@
  * Grouping sorts (key, period, row) triples once per subset, so each group's
  * rows are contiguous and each period's rows a contiguous run inside it:
  * a periodic cell is a run, a cumulative cell a prefix, the total the whole
- * group. Cost: O(r log r) per subset for r matching rows.
+ * group. Cost: O(r log r) per subset for r matching rows, O(r) when the
+ * combinations of values are few enough for a counting sort.
  */
 #include <libgen.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +146,8 @@ static int compare_texts(const void *a, const void *b) {
  * text, so "2019" < "2020" and "KH" < "LA" either way. */
 static void rank_values(struct interned *in) {
     in->sorted = tocmp_xmalloc((in->count ? in->count : 1) * sizeof *in->sorted);
-    memcpy(in->sorted, in->names, in->count * sizeof *in->sorted);
+    if (in->count) /* names is NULL when no row matched */
+        memcpy(in->sorted, in->names, in->count * sizeof *in->sorted);
     double d;
     all_numeric = 1;
     for (size_t i = 0; i < in->count && all_numeric; i++)
@@ -254,7 +257,11 @@ static json_t *dims_json(const struct indicator *ind, unsigned mask, const size_
 static const char *period_name(const struct indicator *ind, long period) {
     if (period < 0)
         return "total";
-    return ind->period_col == TOCM_NONE ? "all" : ind->periods.sorted[period];
+    if (ind->period_col == TOCM_NONE)
+        return "all";
+    /* No row matched, so there is no period: the one cell (the grand total,
+     * 0 for a count) is the total over none. */
+    return (size_t)period < ind->periods.count ? ind->periods.sorted[period] : "total";
 }
 
 /* The status of a total cell against the indicator's target for its period. */
@@ -333,8 +340,8 @@ static int compute_cell(struct ctx *c, struct indicator *ind, const struct tripl
     if (group_row != TOCM_NONE)
         for (size_t d = 0; d < ind->dim_count; d++)
             cell->dims[d] = ind->dims[d].rank[tocmp_idmap_get(
-                &ind->dims[d].ids, ind->table->text[group_row * ind->table->column_count +
-                                                     ind->dim_cols[d]])];
+                &ind->dims[d].ids,
+                ind->table->text[tocmp_table_cell(ind->table, group_row, ind->dim_cols[d])])];
 
     int in_output = !c->opts->period || strcmp(c->opts->period, period_name(ind, period)) == 0;
     json_t *j = json_object();
@@ -367,19 +374,61 @@ static int compute_cell(struct ctx *c, struct indicator *ind, const struct tripl
     return 0;
 }
 
+/* The key of filtered row i in the subset mask: its values' ranks in the
+ * subset's dimensions, as one mixed-radix number. */
+static size_t subset_key(const struct indicator *ind, size_t *const *dim_of, unsigned mask,
+                         size_t i) {
+    size_t key = 0;
+    for (size_t d = 0; d < ind->dim_count; d++)
+        if (mask & (1u << d))
+            key = key * ind->dims[d].count + ind->dims[d].rank[dim_of[d][i]];
+    return key;
+}
+
+/* The rows of one subset as (key, period, row) triples sorted in the order
+ * compare_triples defines. When the keys and periods make few buckets (a
+ * breakdown by country and sex over years has hundreds), a counting sort
+ * places them in two passes over the rows, with no unsorted copy; being
+ * stable, on rows that come in ascending order, it gives qsort's order.
+ * new: free(). */
+static struct triple *sorted_triples(const struct indicator *ind, const size_t *rows, size_t n,
+                                     const size_t *period_of, size_t *const *dim_of,
+                                     unsigned mask) {
+    size_t periods = ind->periods.count ? ind->periods.count : 1;
+    size_t key_space = 1; /* 0: too many to count */
+    for (size_t d = 0; d < ind->dim_count && key_space; d++)
+        if (mask & (1u << d))
+            key_space = ind->dims[d].count && key_space <= SIZE_MAX / ind->dims[d].count
+                            ? key_space * ind->dims[d].count
+                            : 0;
+    struct triple *t = tocmp_xmalloc((n ? n : 1) * sizeof *t);
+    if (key_space == 0 || key_space > (2 * n + 4096) / periods) {
+        for (size_t i = 0; i < n; i++)
+            t[i] = (struct triple){
+                .key = subset_key(ind, dim_of, mask, i), .period = period_of[i], .row = rows[i]};
+        qsort(t, n, sizeof *t, compare_triples);
+        return t;
+    }
+    size_t buckets = key_space * periods;
+    size_t *next = tocmp_xcalloc(buckets + 1, sizeof *next);
+    for (size_t i = 0; i < n; i++)
+        next[subset_key(ind, dim_of, mask, i) * periods + period_of[i] + 1]++;
+    for (size_t b = 1; b <= buckets; b++)
+        next[b] += next[b - 1];
+    for (size_t i = 0; i < n; i++) {
+        size_t key = subset_key(ind, dim_of, mask, i);
+        t[next[key * periods + period_of[i]]++] =
+            (struct triple){.key = key, .period = period_of[i], .row = rows[i]};
+    }
+    free(next);
+    return t;
+}
+
 /* Cells of one subset of dimensions. */
 static int compute_subset(struct ctx *c, struct indicator *ind, const size_t *rows,
                           size_t row_count, const size_t *period_of, size_t *const *dim_of,
                           unsigned mask, json_t *cells_json, const struct tocm_calc_request *req) {
-    struct triple *t = tocmp_xmalloc((row_count ? row_count : 1) * sizeof *t);
-    for (size_t i = 0; i < row_count; i++) {
-        size_t key = 0;
-        for (size_t d = 0; d < ind->dim_count; d++)
-            if (mask & (1u << d))
-                key = key * ind->dims[d].count + ind->dims[d].rank[dim_of[d][i]];
-        t[i] = (struct triple){.key = key, .period = period_of[i], .row = rows[i]};
-    }
-    qsort(t, row_count, sizeof *t, compare_triples);
+    struct triple *t = sorted_triples(ind, rows, row_count, period_of, dim_of, mask);
     size_t periods = ind->periods.count ? ind->periods.count : 1;
     int rc = 0;
     /* The grand total exists even with no rows (a count of 0 is a figure);
@@ -444,12 +493,15 @@ static void add_check(struct ctx *c, const struct indicator *ind, const char *ki
     json_array_append_new(c->checks, o);
 }
 
-static int same_dims(const struct indicator *ind, const struct cell *a, const struct cell *b,
-                     unsigned mask) {
+/* A cell's identity as text, for a hash map: its breakdown, period and
+ * value ranks. Writes into buf (256 bytes hold MAX_DIMS ranks). */
+static const char *cell_key(char *buf, size_t size, const struct indicator *ind, unsigned mask,
+                            long period, const size_t *dims) {
+    int n = snprintf(buf, size, "%u/%ld", mask, period);
     for (size_t d = 0; d < ind->dim_count; d++)
-        if ((mask & (1u << d)) && a->dims[d] != b->dims[d])
-            return 0;
-    return 1;
+        if (mask & (1u << d))
+            n += snprintf(buf + n, size - (size_t)n, "/%zu", dims[d]);
+    return buf;
 }
 
 static int close_enough(double a, double b) {
@@ -463,42 +515,71 @@ static int close_enough(double a, double b) {
  * know their parts do not add up to the whole. */
 static void reconcile(struct ctx *c, const struct indicator *ind) {
     int additive = ind->calc->flags & TOCM_CALC_ADDITIVE;
-    for (size_t i = 0; i < ind->cell_count; i++) {
+    size_t n = ind->cell_count, nd = ind->dim_count;
+    if (nd == 0)
+        return;
+    /* Each child adds its figures to its parent's sums for the dimension
+     * the child adds, found by key: linear in the cells, where comparing
+     * every cell with every other would be quadratic, and a breakdown by
+     * person or district has thousands of cells. */
+    char buf[256];
+    char **keys = tocmp_xcalloc(n ? n : 1, sizeof *keys);
+    tocmp_idmap ids;
+    tocmp_idmap_init(&ids, n);
+    for (size_t i = 0; i < n; i++) {
+        const struct cell *cell = &ind->cells[i];
+        keys[i] =
+            tocmp_xstrdup(cell_key(buf, sizeof buf, ind, cell->mask, cell->period, cell->dims));
+        tocmp_idmap_put(&ids, keys[i], i);
+    }
+    struct parts {
+        double value, num, den;
+        size_t children;
+    } *sums = tocmp_xcalloc(n ? n * nd : 1, sizeof *sums);
+    for (size_t k = 0; k < n; k++) {
+        const struct cell *child = &ind->cells[k];
+        for (size_t d = 0; d < nd; d++) {
+            if (!(child->mask & (1u << d)))
+                continue;
+            size_t p =
+                tocmp_idmap_get(&ids, cell_key(buf, sizeof buf, ind, child->mask & ~(1u << d),
+                                               child->period, child->dims));
+            if (p == (size_t)-1)
+                continue;
+            struct parts *s = &sums[p * nd + d];
+            s->children++;
+            s->value += child->r.has_value ? child->r.value : 0;
+            s->num += child->r.numerator;
+            s->den += child->r.denominator;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
         const struct cell *parent = &ind->cells[i];
         if (!additive && !parent->r.has_ratio)
             continue;
-        for (size_t d = 0; d < ind->dim_count; d++) {
-            if (parent->mask & (1u << d))
-                continue;
-            unsigned child_mask = parent->mask | (1u << d);
-            double value = 0, num = 0, den = 0;
-            size_t children = 0;
-            for (size_t k = 0; k < ind->cell_count; k++) {
-                const struct cell *child = &ind->cells[k];
-                if (child->mask != child_mask || child->period != parent->period ||
-                    !same_dims(ind, child, parent, parent->mask))
-                    continue;
-                children++;
-                value += child->r.has_value ? child->r.value : 0;
-                num += child->r.numerator;
-                den += child->r.denominator;
-            }
-            if (!children)
+        for (size_t d = 0; d < nd; d++) {
+            const struct parts *s = &sums[i * nd + d];
+            if ((parent->mask & (1u << d)) || !s->children)
                 continue;
             int ok = parent->r.has_ratio
-                         ? close_enough(num, parent->r.numerator) &&
-                               close_enough(den, parent->r.denominator)
-                         : close_enough(value, parent->r.has_value ? parent->r.value : 0);
+                         ? close_enough(s->num, parent->r.numerator) &&
+                               close_enough(s->den, parent->r.denominator)
+                         : close_enough(s->value, parent->r.has_value ? parent->r.value : 0);
             if (!ok)
                 add_check(c, ind, "reconciliation", parent,
                           tocmp_asprintf("the parts by '%s' do not add up to this figure "
                                          "(parts %g, total %g)",
                                          ind->dim_names[d],
-                                         parent->r.has_ratio ? den : value,
+                                         parent->r.has_ratio ? s->den : s->value,
                                          parent->r.has_ratio ? parent->r.denominator
                                                              : parent->r.value));
         }
     }
+    free(sums);
+    tocmp_idmap_free(&ids);
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
 }
 
 static const struct cell *find_cell(const struct indicator *ind, const char *period,
@@ -682,9 +763,11 @@ static json_t *compute_indicator(struct ctx *c, size_t index, json_t *def) {
         rows[n] = row;
         period_id[n] = ind.period_col == TOCM_NONE
                            ? 0
-                           : intern(&ind.periods, t->text[row * t->column_count + ind.period_col]);
+                           : intern(&ind.periods,
+                                    t->text[tocmp_table_cell(t, row, ind.period_col)]);
         for (size_t d = 0; d < ind.dim_count; d++)
-            dim_ids[d][n] = intern(&ind.dims[d], t->text[row * t->column_count + ind.dim_cols[d]]);
+            dim_ids[d][n] =
+                intern(&ind.dims[d], t->text[tocmp_table_cell(t, row, ind.dim_cols[d])]);
         n++;
     }
     if (ind.period_col == TOCM_NONE)
@@ -702,8 +785,8 @@ static json_t *compute_indicator(struct ctx *c, size_t index, json_t *def) {
     if (json_object_get(def, "unit"))
         json_object_set(out, "unit", json_object_get(def, "unit"));
     json_object_set_new(out, "calculator", json_string(ind.calc->name));
-    json_object_set(out, "nodes", json_object_get(def, "nodes") ? json_object_get(def, "nodes")
-                                                                : json_array());
+    json_t *nodes = json_object_get(def, "nodes");
+    json_object_set_new(out, "nodes", nodes ? json_incref(nodes) : json_array());
     json_t *dims_list = json_array();
     for (size_t d = 0; d < ind.dim_count; d++)
         json_array_append_new(dims_list, json_string(ind.dim_names[d]));

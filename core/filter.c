@@ -80,7 +80,7 @@ int tocmp_filter_matches(json_t *filter, const struct tocm_table *t, size_t row)
         size_t c = tocmp_table_column(t, column);
         if (c == TOCM_NONE)
             return 0;
-        if (!value_matches(t, row * t->column_count + c, want))
+        if (!value_matches(t, tocmp_table_cell(t, row, c), want))
             return 0;
     }
     return 1;

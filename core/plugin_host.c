@@ -135,12 +135,12 @@ static size_t host_table_column_find(const tocm_table *t, const char *name) {
 static const char *host_table_text(const tocm_table *t, size_t row, size_t col) {
     if (row >= t->row_count || col >= t->column_count)
         return "";
-    return t->text[row * t->column_count + col];
+    return t->text[tocmp_table_cell(t, row, col)];
 }
 static int host_table_number(const tocm_table *t, size_t row, size_t col, double *out) {
     if (row >= t->row_count || col >= t->column_count)
         return 0;
-    size_t i = row * t->column_count + col;
+    size_t i = tocmp_table_cell(t, row, col);
     if (!t->has_number[i])
         return 0;
     *out = t->number[i];

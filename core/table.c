@@ -2,12 +2,15 @@
  * table.c -- CSV data tables: RFC 4180 parsing, UTF-8 checking and typed
  * columns.
  *
- * One pass over the bytes: cells are copied, unescaped, into a single arena
- * (no allocation per cell, which matters at millions of rows) and addressed
- * by offset until the arena stops growing, then by pointer. A mistake stops
- * the load with one message that names the file, the line and column where
- * the offending field starts, and the column's name, as a spreadsheet user
- * would look for it.
+ * One pass over the bytes, in place: the file's own buffer becomes the
+ * table's text. A field never grows when it is unescaped ("" becomes ", the
+ * enclosing quotes go), so it is rewritten where it lies and its NUL takes
+ * the place of the comma or line end that closed it. No cell is copied or
+ * allocated, which matters at millions of rows: the table costs the file,
+ * one pointer, one number and one flag per cell. Typed cells are checked as
+ * they are read. A mistake stops the load with one message that names the
+ * file, the line and column where the offending field starts, and the
+ * column's name, as a spreadsheet user would look for it.
  */
 #include <errno.h>
 #include <math.h>
@@ -19,7 +22,7 @@
 #include "util.h"
 
 struct parser {
-    const char *p, *end;
+    char *p, *end;
     const char *name; /* display name of the file */
     size_t line;      /* 1-based line of the current position */
     const char *line_start;
@@ -63,16 +66,26 @@ static size_t utf8_length(const unsigned char *s, const unsigned char *end) {
     return n;
 }
 
-/* Reads one field into the arena (NUL-terminated). Returns 1 if the record
- * goes on (a comma followed), 0 at the end of the record or file. */
-static int read_field(struct parser *ps, tocmp_buf *arena, size_t *field_line,
+/* Reads one field, unescaping it in place, and sets *text to it
+ * (NUL-terminated). Returns 1 if the record goes on (a comma followed), 0 at
+ * the end of the record or file. */
+static int read_field(struct parser *ps, const char **text, size_t *field_line,
                       size_t *field_column) {
     *field_line = ps->line;
     *field_column = (size_t)(ps->p - ps->line_start) + 1;
+    char *out = ps->p; /* where the unescaped text goes: never past ps->p */
+    *text = out;
     int quoted = ps->p < ps->end && *ps->p == '"';
     if (quoted)
         ps->p++;
     const char *run = ps->p;
+#define FLUSH_RUN()                                                                                \
+    do {                                                                                           \
+        size_t n_ = (size_t)(ps->p - run);                                                         \
+        if (out != run)                                                                            \
+            memmove(out, run, n_);                                                                 \
+        out += n_;                                                                                 \
+    } while (0)
     for (;;) {
         if (ps->p >= ps->end) {
             if (quoted)
@@ -82,9 +95,9 @@ static int read_field(struct parser *ps, tocmp_buf *arena, size_t *field_line,
         }
         unsigned char c = (unsigned char)*ps->p;
         if (quoted && c == '"') {
-            tocmp_buf_append(arena, run, (size_t)(ps->p - run));
+            FLUSH_RUN();
             if (ps->p + 1 < ps->end && ps->p[1] == '"') { /* "" is one quote */
-                tocmp_buf_append(arena, "\"", 1);
+                *out++ = '"';
                 ps->p += 2;
                 run = ps->p;
                 continue;
@@ -124,20 +137,24 @@ static int read_field(struct parser *ps, tocmp_buf *arena, size_t *field_line,
         }
         ps->p++;
     }
-    tocmp_buf_append(arena, run, (size_t)(ps->p - run));
-    tocmp_buf_append(arena, "", 1); /* the NUL */
+    FLUSH_RUN();
+#undef FLUSH_RUN
+    /* The separator is read before the NUL goes in, possibly over it. */
+    int more = 0;
     if (ps->p < ps->end && *ps->p == ',') {
         ps->p++;
-        return 1;
+        more = 1;
+    } else {
+        /* End of record: \n, \r\n or a lone \r. */
+        if (ps->p < ps->end && *ps->p == '\r')
+            ps->p++;
+        if (ps->p < ps->end && *ps->p == '\n')
+            ps->p++;
+        ps->line++;
+        ps->line_start = ps->p;
     }
-    /* End of record: \n, \r\n or a lone \r. */
-    if (ps->p < ps->end && *ps->p == '\r')
-        ps->p++;
-    if (ps->p < ps->end && *ps->p == '\n')
-        ps->p++;
-    ps->line++;
-    ps->line_start = ps->p;
-    return 0;
+    *out = '\0'; /* out <= the separator's place, or the file's final NUL */
+    return more;
 }
 
 static int parse_integer(const char *s, double *out) {
@@ -200,11 +217,34 @@ static const char *type_name(enum tocm_cell_type t) {
     }
 }
 
+/* Checks cell i (of column c) against the column's type and keeps its
+ * number (number and has_number start zeroed). line and column: where the
+ * field starts, for the message. */
+static void type_cell(struct parser *ps, struct tocm_table *t, size_t i, size_t c, size_t line,
+                      size_t column) {
+    const char *text = t->text[i];
+    if (!*text || t->types[c] == TOCM_CELL_TEXT)
+        return; /* text, or empty: a missing value, whatever the type */
+    int ok = 1;
+    switch (t->types[c]) {
+    case TOCM_CELL_INTEGER: ok = parse_integer(text, &t->number[i]); break;
+    case TOCM_CELL_DECIMAL: ok = parse_decimal(text, &t->number[i]); break;
+    case TOCM_CELL_DATE: ok = parse_date(text); break;
+    case TOCM_CELL_TEXT: break;
+    }
+    if (!ok)
+        fail(ps, line, column, "E303",
+             tocmp_asprintf("column '%s': '%s' is not %s", t->names[c], text,
+                            type_name(t->types[c])));
+    else if (t->types[c] == TOCM_CELL_INTEGER || t->types[c] == TOCM_CELL_DECIMAL)
+        t->has_number[i] = 1;
+}
+
 struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
                                     const struct tocmp_column_spec *specs, size_t spec_count,
                                     tocm_diags *diags) {
     size_t len;
-    char *data = tocmp_read_file(path, &len);
+    char *data = tocmp_read_file(path, &len); /* NUL-terminated */
     if (!data) {
         tocm_diags_add(diags, TOCM_SEV_ERROR, "E301", display_name, 0, 0, "", NULL,
                        "cannot read the data file: %s", strerror(errno));
@@ -218,63 +258,40 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
 
     struct tocm_table *t = tocmp_xcalloc(1, sizeof *t);
     t->path = tocmp_xstrdup(display_name);
-    tocmp_buf arena = {0};
-    size_t *offsets = NULL, offset_count = 0, offset_cap = 0;
-    size_t *lines = NULL, *columns = NULL; /* where each cell starts, for messages */
-    size_t record_fields = 0;
+    t->arena = data; /* the cells' text stays in the file's buffer */
+    /* The header's fields, and where each field of the current record
+     * starts, for messages. */
+    const char **header = NULL;
+    size_t *field_lines = NULL, *field_columns = NULL, field_cap = 0, line, column;
+    int more;
 
     if (ps.p >= ps.end) {
         fail(&ps, 1, 1, "E306", tocmp_xstrdup("the file is empty: a header row is needed"));
         goto done;
     }
-    while (ps.p < ps.end && !ps.failed) {
-        size_t record_line = ps.line, fields = 0, line, column;
-        int more;
-        do {
-            if (offset_count == offset_cap) {
-                offset_cap = offset_cap ? offset_cap * 2 : 1024;
-                offsets = tocmp_xrealloc(offsets, offset_cap * sizeof *offsets);
-                lines = tocmp_xrealloc(lines, offset_cap * sizeof *lines);
-                columns = tocmp_xrealloc(columns, offset_cap * sizeof *columns);
-            }
-            offsets[offset_count] = arena.len;
-            more = read_field(&ps, &arena, &line, &column);
-            lines[offset_count] = line;
-            columns[offset_count++] = column;
-            fields++;
-        } while (more && !ps.failed);
-        if (ps.failed)
-            break;
-        if (t->column_count == 0) {
-            t->column_count = fields;
-            continue;
+
+    /* The header: column names, each once, and every column the model types. */
+    size_t cc = 0;
+    do {
+        if (cc == field_cap) {
+            field_cap = field_cap ? field_cap * 2 : 16;
+            header = tocmp_xrealloc(header, field_cap * sizeof *header);
+            field_lines = tocmp_xrealloc(field_lines, field_cap * sizeof *field_lines);
+            field_columns = tocmp_xrealloc(field_columns, field_cap * sizeof *field_columns);
         }
-        /* A blank line (one empty field) is skipped, as spreadsheets do. */
-        if (fields == 1 && arena.data[offsets[offset_count - 1]] == '\0') {
-            offset_count--;
-            continue;
-        }
-        if (fields != t->column_count) {
-            fail(&ps, record_line, 1, "E302",
-                 tocmp_asprintf("this row has %zu field(s) but the header has %zu", fields,
-                                t->column_count));
-            break;
-        }
-        record_fields += fields;
-    }
+        more = read_field(&ps, &header[cc], &line, &column);
+        field_columns[cc++] = column;
+    } while (more && !ps.failed);
     if (ps.failed)
         goto done;
-
-    t->row_count = record_fields / (t->column_count ? t->column_count : 1);
-    t->arena = arena.data;
-    arena.data = NULL;
-    t->names = tocmp_xcalloc(t->column_count, sizeof *t->names);
-    t->types = tocmp_xcalloc(t->column_count, sizeof *t->types);
-    for (size_t c = 0; c < t->column_count; c++) {
-        t->names[c] = tocmp_xstrdup(t->arena + offsets[c]);
-        for (size_t k = 0; k < c; k++)
+    t->column_count = cc;
+    t->names = tocmp_xcalloc(cc, sizeof *t->names);
+    t->types = tocmp_xcalloc(cc, sizeof *t->types);
+    for (size_t c = 0; c < cc; c++) {
+        t->names[c] = tocmp_xstrdup(header[c]);
+        for (size_t k = 0; k < c && !ps.failed; k++)
             if (strcmp(t->names[k], t->names[c]) == 0)
-                fail(&ps, 1, columns[c], "E306",
+                fail(&ps, 1, field_columns[c], "E306",
                      tocmp_asprintf("the header names column '%s' twice", t->names[c]));
     }
     for (size_t s = 0; s < spec_count && !ps.failed; s++) {
@@ -289,38 +306,71 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
     if (ps.failed)
         goto done;
 
-    size_t cells = t->row_count * t->column_count;
-    t->text = tocmp_xmalloc(cells * sizeof *t->text);
-    t->number = tocmp_xcalloc(cells, sizeof *t->number);
-    t->has_number = tocmp_xcalloc(cells, 1);
-    for (size_t i = 0; i < cells && !ps.failed; i++) {
-        size_t k = t->column_count + i; /* skip the header's offsets */
-        const char *text = t->arena + offsets[k];
-        size_t c = i % t->column_count;
-        t->text[i] = text;
-        if (!*text)
-            continue; /* empty: a missing value, whatever the type */
-        int ok = 1;
-        switch (t->types[c]) {
-        case TOCM_CELL_INTEGER: ok = parse_integer(text, &t->number[i]); break;
-        case TOCM_CELL_DECIMAL: ok = parse_decimal(text, &t->number[i]); break;
-        case TOCM_CELL_DATE: ok = parse_date(text); break;
-        case TOCM_CELL_TEXT: break;
+    /* Every record but the last ends a line, so the line ends left (and
+     * the text after the last one) bound the rows: the cells are laid out
+     * column by column with room for that many rows, and closed up at the
+     * end if fewer came (blank lines, line breaks inside quotes). The
+     * numbers of text columns are never written, so their zeroed pages
+     * cost no memory. */
+    size_t max_rows = ps.p < ps.end && ps.end[-1] != '\n' && ps.end[-1] != '\r';
+    for (const char *q = ps.p; q < ps.end; q++)
+        max_rows += *q == '\n' || (*q == '\r' && (q + 1 == ps.end || q[1] != '\n'));
+    size_t room = max_rows ? max_rows * cc : 1;
+    t->text = tocmp_xmalloc(room * sizeof *t->text);
+    t->number = tocmp_xcalloc(room, sizeof *t->number);
+    t->has_number = tocmp_xcalloc(room, 1);
+
+    size_t rows = 0;
+    while (ps.p < ps.end && !ps.failed) {
+        size_t record_line = ps.line, fields = 0;
+        if (rows == max_rows) { /* cannot happen: see max_rows */
+            fail(&ps, record_line, 1, "E302", tocmp_xstrdup("more records than lines"));
+            break;
         }
-        if (!ok)
-            fail(&ps, lines[k], columns[k], "E303",
-                 tocmp_asprintf("column '%s': '%s' is not %s", t->names[c], text,
-                                type_name(t->types[c])));
-        else if (t->types[c] == TOCM_CELL_INTEGER || t->types[c] == TOCM_CELL_DECIMAL)
-            t->has_number[i] = 1;
+        do {
+            const char *text;
+            more = read_field(&ps, &text, &line, &column);
+            if (fields < cc) {
+                t->text[fields * max_rows + rows] = text;
+                field_lines[fields] = line;
+                field_columns[fields] = column;
+            }
+            fields++;
+        } while (more && !ps.failed);
+        if (ps.failed)
+            break;
+        /* A blank line (one empty field) is skipped, as spreadsheets do. */
+        if (fields == 1 && t->text[rows][0] == '\0')
+            continue;
+        if (fields != cc) {
+            fail(&ps, record_line, 1, "E302",
+                 tocmp_asprintf("this row has %zu field(s) but the header has %zu", fields, cc));
+            break;
+        }
+        for (size_t c = 0; c < cc && !ps.failed; c++)
+            type_cell(&ps, t, c * max_rows + rows, c, field_lines[c], field_columns[c]);
+        rows++;
     }
+    if (ps.failed)
+        goto done;
+
+    /* Close up the columns: column c moves down from c * max_rows to
+     * c * rows, never over a column not yet moved. */
+    t->row_count = rows;
+    for (size_t c = 1; c < cc && rows < max_rows; c++) {
+        memmove((void *)(t->text + c * rows), t->text + c * max_rows, rows * sizeof *t->text);
+        memmove(t->number + c * rows, t->number + c * max_rows, rows * sizeof *t->number);
+        memmove(t->has_number + c * rows, t->has_number + c * max_rows, rows);
+    }
+    size_t cells = rows ? rows * cc : 1;
+    t->text = tocmp_xrealloc((void *)t->text, cells * sizeof *t->text);
+    t->number = tocmp_xrealloc(t->number, cells * sizeof *t->number);
+    t->has_number = tocmp_xrealloc(t->has_number, cells);
 
 done:
-    free(offsets);
-    free(lines);
-    free(columns);
-    free(arena.data);
-    free(data);
+    free(header);
+    free(field_lines);
+    free(field_columns);
     if (ps.failed) {
         tocmp_table_free(t);
         return NULL;

@@ -15,7 +15,8 @@ struct tocm_table {
     size_t row_count, column_count;
     char **names;                 /* column_count names (owned) */
     enum tocm_cell_type *types;   /* column_count types */
-    /* row_count * column_count cells, row-major. text points into `arena`;
+    /* row_count * column_count cells, column by column: the cell of row r
+     * and column c is at tocmp_table_cell(t, r, c). text points into `arena`;
      * number is valid when has_number is 1. */
     const char **text;
     double *number;
@@ -39,5 +40,12 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
                                     tocm_diags *diags);
 void tocmp_table_free(struct tocm_table *t);
 size_t tocmp_table_column(const struct tocm_table *t, const char *name);
+
+/* Where the cell of row and col is in text, number and has_number. Column
+ * by column, so that a calculator reading one column of many rows touches
+ * that column's memory only, not every column of every row. */
+static inline size_t tocmp_table_cell(const struct tocm_table *t, size_t row, size_t col) {
+    return col * t->row_count + row;
+}
 
 #endif

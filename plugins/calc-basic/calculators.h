@@ -17,6 +17,11 @@ extern const struct tocm_calculator tocm_calc_count, tocm_calc_sum, tocm_calc_me
 size_t calc_column_param(const struct tocm_host *host, const struct tocm_calc_input *in,
                          const char *param, int required, tocm_error *err);
 
+/* The same for a column that must hold numbers (typed integer or decimal
+ * in the model's "columns"): a text column is an error. */
+size_t calc_number_column_param(const struct tocm_host *host, const struct tocm_calc_input *in,
+                                const char *param, int required, tocm_error *err);
+
 /* 1 when the row passes the optional "where" filter. */
 int calc_row_selected(const struct tocm_host *host, const struct tocm_calc_input *in,
                       size_t row);

@@ -28,7 +28,7 @@ static int count_compute(const struct tocm_host *host, const struct tocm_calc_in
  * since 0 would claim a count that was never reported. */
 static int sum_compute(const struct tocm_host *host, const struct tocm_calc_input *in,
                        struct tocm_calc_result *out, tocm_error *err) {
-    size_t col = calc_column_param(host, in, "column", 1, err);
+    size_t col = calc_number_column_param(host, in, "column", 1, err);
     if (col == TOCM_NONE)
         return -1;
     double total = 0, v;

@@ -31,7 +31,7 @@ static int gesi_compute(const struct tocm_host *host, const struct tocm_calc_inp
             return -1;
         }
     }
-    size_t count_col = calc_column_param(host, in, "column", 0, err);
+    size_t count_col = calc_number_column_param(host, in, "column", 0, err);
     if (err->text[0])
         return -1;
     const char *female = host->param_string(in->request, "female");

@@ -11,10 +11,10 @@
 
 static int mean_compute(const struct tocm_host *host, const struct tocm_calc_input *in,
                         struct tocm_calc_result *out, tocm_error *err) {
-    size_t col = calc_column_param(host, in, "column", 1, err);
+    size_t col = calc_number_column_param(host, in, "column", 1, err);
     if (col == TOCM_NONE)
         return -1;
-    size_t weight_col = calc_column_param(host, in, "weight", 0, err);
+    size_t weight_col = calc_number_column_param(host, in, "weight", 0, err);
     if (err->text[0])
         return -1;
     double sum = 0, weights = 0, x, w;

@@ -19,6 +19,25 @@ size_t calc_column_param(const struct tocm_host *host, const struct tocm_calc_in
     return col;
 }
 
+size_t calc_number_column_param(const struct tocm_host *host, const struct tocm_calc_input *in,
+                                const char *param, int required, tocm_error *err) {
+    size_t col = calc_column_param(host, in, param, required, err);
+    if (col == TOCM_NONE)
+        return col;
+    /* Undeclared columns are text: without this, every cell of a column the
+     * model forgot to type would read as empty and the figure as "no value". */
+    enum tocm_cell_type type = host->table_column_type(in->table, col);
+    if (type != TOCM_CELL_INTEGER && type != TOCM_CELL_DECIMAL) {
+        const char *name = host->table_column_name(in->table, col);
+        host->error_set(err, name,
+                        "the column '%s' (parameter '%s') is not numeric: declare it as "
+                        "\"integer\" or \"decimal\" in the table's \"columns\"",
+                        name, param);
+        return TOCM_NONE;
+    }
+    return col;
+}
+
 int calc_row_selected(const struct tocm_host *host, const struct tocm_calc_input *in,
                       size_t row) {
     return host->param_filter_matches(in->request, "where", row);

@@ -23,11 +23,11 @@ static void finish(struct tocm_calc_result *out, double numerator, double denomi
     out->value = numerator / denominator;
 }
 
-/* share: rows (or the sum of `column`) matching `numerator`, over those
- * matching `denominator`. */
+/* share: rows (or the sum of `column`) matching `denominator` and
+ * `numerator`, over those matching `denominator`. */
 static int share_compute(const struct tocm_host *host, const struct tocm_calc_input *in,
                          struct tocm_calc_result *out, tocm_error *err) {
-    size_t col = calc_column_param(host, in, "column", 0, err);
+    size_t col = calc_number_column_param(host, in, "column", 0, err);
     if (err->text[0])
         return -1;
     double num = 0, den = 0, v;
@@ -39,8 +39,11 @@ static int share_compute(const struct tocm_host *host, const struct tocm_calc_in
             v = 1;
         else if (!host->table_number(in->table, row, col, &v))
             continue; /* an empty count adds nothing to either side */
-        if (host->param_filter_matches(in->request, "denominator", row))
-            den += v;
+        /* The numerator is a part of the denominator: a row outside the
+         * denominator counts on neither side. */
+        if (!host->param_filter_matches(in->request, "denominator", row))
+            continue;
+        den += v;
         if (host->param_filter_matches(in->request, "numerator", row))
             num += v;
     }
@@ -51,8 +54,8 @@ static int share_compute(const struct tocm_host *host, const struct tocm_calc_in
 /* ratio: the sum of one column over the sum of another. */
 static int ratio_compute(const struct tocm_host *host, const struct tocm_calc_input *in,
                          struct tocm_calc_result *out, tocm_error *err) {
-    size_t ncol = calc_column_param(host, in, "numerator_column", 1, err);
-    size_t dcol = calc_column_param(host, in, "denominator_column", 1, err);
+    size_t ncol = calc_number_column_param(host, in, "numerator_column", 1, err);
+    size_t dcol = calc_number_column_param(host, in, "denominator_column", 1, err);
     if (ncol == TOCM_NONE || dcol == TOCM_NONE)
         return -1;
     double num = 0, den = 0, v;
