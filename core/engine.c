@@ -173,7 +173,9 @@ static struct tocm_table *table_for(struct ctx *c, const char *name, size_t ind_
         return c->tables[id]; /* NULL: it failed, and that is reported already */
     json_t *def = json_object_get(c->tables_def, name);
     const char *rel = json_string_value(json_object_get(def, "path"));
-    char *path = rel[0] == '/' ? tocmp_xstrdup(rel) : tocmp_asprintf("%s/%s", c->model_dir, rel);
+    char *path = rel[0] == '/' || strcmp(c->model_dir, ".") == 0
+                     ? tocmp_xstrdup(rel)
+                     : tocmp_asprintf("%s/%s", c->model_dir, rel);
     json_t *columns = json_object_get(def, "columns");
     size_t spec_count = json_object_size(columns), k = 0;
     struct tocmp_column_spec *specs = tocmp_xcalloc(spec_count, sizeof *specs);
