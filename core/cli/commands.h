@@ -21,6 +21,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 /* Editing and diff (cmd_edit.c, cmd_diff.c). */
 int cmd_add(int argc, char **argv);
 int cmd_set(int argc, char **argv);

@@ -19,6 +19,7 @@ static const struct command {
     {"fmt", cmd_fmt, "rewrite a model in the canonical layout"},
     {"export", cmd_export, "write the model in another format through an exporter plugin"},
     {"report", cmd_report, "compute the indicators and print their tables and checks"},
+    {"render", cmd_render, "draw the results chain as a diagram (svg, png, pdf, dot, ...)"},
     {"plugins", cmd_plugins, "list the plugins found and what they provide"},
     {"add", cmd_add, "add a node (or an indicator) to a model, checked before writing"},
     {"set", cmd_set, "change fields of a node or indicator, checked before writing"},

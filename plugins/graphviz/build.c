@@ -1,0 +1,659 @@
+/*
+ * build.c -- the cgraph graph of a view: one band per level (a rank=same
+ * row, or column for LR, headed by a grey label node), countries as
+ * clusters within a band, node labels with the id in bold over the
+ * word-wrapped title, colours, and the legend in the graph's label.
+ *
+ * Everything is created in model order (levels top to bottom, nodes in file
+ * order, countries sorted), so the same model gives the same graph, the same
+ * layout and the same bytes every time.
+ *
+ * Links point from a node to what it contributes to, so their heads are on
+ * higher levels. rankdir puts the top level where --direction asks: TB
+ * (goal at the top) is Graphviz's BT, because the arrows point up.
+ *
+ * The DOT this produces carries tocm_* attributes the tests read back:
+ * tocm_level on nodes, bands and country clusters, tocm_country on country
+ * clusters, and tocm_kind where the structure needs it: "band" (the row
+ * subgraph), "band-label" (its label node), "country" (a cluster),
+ * "band-order" (the invisible links that order the bands and keep each
+ * label first in its row).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cgraph.h>
+
+#include "gv_internal.h"
+
+#define FONT "DejaVu Sans"
+
+/* ---- palettes -----------------------------------------------------------
+ * Chosen to survive greyscale printing and colour-blind readers: levels and
+ * statuses are ordered, so each uses a sequential ColorBrewer scheme whose
+ * lightness changes monotonically (YlGnBu, YlOrBr), with the status also
+ * printed in the node; countries are named by their clusters and the
+ * legend anyway, and use Paul Tol's "light" qualitative scheme. Text turns
+ * white on the dark end. */
+
+struct swatch {
+    const char *fill, *font;
+};
+
+/* ColorBrewer YlGnBu with each colour's CIE L* lightness, light to dark. */
+static const struct {
+    double lightness;
+    unsigned char r, g, b;
+} level_ramp[] = {
+    {99.1, 0xff, 0xff, 0xd9}, {95.3, 0xed, 0xf8, 0xb1}, {88.8, 0xc7, 0xe9, 0xb4},
+    {77.1, 0x7f, 0xcd, 0xbb}, {68.4, 0x41, 0xb6, 0xc4}, {56.4, 0x1d, 0x91, 0xc0},
+    {39.9, 0x22, 0x5e, 0xa8}, {26.7, 0x25, 0x34, 0x94}, {13.4, 0x08, 0x1d, 0x58},
+};
+#define LEVEL_RAMP_SIZE (sizeof level_ramp / sizeof level_ramp[0])
+#define LEVEL_LIGHTEST 97.0
+#define LEVEL_DARKEST 20.0
+
+/* tocm's status vocabulary, best first (models/FORMAT.md). */
+static const char *const statuses[] = {"completed", "partly completed", "some delays",
+                                       "major delay", "on hold"};
+static const struct swatch status_palette[] = {
+    {"#fee391", "black"}, {"#fec44f", "black"}, {"#fe9929", "black"},
+    {"#d95f0e", "white"}, {"#993404", "white"},
+};
+#define STATUS_COUNT (sizeof statuses / sizeof statuses[0])
+static const struct swatch status_other = {"#d0d0d0", "black"};
+static const struct swatch no_value = {"#ffffff", "black"};
+
+static const struct swatch country_palette[] = {
+    {"#77AADD", "black"}, {"#EE8866", "black"}, {"#EEDD88", "black"},
+    {"#FFAABB", "black"}, {"#99DDFF", "black"}, {"#44BB99", "black"},
+    {"#BBCC33", "black"}, {"#AAAA00", "black"}, {"#DDDDDD", "black"},
+};
+#define COUNTRY_PALETTE_SIZE (sizeof country_palette / sizeof country_palette[0])
+
+/* The fill of a level: the ramp at evenly spaced lightness, the top level
+ * darkest, so neighbouring levels differ by the same step in greyscale
+ * too (the ramp's own colours bunch up at the light end). buf holds the
+ * "#rrggbb". */
+static struct swatch level_swatch(size_t level, size_t levels, char buf[8]) {
+    double target = levels < 2 ? 80.0
+                               : LEVEL_DARKEST + (LEVEL_LIGHTEST - LEVEL_DARKEST) * (double)level /
+                                                     (double)(levels - 1);
+    size_t k = 0;
+    while (k + 2 < LEVEL_RAMP_SIZE && level_ramp[k + 1].lightness > target)
+        k++;
+    double span = level_ramp[k].lightness - level_ramp[k + 1].lightness;
+    double t = (level_ramp[k].lightness - target) / span;
+    if (t < 0)
+        t = 0;
+    if (t > 1)
+        t = 1;
+    int rgb[3] = {
+        (int)(level_ramp[k].r + t * (level_ramp[k + 1].r - level_ramp[k].r) + 0.5),
+        (int)(level_ramp[k].g + t * (level_ramp[k + 1].g - level_ramp[k].g) + 0.5),
+        (int)(level_ramp[k].b + t * (level_ramp[k + 1].b - level_ramp[k].b) + 0.5),
+    };
+    snprintf(buf, 8, "#%02x%02x%02x", rgb[0] & 0xFF, rgb[1] & 0xFF, rgb[2] & 0xFF);
+    return (struct swatch){buf, target < 55 ? "white" : "black"};
+}
+
+static size_t status_index(const char *status) {
+    for (size_t i = 0; i < STATUS_COUNT; i++)
+        if (strcmp(statuses[i], status) == 0)
+            return i;
+    return TOCM_NONE;
+}
+
+/* ---- the model's countries, sorted ------------------------------------- */
+
+struct countries {
+    const char **codes;
+    size_t count;
+};
+
+static int countries_collect(const struct tocm_host *host, const tocm_model *m,
+                             struct countries *c) {
+    size_t n = host->node_count(m);
+    c->codes = malloc((n ? n : 1) * sizeof *c->codes);
+    c->count = 0;
+    if (!c->codes)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *code = host->node_string(m, i, "country");
+        if (!code)
+            continue;
+        size_t k = 0;
+        while (k < c->count && strcmp(c->codes[k], code) < 0)
+            k++;
+        if (k < c->count && strcmp(c->codes[k], code) == 0)
+            continue;
+        memmove(c->codes + k + 1, c->codes + k, (c->count - k) * sizeof *c->codes);
+        c->codes[k] = code;
+        c->count++;
+    }
+    return 0;
+}
+
+static size_t countries_index(const struct countries *c, const char *code) {
+    for (size_t i = 0; i < c->count; i++)
+        if (strcmp(c->codes[i], code) == 0)
+            return i;
+    return TOCM_NONE;
+}
+
+/* ---- cgraph helpers ------------------------------------------------------ */
+
+struct syms {
+    Agsym_t *g_label, *g_style, *g_fillcolor, *g_color, *g_labeljust, *g_labelloc, *g_fontsize,
+        *g_rank, *g_id, *g_tooltip, *g_penwidth, *g_kind, *g_level, *g_country;
+    Agsym_t *n_label, *n_fillcolor, *n_fontcolor, *n_style, *n_id, *n_tooltip, *n_class,
+        *n_penwidth, *n_level, *n_color, *n_fontsize, *n_kind;
+    Agsym_t *e_style, *e_tooltip, *e_weight, *e_kind, *e_class;
+};
+
+static char *S(const char *s) { return (char *)s; }
+
+static void set_html(void *obj, Agsym_t *sym, const char *html) {
+    Agraph_t *root = agroot(obj);
+    /* An HTML string is a refstr with a flag; agxset keeps the same refstr
+     * (it only bumps its count), so the flag survives. */
+    char *h = agstrdup_html(root, S(html));
+    agxset(obj, sym, h);
+    agstrfree(root, h);
+}
+
+static void set(void *obj, Agsym_t *sym, const char *value) { agxset(obj, sym, S(value)); }
+
+/* A name for cgraph: the model id, unless it holds something DOT cannot
+ * quote back (a backslash, a control character); then "#<index>". */
+static void node_name(const struct tocm_host *host, const tocm_model *m, size_t node,
+                      struct buf *out) {
+    const char *id = host->node_id(m, node);
+    int plain = 1;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        if (*p == '\\' || *p < 0x20 || *p == 0x7F)
+            plain = 0;
+    buf_reset(out);
+    if (plain) {
+        buf_puts(out, id);
+        return;
+    }
+    buf_printf(out, "#%zu", node);
+    while (host->node_find(m, buf_str(out)) != TOCM_NONE)
+        buf_puts(out, "#"); /* a model id that looks like ours: step aside */
+}
+
+/* ---- labels ------------------------------------------------------------ */
+
+static void node_label(const struct tocm_host *host, const tocm_model *m, size_t node,
+                       const struct render_opts *o, struct buf *out) {
+    buf_reset(out);
+    buf_puts(out, "<b>");
+    html_text(out, host->node_id(m, node));
+    buf_puts(out, "</b>");
+    const char *title = host->node_title(m, node);
+    if (title && *title) {
+        buf_puts(out, "<br/>");
+        html_wrapped(out, title, o->wrap);
+    }
+    if (o->color_by == COLOR_STATUS) {
+        const char *status = host->node_string(m, node, "status");
+        if (status) {
+            buf_puts(out, "<br/><i>");
+            html_text(out, status);
+            buf_puts(out, "</i>");
+        }
+    }
+}
+
+static struct swatch node_swatch(const struct tocm_host *host, const tocm_model *m, size_t node,
+                                 const struct render_opts *o, const struct countries *countries,
+                                 char buf[8]) {
+    switch (o->color_by) {
+    case COLOR_LEVEL:
+        return level_swatch((size_t)host->node_level(m, node), host->level_count(m), buf);
+    case COLOR_STATUS: {
+        const char *status = host->node_string(m, node, "status");
+        if (!status)
+            return no_value;
+        size_t k = status_index(status);
+        return k == TOCM_NONE ? status_other : status_palette[k];
+    }
+    case COLOR_COUNTRY: {
+        const char *code = host->node_string(m, node, "country");
+        size_t k = code ? countries_index(countries, code) : TOCM_NONE;
+        return k == TOCM_NONE ? no_value : country_palette[k % COUNTRY_PALETTE_SIZE];
+    }
+    }
+    return no_value;
+}
+
+static void legend_cell(struct buf *out, struct swatch s, const char *text) {
+    buf_printf(out,
+               "<td bgcolor=\"%s\" border=\"1\" color=\"#333333\" cellpadding=\"4\">"
+               "<font color=\"%s\">",
+               s.fill, s.font);
+    html_text(out, text);
+    buf_puts(out, "</font></td>");
+}
+
+/* The legend's colour row: only the values the view shows. */
+static void legend_colours(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                           const struct render_opts *o, const struct countries *countries,
+                           struct buf *out) {
+    size_t n = host->node_count(m);
+    buf_puts(out, "<tr><td align=\"left\"><b>Colour</b></td>");
+    if (o->color_by == COLOR_LEVEL) {
+        size_t levels = host->level_count(m);
+        for (size_t l = 0; l < levels; l++) {
+            int present = 0;
+            for (size_t i = 0; i < n && !present; i++)
+                present = v->shown[i] && host->node_level(m, i) == (long)l;
+            if (!present)
+                continue;
+            const char *title = host->level_title(m, l);
+            char hex[8];
+            legend_cell(out, level_swatch(l, levels, hex), title ? title : host->level_id(m, l));
+        }
+    } else if (o->color_by == COLOR_STATUS) {
+        int seen[STATUS_COUNT] = {0}, none = 0, other = 0;
+        struct buf others = {0};
+        for (size_t i = 0; i < n; i++) {
+            if (!v->shown[i])
+                continue;
+            const char *status = host->node_string(m, i, "status");
+            size_t k = status ? status_index(status) : TOCM_NONE;
+            if (!status) {
+                none = 1;
+            } else if (k != TOCM_NONE) {
+                seen[k] = 1;
+            } else {
+                /* Each unknown status once, in order of appearance. */
+                int dup = 0;
+                for (size_t j = 0; j < i && !dup; j++) {
+                    const char *s = v->shown[j] ? host->node_string(m, j, "status") : NULL;
+                    dup = s && strcmp(s, status) == 0;
+                }
+                if (!dup) {
+                    if (other)
+                        buf_puts(&others, ", ");
+                    buf_puts(&others, status);
+                    other = 1;
+                }
+            }
+        }
+        for (size_t k = 0; k < STATUS_COUNT; k++)
+            if (seen[k])
+                legend_cell(out, status_palette[k], statuses[k]);
+        if (other)
+            legend_cell(out, status_other, buf_str(&others));
+        if (none)
+            legend_cell(out, no_value, "no status");
+        buf_free(&others);
+    } else {
+        int regional = 0;
+        for (size_t c = 0; c < countries->count; c++) {
+            int present = 0;
+            for (size_t i = 0; i < n && !present; i++) {
+                const char *code = v->shown[i] ? host->node_string(m, i, "country") : NULL;
+                present = code && strcmp(code, countries->codes[c]) == 0;
+            }
+            if (present) {
+                const char *name = country_name(countries->codes[c]);
+                legend_cell(out, country_palette[c % COUNTRY_PALETTE_SIZE],
+                            name ? name : countries->codes[c]);
+            }
+        }
+        for (size_t i = 0; i < n && !regional; i++)
+            regional = v->shown[i] && !host->node_string(m, i, "country");
+        if (regional)
+            legend_cell(out, no_value, "no country");
+    }
+    buf_puts(out, "</tr>");
+}
+
+static void graph_label(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                        const struct render_opts *o, const struct countries *countries,
+                        int any_inferred_node, int any_inferred_link, int any_country,
+                        struct buf *out) {
+    const char *title = host->program_string(m, "title");
+    struct buf sub = {0};
+    view_describe(host, m, v, &sub);
+    buf_puts(out, "<table border=\"0\" cellborder=\"0\" cellspacing=\"2\" cellpadding=\"2\">");
+    buf_puts(out, "<tr><td align=\"left\"><font point-size=\"18\"><b>");
+    html_text(out, title ? title : "");
+    buf_puts(out, "</b></font></td></tr><tr><td align=\"left\"><font point-size=\"13\">");
+    html_text(out, buf_str(&sub));
+    buf_puts(out, "</font></td></tr>");
+    buf_free(&sub);
+
+    /* The legend: a table per row, so rows do not share column widths. */
+    buf_puts(out, "<tr><td align=\"left\"><table align=\"left\" border=\"0\" cellborder=\"0\" "
+                  "cellspacing=\"3\" cellpadding=\"2\">");
+    legend_colours(host, m, v, o, countries, out);
+    buf_puts(out, "</table></td></tr>");
+    /* The key, a line of text per row: Graphviz spreads a nested table's
+     * spare width over its cells, which would scatter separate cells. */
+    static const char sep[] = " \xC2\xA0\xC2\xB7\xC2\xA0 "; /* a spaced middle dot */
+    buf_puts(out, "<tr><td align=\"left\"><b>Lines</b>  "
+                  "\xE2\x80\x94\xE2\x80\x94\xE2\x96\xB6 contributes to");
+    if (any_inferred_link)
+        buf_printf(out, "%s- - \xE2\x96\xB6 link inferred by the modeller", sep);
+    if (any_inferred_node)
+        buf_printf(out, "%sdashed border: node inferred by the modeller", sep);
+    if (v->kind == VIEW_NODE)
+        buf_printf(out, "%sthick border: the node in focus", sep);
+    buf_printf(out,
+               "</td></tr><tr><td align=\"left\"><b>Layout</b>  grey tags: levels, one %s "
+               "each",
+               o->direction == DIR_TB || o->direction == DIR_BT ? "row" : "column");
+    if (any_country)
+        buf_printf(out, "%sframed boxes: countries", sep);
+    buf_puts(out, "</td></tr></table>");
+}
+
+/* ---- the graph ----------------------------------------------------------- */
+
+static const char *rankdir(enum direction d) {
+    switch (d) {
+    case DIR_TB: return "BT";
+    case DIR_BT: return "TB";
+    case DIR_LR: return "LR";
+    case DIR_RL: return "RL";
+    }
+    return "BT";
+}
+
+static void declare(Agraph_t *g, struct syms *s) {
+    /* Graph (and band/cluster) attributes. Defaults are "" where the root
+     * and the subgraphs differ, so each sets its own. */
+    agattr(g, AGRAPH, S("newrank"), S("true"));
+    agattr(g, AGRAPH, S("fontname"), S(FONT));
+    agattr(g, AGRAPH, S("bgcolor"), S("white"));
+    agattr(g, AGRAPH, S("pad"), S("0.3"));
+    agattr(g, AGRAPH, S("nodesep"), S("0.22"));
+    agattr(g, AGRAPH, S("ranksep"), S("0.6"));
+    agattr(g, AGRAPH, S("outputorder"), S("edgesfirst"));
+    s->g_label = agattr(g, AGRAPH, S("label"), S(""));
+    s->g_style = agattr(g, AGRAPH, S("style"), S(""));
+    s->g_fillcolor = agattr(g, AGRAPH, S("fillcolor"), S(""));
+    s->g_color = agattr(g, AGRAPH, S("color"), S(""));
+    s->g_penwidth = agattr(g, AGRAPH, S("penwidth"), S("1"));
+    s->g_labeljust = agattr(g, AGRAPH, S("labeljust"), S("l"));
+    s->g_labelloc = agattr(g, AGRAPH, S("labelloc"), S("t"));
+    s->g_fontsize = agattr(g, AGRAPH, S("fontsize"), S("12"));
+    s->g_rank = agattr(g, AGRAPH, S("rank"), S(""));
+    s->g_id = agattr(g, AGRAPH, S("id"), S(""));
+    s->g_tooltip = agattr(g, AGRAPH, S("tooltip"), S(""));
+    s->g_kind = agattr(g, AGRAPH, S("tocm_kind"), S(""));
+    s->g_level = agattr(g, AGRAPH, S("tocm_level"), S(""));
+    s->g_country = agattr(g, AGRAPH, S("tocm_country"), S(""));
+
+    agattr(g, AGNODE, S("shape"), S("box"));
+    agattr(g, AGNODE, S("fontname"), S(FONT));
+    s->n_fontsize = agattr(g, AGNODE, S("fontsize"), S("10"));
+    agattr(g, AGNODE, S("margin"), S("0.12,0.06"));
+    s->n_color = agattr(g, AGNODE, S("color"), S("#333333"));
+    s->n_style = agattr(g, AGNODE, S("style"), S("rounded,filled"));
+    s->n_penwidth = agattr(g, AGNODE, S("penwidth"), S("1"));
+    s->n_label = agattr(g, AGNODE, S("label"), S(""));
+    s->n_fillcolor = agattr(g, AGNODE, S("fillcolor"), S("white"));
+    s->n_fontcolor = agattr(g, AGNODE, S("fontcolor"), S("black"));
+    s->n_id = agattr(g, AGNODE, S("id"), S(""));
+    s->n_tooltip = agattr(g, AGNODE, S("tooltip"), S(""));
+    s->n_class = agattr(g, AGNODE, S("class"), S(""));
+    s->n_level = agattr(g, AGNODE, S("tocm_level"), S(""));
+    s->n_kind = agattr(g, AGNODE, S("tocm_kind"), S(""));
+
+    agattr(g, AGEDGE, S("color"), S("#4d4d4d"));
+    agattr(g, AGEDGE, S("arrowsize"), S("0.6"));
+    agattr(g, AGEDGE, S("penwidth"), S("0.8"));
+    s->e_style = agattr(g, AGEDGE, S("style"), S("solid"));
+    s->e_tooltip = agattr(g, AGEDGE, S("tooltip"), S(""));
+    s->e_weight = agattr(g, AGEDGE, S("weight"), S("1"));
+    s->e_class = agattr(g, AGEDGE, S("class"), S(""));
+    s->e_kind = agattr(g, AGEDGE, S("tocm_kind"), S(""));
+}
+
+struct band {
+    Agraph_t *rank;
+    Agnode_t *head; /* the label node */
+    size_t first;   /* the first node shown on the level, or TOCM_NONE */
+    size_t count;
+};
+
+Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                      const struct render_opts *o) {
+    size_t n = host->node_count(m), levels = host->level_count(m);
+    struct countries countries = {0};
+    struct band *bands = calloc(levels ? levels : 1, sizeof *bands);
+    Agnode_t **gnodes = calloc(n ? n : 1, sizeof *gnodes);
+    Agraph_t **clusters = NULL; /* [level * (countries + 1) + country]; last: regional */
+    struct buf text = {0}, name = {0};
+    Agraph_t *g = NULL;
+    if (!bands || !gnodes || countries_collect(host, m, &countries) != 0)
+        goto done;
+    size_t per_level = countries.count + 1;
+    clusters = calloc(levels * per_level + 1, sizeof *clusters);
+    if (!clusters)
+        goto done;
+
+    const char *pid = host->program_string(m, "id");
+    int plain_pid = pid && *pid && !strpbrk(pid, "\\\n\r\t");
+    g = agopen(S(plain_pid ? pid : "tocm"), Agdirected, NULL);
+    if (!g)
+        goto done;
+    struct syms s;
+    declare(g, &s);
+    agattr(g, AGRAPH, S("rankdir"), S(rankdir(o->direction)));
+    set(g, s.g_labeljust, "l");
+    set(g, s.g_labelloc, "t");
+    set(g, s.g_id, "tocm-diagram");
+
+    int any_country = 0;
+    /* Bands, top level first: a row (rank=same) per level, headed by a
+     * label node that invisible flat links keep first in the row (dot draws
+     * a flat link's tail before its head). Not clusters: a cluster band would
+     * make every link that skips a level detour around it. */
+    for (size_t i = 0; i < n; i++) {
+        if (!v->shown[i])
+            continue;
+        size_t l = (size_t)host->node_level(m, i);
+        if (bands[l].count++ == 0)
+            bands[l].first = i;
+    }
+    for (size_t l = 0; l < levels; l++) {
+        if (!bands[l].count)
+            continue;
+        buf_reset(&name);
+        buf_printf(&name, "level_%zu", l);
+        Agraph_t *band = agsubg(g, S(buf_str(&name)), 1);
+        bands[l].rank = band;
+        set(band, s.g_rank, "same");
+        set(band, s.g_kind, "band");
+        set(band, s.g_level, host->level_id(m, l));
+
+        buf_reset(&name);
+        buf_printf(&name, "tocm:level:%zu", l);
+        while (host->node_find(m, buf_str(&name)) != TOCM_NONE)
+            buf_puts(&name, ":");
+        Agnode_t *head = agnode(g, S(buf_str(&name)), 1);
+        agsubnode(band, head, 1);
+        bands[l].head = head;
+        const char *title = host->level_title(m, l);
+        buf_reset(&text);
+        buf_puts(&text, "<b>");
+        html_wrapped(&text, title ? title : host->level_id(m, l), 18);
+        buf_printf(&text, "</b><br/>%zu node%s", bands[l].count, bands[l].count == 1 ? "" : "s");
+        set_html(head, s.n_label, buf_str(&text));
+        set(head, s.n_style, "filled");
+        set(head, s.n_fillcolor, "#e6e6e6");
+        set(head, s.n_color, "#e6e6e6");
+        set(head, s.n_fontsize, "12");
+        set(head, s.n_kind, "band-label");
+        set(head, s.n_level, host->level_id(m, l));
+        buf_reset(&text);
+        buf_puts(&text, "level:");
+        id_text(&text, host->level_id(m, l));
+        set(head, s.n_id, buf_str(&text));
+        set(head, s.n_class, "band-label");
+
+        /* Country clusters on this level, sorted by code; in the mapping,
+         * regional projects get a cluster too. */
+        for (size_t c = 0; c <= countries.count; c++) {
+            int regional = c == countries.count;
+            if (regional && !(v->kind == VIEW_MAPPING && l == v->project_level))
+                continue;
+            int present = 0;
+            for (size_t i = 0; i < n && !present; i++) {
+                if (!v->shown[i] || host->node_level(m, i) != (long)l)
+                    continue;
+                const char *code = host->node_string(m, i, "country");
+                present = regional ? !code : code && strcmp(code, countries.codes[c]) == 0;
+            }
+            if (!present)
+                continue;
+            const char *code = regional ? "regional" : countries.codes[c];
+            buf_reset(&name);
+            buf_printf(&name, "cluster_country_%zu_%s", l, code);
+            Agraph_t *cl = agsubg(g, S(buf_str(&name)), 1);
+            any_country = 1;
+            clusters[l * per_level + c] = cl;
+            buf_reset(&text);
+            buf_puts(&text, "<b>");
+            const char *cname = regional ? NULL : country_name(code);
+            if (regional)
+                buf_puts(&text, "Regional (no country)");
+            else if (cname)
+                buf_printf(&text, "%s (%s)", cname, code);
+            else
+                buf_puts(&text, code);
+            buf_puts(&text, "</b>");
+            set_html(cl, s.g_label, buf_str(&text));
+            set(cl, s.g_style, "rounded,filled");
+            set(cl, s.g_fillcolor, "white");
+            set(cl, s.g_color, "#666666");
+            set(cl, s.g_penwidth, "1.2");
+            set(cl, s.g_fontsize, "12");
+            set(cl, s.g_labelloc, o->direction == DIR_TB ? "b" : "t");
+            set(cl, s.g_kind, "country");
+            set(cl, s.g_level, host->level_id(m, l));
+            set(cl, s.g_country, regional ? "" : code);
+            buf_reset(&text);
+            buf_printf(&text, "country:%s:", code);
+            id_text(&text, host->level_id(m, l));
+            set(cl, s.g_id, buf_str(&text));
+        }
+    }
+
+    /* Nodes, in file order. */
+    int any_inferred_node = 0, any_inferred_link = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!v->shown[i])
+            continue;
+        size_t l = (size_t)host->node_level(m, i);
+        node_name(host, m, i, &name);
+        Agnode_t *gn = agnode(g, S(buf_str(&name)), 1);
+        gnodes[i] = gn;
+        agsubnode(bands[l].rank, gn, 1);
+        Agedge_t *keep_left = agedge(g, bands[l].head, gn, NULL, 1);
+        set(keep_left, s.e_style, "invis");
+        set(keep_left, s.e_weight, "0");
+        set(keep_left, s.e_kind, "band-order");
+        const char *code = host->node_string(m, i, "country");
+        size_t c = code ? countries_index(&countries, code) : countries.count;
+        if (c != TOCM_NONE && clusters[l * per_level + c])
+            agsubnode(clusters[l * per_level + c], gn, 1);
+
+        node_label(host, m, i, o, &text);
+        set_html(gn, s.n_label, buf_str(&text));
+        char hex[8];
+        struct swatch sw = node_swatch(host, m, i, o, &countries, hex);
+        set(gn, s.n_fillcolor, sw.fill);
+        set(gn, s.n_fontcolor, sw.font);
+        int inferred = host->node_is_inferred(m, i);
+        any_inferred_node |= inferred;
+        if (inferred)
+            set(gn, s.n_style, "rounded,filled,dashed");
+        if (v->kind == VIEW_NODE && i == v->focus)
+            set(gn, s.n_penwidth, "3");
+        buf_reset(&text);
+        id_text(&text, host->node_id(m, i));
+        set(gn, s.n_id, buf_str(&text));
+        const char *desc = host->node_string(m, i, "description");
+        buf_reset(&text);
+        tooltip_text(&text, desc ? desc : host->node_title(m, i));
+        set(gn, s.n_tooltip, buf_str(&text));
+        buf_reset(&text);
+        buf_puts(&text, "level-");
+        class_text(&text, host->level_id(m, l));
+        if (code) {
+            buf_puts(&text, " country-");
+            class_text(&text, code);
+        }
+        if (inferred)
+            buf_puts(&text, " inferred");
+        set(gn, s.n_class, buf_str(&text));
+        set(gn, s.n_level, host->level_id(m, l));
+    }
+
+    /* Links, in file order. */
+    for (size_t i = 0; i < n; i++) {
+        if (!v->shown[i])
+            continue;
+        for (size_t k = 0; k < host->node_out_count(m, i); k++) {
+            if (!view_draws_link(host, m, v, i, k))
+                continue;
+            size_t to = host->node_out(m, i, k);
+            Agedge_t *e = agedge(g, gnodes[i], gnodes[to], NULL, 1);
+            int inferred = host->link_is_inferred(m, i, k);
+            any_inferred_link |= inferred;
+            if (inferred) {
+                set(e, s.e_style, "dashed");
+                set(e, s.e_class, "inferred");
+            }
+            buf_reset(&text);
+            tooltip_text(&text, host->node_id(m, i));
+            buf_puts(&text, " \xE2\x86\x92 ");
+            tooltip_text(&text, host->node_id(m, to));
+            if (inferred)
+                buf_puts(&text, " (inferred)");
+            set(e, s.e_tooltip, buf_str(&text));
+        }
+    }
+
+    /* The band labels, chained from the bottom up: they keep the bands in
+     * level order even where no drawn link joins two neighbouring bands (the
+     * mapping draws no outcome-to-outcome links), and line up. */
+    size_t upper = TOCM_NONE;
+    for (size_t l = 0; l < levels; l++) {
+        if (!bands[l].count)
+            continue;
+        if (upper != TOCM_NONE) {
+            Agedge_t *e = agedge(g, bands[l].head, bands[upper].head, NULL, 1);
+            set(e, s.e_style, "invis");
+            set(e, s.e_kind, "band-order");
+        }
+        upper = l;
+    }
+
+    buf_reset(&text);
+    graph_label(host, m, v, o, &countries, any_inferred_node, any_inferred_link, any_country,
+                &text);
+    set_html(g, s.g_label, buf_str(&text));
+    set(g, s.g_fontsize, "12");
+    if (text.failed || name.failed) {
+        agclose(g);
+        g = NULL;
+    }
+
+done:
+    buf_free(&text);
+    buf_free(&name);
+    free(countries.codes);
+    free(clusters);
+    free(gnodes);
+    free(bands);
+    return g;
+}

@@ -1,0 +1,155 @@
+/*
+ * gv_internal.h -- what the files of the graphviz exporter plugin share.
+ *
+ * The plugin includes tocm/plugin.h and Graphviz's own headers, nothing else
+ * from tocm. Layout of the code:
+ *   graphviz.c   the plugin descriptor, options, gvc layout and rendering
+ *   view.c       which nodes and links a view shows (full, node:, country:,
+ *                mapping), and the narrower views offered for large models
+ *   build.c      the cgraph graph: bands, clusters, labels, colours, legend
+ *   text.c       a byte buffer, UTF-8, word wrap and Graphviz escaping
+ *   countries.c  ISO 3166-1 names for cluster labels
+ */
+#ifndef TOCM_GV_INTERNAL_H
+#define TOCM_GV_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tocm/plugin.h>
+
+#define GV_PLUGIN_NAME "graphviz"
+
+/* Graphviz 2.43 leaks by design and by bug: gvContext keeps its config
+ * text, gvPluginList loses the names it deduplicates, and a layout leaves
+ * pieces of the HTML-label parser, mincross and pango behind. In a
+ * sanitizer build, what Graphviz allocates between these two marks is not
+ * reported as a leak (LeakSanitizer's own API, per thread); nothing of
+ * tocm's is allocated in between, so tocm's leaks are still caught.
+ * Threads Graphviz's libraries start (fontconfig) are covered by
+ * tests/lsan.supp instead. */
+#if defined(__SANITIZE_ADDRESS__)
+#define GV_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GV_LSAN 1
+#endif
+#endif
+#ifdef GV_LSAN
+#include <sanitizer/lsan_interface.h>
+#define GRAPHVIZ_LEAKS_BEGIN() __lsan_disable()
+#define GRAPHVIZ_LEAKS_END() __lsan_enable()
+#else
+#define GRAPHVIZ_LEAKS_BEGIN() ((void)0)
+#define GRAPHVIZ_LEAKS_END() ((void)0)
+#endif
+
+/* ---- text.c ------------------------------------------------------------ */
+
+/* A growable NUL-terminated byte string. Allocation failure sets failed and
+ * makes every later append a no-op, so callers check once at the end. */
+struct buf {
+    char *data;
+    size_t len, cap;
+    int failed;
+};
+
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The text so far ("" when empty); valid until the next append. */
+const char *buf_str(const struct buf *b);
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+/* Decodes the UTF-8 sequence at s (which is not at its end): sets *cp and
+ * returns its length in bytes, 1..4. A malformed byte decodes as U+FFFD and
+ * has length 1, so the caller always advances. */
+size_t utf8_decode(const char *s, uint32_t *cp);
+
+/* Columns a code point takes in a label: 0 for combining marks (so a base
+ * letter and its marks stay together), 2 for East Asian wide characters,
+ * 1 otherwise. */
+int cp_width(uint32_t cp);
+
+/* Text for a Graphviz HTML-like label: & < > " are entities, a backslash is
+ * doubled (Graphviz expands \N, \G ... in label text), newlines become
+ * <br/>, tabs spaces, other control characters U+FFFD. */
+void html_text(struct buf *b, const char *s);
+
+/* The same, word-wrapped to lines of at most width columns (a longer word
+ * is cut between characters, never inside one or before a combining mark).
+ * Newlines in s always break. Lines are joined with <br/>. */
+void html_wrapped(struct buf *b, const char *s, int width);
+
+/* Text for a tooltip attribute: Graphviz expands backslash escapes in
+ * tooltips twice, so a backslash is written as four; & is written as &amp;
+ * (the SVG writer leaves entities alone, so a literal "&amp;" would
+ * otherwise show as "&"); control characters except newline become U+FFFD. */
+void tooltip_text(struct buf *b, const char *s);
+
+/* Text for an id attribute (the SVG element id): the same, but ids are
+ * expanded once, so a backslash is doubled. */
+void id_text(struct buf *b, const char *s);
+
+/* A CSS class name: ASCII letters, digits, '-' and '_'; anything else '_'. */
+void class_text(struct buf *b, const char *s);
+
+/* ---- countries.c ------------------------------------------------------- */
+
+/* The English short name of an ISO 3166-1 alpha-2 code, or NULL. */
+const char *country_name(const char *code);
+
+/* ---- view.c ------------------------------------------------------------ */
+
+enum view_kind { VIEW_FULL, VIEW_NODE, VIEW_COUNTRY, VIEW_MAPPING };
+
+struct view {
+    enum view_kind kind;
+    size_t focus;         /* VIEW_NODE: the node */
+    char country[8];      /* VIEW_COUNTRY: the code, upper case */
+    size_t project_level; /* VIEW_MAPPING: the level whose nodes are mapped */
+    size_t node_count;    /* nodes in the model */
+    unsigned char *shown; /* per model node: 1 when the view shows it */
+    size_t shown_count;
+    size_t edge_count; /* links the view draws */
+};
+
+/* Parses "full", "mapping", "node:ID" or "country:CODE" (NULL: full) and
+ * selects the nodes. 0, or -1 with err set (unknown view, node or country;
+ * out of memory). */
+int view_open(const struct tocm_host *host, const tocm_model *m, const char *spec, struct view *v,
+              tocm_error *err);
+/* 1 when the view draws the link from node to host->node_out(m, node, i). */
+int view_draws_link(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                    size_t node, size_t i);
+/* A line for the diagram's subtitle, e.g. "Cambodia (KH): its projects and
+ * every result they lead to". */
+void view_describe(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                   struct buf *out);
+/* Logs (as notes) the narrower views of the model and their sizes: one per
+ * country, the mapping, and node views of the nodes just below the top. */
+void view_suggest(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                  size_t limit);
+void view_close(struct view *v);
+
+/* ---- build.c ----------------------------------------------------------- */
+
+enum color_by { COLOR_LEVEL, COLOR_STATUS, COLOR_COUNTRY };
+/* Where the top level (the goal) goes. LR puts it on the right: the chain
+ * reads left to right, from the projects to the goal. */
+enum direction { DIR_TB, DIR_BT, DIR_LR, DIR_RL };
+
+struct render_opts {
+    enum color_by color_by;
+    enum direction direction;
+    int wrap; /* columns per title line */
+};
+
+struct Agraph_s;
+/* Builds the graph of the view, ready for gvLayout. NULL when out of
+ * memory. */
+struct Agraph_s *build_graph(const struct tocm_host *host, const tocm_model *m,
+                             const struct view *v, const struct render_opts *o);
+
+#endif

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# test_render.sh -- `tocm render` end to end (issue 4).
+#
+# Usage: test_render.sh TOCM SOURCE_DIR
+#
+#   - the graphviz exporter is listed with svg, png, pdf and dot;
+#   - every view of the bundled model renders in svg, png, pdf and dot: the
+#     SVG passes xmllint --noout, the PNG and PDF have their signatures;
+#   - two runs give byte-identical DOT and SVG;
+#   - the hostile fixture renders; in its SVG every node's text, tooltip and
+#     id are the model's, verbatim;
+#   - SVG nodes carry their id and their description as the tooltip;
+#   - a view above the size limit lists the narrower views and writes
+#     nothing; --force renders it;
+#   - bad views, options and formats are usage errors (exit 2).
+set -uo pipefail
+
+tocm=$1
+src=$2
+model=$src/models/asean-act-2021/model.json
+hostile=$src/tests/render/fixtures/hostile.json
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+# expect_status WANT CMD...: runs CMD (stdout to $work/out, stderr to
+# $work/err) and checks its exit status.
+expect_status() {
+  local want=$1
+  shift
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [[ $got != "$want" ]]; then
+    fail "$* exited $got, not $want"
+    sed 's/^/    /' "$work/err" >&2
+  fi
+}
+
+# ---- the plugin is there ------------------------------------------------------
+expect_status 0 "$tocm" plugins
+for f in svg png pdf dot; do
+  grep -q "exporter   graphviz .*formats:.* $f" "$work/out" || fail "tocm plugins does not list $f"
+done
+grep -q "formats: svg png pdf dot " "$work/out" || fail "the main formats are not listed first"
+# tocm's own json exporter keeps "json": graphviz does not claim it.
+grep -q "exporter   json .*formats: json" "$work/out" || fail "the json exporter lost json"
+
+# ---- every view, every main format ----------------------------------------------
+views=(full mapping node:O2.1 country:KH)
+for view in "${views[@]}"; do
+  name=${view//:/_}
+  for f in svg png pdf dot; do
+    out=$work/$name.$f
+    expect_status 0 "$tocm" render "$model" --view "$view" -T "$f" -o "$out"
+    [[ -s $out ]] || { fail "$view $f: empty output"; continue; }
+    case $f in
+    svg) xmllint --noout "$out" || fail "$view: the SVG is not well-formed XML" ;;
+    png) [[ $(head -c 8 "$out" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] ||
+      fail "$view: not a PNG" ;;
+    pdf) [[ $(head -c 5 "$out") == %PDF- ]] || fail "$view: not a PDF" ;;
+    dot) head -1 "$out" | grep -q '^digraph "asean-act" {' || fail "$view: not DOT" ;;
+    esac
+  done
+  # Deterministic: the same bytes again.
+  for f in svg dot; do
+    expect_status 0 "$tocm" render "$model" --view "$view" -T "$f" -o "$work/again.$f"
+    cmp -s "$work/$name.$f" "$work/again.$f" || fail "$view $f differs between two runs"
+  done
+done
+
+# The default format is SVG, on standard output.
+expect_status 0 "$tocm" render "$model" --view country:LA
+head -c 200 "$work/out" | grep -q '<?xml' || fail "the default output is not SVG"
+cmp -s <("$tocm" render "$model") "$work/full.svg" || fail "the default view is not full"
+
+# The other options render too; `tocm export` passes the same options.
+for args in "--color-by status" "--color-by country" "--direction LR" "--direction BT" \
+  "--view mapping --direction TB" "--option wrap=20"; do
+  # shellcheck disable=SC2086
+  expect_status 0 "$tocm" render "$model" $args -o "$work/opt.svg"
+  xmllint --noout "$work/opt.svg" || fail "$args: the SVG is not well-formed"
+done
+expect_status 0 "$tocm" export "$model" -T svg --option view=country:KH -o "$work/export.svg"
+cmp -s "$work/export.svg" "$work/country_KH.svg" || fail "export -T svg differs from render"
+# Formats beyond the main four, from the installed gvc.
+expect_status 0 "$tocm" render "$model" --view country:KH -T canon -o "$work/kh.canon"
+grep -q 'C202' "$work/kh.canon" || fail "canon lacks C202"
+grep -q 'pos=' "$work/kh.canon" && fail "canon carries a layout"
+
+# SVG nodes: the id as the element id, the description as the tooltip.
+python3 - "$model" "$work/full.svg" <<'EOF' || fail "SVG ids and tooltips"
+import json, sys, xml.etree.ElementTree as ET
+model, svg = sys.argv[1:]
+ns = {"s": "http://www.w3.org/2000/svg", "x": "http://www.w3.org/1999/xlink"}
+nodes = {n["id"]: n for n in json.load(open(model, encoding="utf-8"))["nodes"]}
+tree = ET.parse(svg)
+seen = 0
+for g in tree.iter("{http://www.w3.org/2000/svg}g"):
+    if "node" not in g.get("class", "").split() or g.get("id") not in nodes:
+        continue
+    n = nodes[g.get("id")]
+    a = g.find(".//s:a", ns)
+    tip = a.get("{http://www.w3.org/1999/xlink}title")
+    want = n.get("description", n["title"])
+    assert tip == want, (n["id"], tip, want)
+    seen += 1
+assert seen == len(nodes), (seen, len(nodes))
+EOF
+
+# ---- hostile titles ---------------------------------------------------------------
+for f in svg png pdf dot; do
+  expect_status 0 "$tocm" render "$hostile" -T "$f" -o "$work/hostile.$f"
+  [[ -s $work/hostile.$f ]] || fail "hostile $f: empty"
+done
+xmllint --noout "$work/hostile.svg" || fail "the hostile SVG is not well-formed XML"
+python3 - "$hostile" "$work/hostile.svg" <<'EOF' || fail "hostile titles are not verbatim in the SVG"
+import json, re, sys, xml.etree.ElementTree as ET
+model, svg = sys.argv[1:]
+m = json.load(open(model, encoding="utf-8"))
+nodes = {n["id"]: n for n in m["nodes"]}
+S = "{http://www.w3.org/2000/svg}"
+X = "{http://www.w3.org/1999/xlink}"
+squeeze = lambda s: re.sub(r"\s+", "", s)
+tree = ET.parse(svg)
+seen = set()
+for g in tree.iter(S + "g"):
+    if g.get("class", "").split()[:1] != ["node"] or g.get("id", "").startswith("level:"):
+        continue
+    nid = g.get("id")
+    assert nid in nodes, ("unknown id", nid)
+    n = nodes[nid]
+    tip = g.find(".//" + S + "a").get(X + "title")
+    assert tip == n.get("description", n["title"]), (nid, tip)
+    texts = [t.text or "" for t in g.iter(S + "text")]
+    assert texts[0] == nid, (nid, texts[0])
+    # Graphviz keeps a run of spaces as one space and one no-break space.
+    body = squeeze("".join(texts[1:]).replace("\u00a0", " "))
+    assert body == squeeze(n["title"]), (nid, body, squeeze(n["title"]))
+    seen.add(nid)
+assert seen == set(nodes), set(nodes) - seen
+# The program title, in the graph label, too.
+texts = "".join(t.text or "" for t in tree.iter(S + "text"))
+assert m["program"]["title"] in texts
+EOF
+for f in svg dot; do
+  expect_status 0 "$tocm" render "$hostile" -T "$f" -o "$work/hostile-again.$f"
+  cmp -s "$work/hostile.$f" "$work/hostile-again.$f" || fail "hostile $f differs between runs"
+done
+
+# ---- the size limit ------------------------------------------------------------------
+expect_status 2 "$tocm" render "$model" --option max-nodes=40 -o "$work/big.svg"
+[[ -e $work/big.svg ]] && fail "a refused view still wrote its file"
+grep -q "narrower views" "$work/err" || fail "the refusal does not list narrower views"
+grep -q -- "--view country:KH .* 21 nodes" "$work/err" || fail "country:KH is not offered with its size"
+grep -q -- "--view mapping" "$work/err" || fail "mapping is not offered"
+grep -q -- "--force" "$work/err" || fail "the refusal does not mention --force"
+expect_status 0 "$tocm" render "$model" --option max-nodes=40 --force -o "$work/big.svg"
+[[ -s $work/big.svg ]] || fail "--force did not render"
+
+# ---- usage errors --------------------------------------------------------------------
+expect_status 2 "$tocm" render "$model" --view nonsense
+grep -q "unknown view 'nonsense'" "$work/err" || fail "unknown view message"
+expect_status 2 "$tocm" render "$model" --view node:NOPE
+grep -q "no node has the id 'NOPE'" "$work/err" || fail "unknown node message"
+expect_status 2 "$tocm" render "$model" --view country:FR
+grep -q "the model's countries: ID KH LA PH TH VN" "$work/err" || fail "unknown country message"
+expect_status 0 "$tocm" render "$model" --view country:kh -o "$work/kh.svg" # case-insensitive
+expect_status 2 "$tocm" render "$model" --color-by mood
+expect_status 2 "$tocm" render "$model" --direction UP
+expect_status 2 "$tocm" render "$model" -T nope
+grep -q "no exporter writes the format 'nope'" "$work/err" || fail "unknown format message"
+expect_status 2 "$tocm" render
+expect_status 0 "$tocm" render --help
+grep -q -- "--view VIEW" "$work/out" || fail "render --help"
+
+if ((failures)); then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "render: all passed"
