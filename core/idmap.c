@@ -56,15 +56,20 @@ static int grow(tocmp_idmap *map) {
     return 0;
 }
 
+/* The slot holding key, or the empty slot where it would go. */
+static size_t find_slot(const tocmp_idmap *map, const char *key) {
+    size_t i = (size_t)hash_string(key) & map->mask;
+    while (map->keys[i] && strcmp(map->keys[i], key) != 0)
+        i = (i + 1) & map->mask;
+    return i;
+}
+
 size_t tocmp_idmap_put(tocmp_idmap *map, const char *key, size_t value) {
     if ((map->count + 1) * 2 > map->mask + 1 && grow(map) != 0)
         return (size_t)-1;
-    size_t i = (size_t)hash_string(key) & map->mask;
-    while (map->keys[i]) {
-        if (strcmp(map->keys[i], key) == 0)
-            return map->values[i];
-        i = (i + 1) & map->mask;
-    }
+    size_t i = find_slot(map, key);
+    if (map->keys[i])
+        return map->values[i];
     map->keys[i] = key;
     map->values[i] = value;
     map->count++;
@@ -74,11 +79,6 @@ size_t tocmp_idmap_put(tocmp_idmap *map, const char *key, size_t value) {
 size_t tocmp_idmap_get(const tocmp_idmap *map, const char *key) {
     if (!map->keys)
         return (size_t)-1;
-    size_t i = (size_t)hash_string(key) & map->mask;
-    while (map->keys[i]) {
-        if (strcmp(map->keys[i], key) == 0)
-            return map->values[i];
-        i = (i + 1) & map->mask;
-    }
-    return (size_t)-1;
+    size_t i = find_slot(map, key);
+    return map->keys[i] ? map->values[i] : (size_t)-1;
 }
