@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "model_internal.h"
 #include "util.h"
@@ -379,29 +380,24 @@ static int load_document(json_t *root, const char *name, tocm_diags *diags, tocm
     return TOCM_OK;
 }
 
-static int load_text(const char *text, size_t len, const char *name, tocm_diags *diags,
-                     tocm_model **out) {
-    /* Editors on Windows like to start UTF-8 files with a byte-order mark;
-     * it carries no meaning, so accept it. */
-    int bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0;
+static int empty_file(const char *name, tocm_diags *diags, tocm_model **out) {
     /* jansson's message for an empty file ("unexpected token near end of
      * file") does not tell a person what is wrong. */
-    size_t first = 3 * bom;
-    while (first < len && strchr(" \t\r\n", text[first]))
-        first++;
-    if (first == len) {
-        tocm_diags_add(diags, TOCM_SEV_ERROR, "E001", name, 1, 1, "", NULL,
-                       "the file is empty (a tocm model is a JSON object)");
-        *out = NULL;
-        return TOCM_EINVALID;
-    }
-    json_error_t err;
-    /* Duplicate keys would silently lose one of the values: reject them. */
-    json_t *root = json_loadb(text + 3 * bom, len - 3 * bom,
-                              JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+    tocm_diags_add(diags, TOCM_SEV_ERROR, "E001", name, 1, 1, "", NULL,
+                   "the file is empty (a tocm model is a JSON object)");
+    *out = NULL;
+    return TOCM_EINVALID;
+}
+
+/* Duplicate keys would silently lose one of the values: reject them. Any
+ * top-level value parses, so a non-object gets E002's clearer message. */
+#define PARSE_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
+
+static int parsed(json_t *root, const json_error_t *err, const char *name, tocm_diags *diags,
+                  tocm_model **out) {
     if (!root) {
-        tocm_diags_add(diags, TOCM_SEV_ERROR, "E001", name, err.line > 0 ? err.line : 1,
-                       err.column > 0 ? err.column : 1, "", NULL, "%s", err.text);
+        tocm_diags_add(diags, TOCM_SEV_ERROR, "E001", name, err->line > 0 ? err->line : 1,
+                       err->column > 0 ? err->column : 1, "", NULL, "%s", err->text);
         *out = NULL;
         return TOCM_EINVALID;
     }
@@ -410,19 +406,51 @@ static int load_text(const char *text, size_t len, const char *name, tocm_diags 
 
 int tocm_model_load_string(const char *text, const char *name, tocm_diags *diags,
                            tocm_model **out) {
-    return load_text(text, strlen(text), name, diags, out);
+    size_t len = strlen(text);
+    /* Editors on Windows like to start UTF-8 files with a byte-order mark;
+     * it carries no meaning, so accept it. */
+    size_t start = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    if (text[start + strspn(text + start, " \t\r\n")] == '\0')
+        return empty_file(name, diags, out);
+    json_error_t err;
+    return parsed(json_loadb(text + start, len - start, PARSE_FLAGS, &err), &err, name, diags,
+                  out);
+}
+
+static int unreadable(const char *path, int error, tocm_diags *diags, tocm_model **out) {
+    tocm_diags_add(diags, TOCM_SEV_ERROR, "E000", path, 0, 0, "", NULL,
+                   "cannot read the file: %s", strerror(error));
+    *out = NULL;
+    return TOCM_EIO;
 }
 
 int tocm_model_load_file(const char *path, tocm_diags *diags, tocm_model **out) {
-    size_t len;
-    char *text = tocmp_read_file(path, &len);
-    if (!text) {
-        tocm_diags_add(diags, TOCM_SEV_ERROR, "E000", path, 0, 0, "", NULL,
-                       "cannot read the file: %s", strerror(errno));
-        *out = NULL;
-        return TOCM_EIO;
+    /* Parse from the stream, as json_load_file does, rather than reading the
+     * whole file first: a large model then costs no more memory than its
+     * JSON tree. */
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return unreadable(path, errno, diags, out);
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return unreadable(path, EISDIR, diags, out);
     }
-    int rc = load_text(text, len, path, diags, out);
-    free(text);
-    return rc;
+    unsigned char bom[3];
+    long start = fread(bom, 1, 3, f) == 3 && memcmp(bom, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    fseek(f, start, SEEK_SET);
+    int c;
+    while ((c = getc(f)) != EOF && strchr(" \t\r\n", c))
+        ;
+    if (c == EOF) {
+        int failed = ferror(f);
+        fclose(f);
+        return failed ? unreadable(path, EIO, diags, out) : empty_file(path, diags, out);
+    }
+    /* Back to the start, so jansson counts lines from the first. */
+    fseek(f, start, SEEK_SET);
+    json_error_t err;
+    json_t *root = json_loadf(f, PARSE_FLAGS, &err);
+    fclose(f);
+    return parsed(root, &err, path, diags, out);
 }
