@@ -114,6 +114,8 @@ static const char *required_string(struct load_ctx *c, json_t *object, const cha
                                    const char *parent_path, const char *node,
                                    const char *what) {
     json_t *v = json_object_get(object, name);
+    if (json_is_string(v) && json_string_length(v) > 0)
+        return json_string_value(v); /* the common case, with nothing to format */
     char *path = tocmp_asprintf("%s/%s", parent_path, name);
     const char *result = NULL;
     if (!v) {
@@ -239,19 +241,22 @@ static void load_node(struct load_ctx *c, json_t *entry, size_t index) {
     }
     n->id = required_string(c, entry, "id", path, NULL, "the node");
     /* Name the node in later messages when it has an id to name it by. */
-    char *what = n->id ? tocmp_asprintf("node '%s'", n->id) : tocmp_xstrdup("the node");
+    char what[160];
+    if (n->id)
+        snprintf(what, sizeof what, "node '%s'", n->id);
+    else
+        snprintf(what, sizeof what, "the node");
     n->level_name = required_string(c, entry, "level", path, n->id, what);
     const char *title = required_string(c, entry, "title", path, n->id, what);
-    free(what);
     if (title)
         n->title = title;
     for (size_t f = 0; f < sizeof node_fields / sizeof node_fields[0]; f++) {
         json_t *v = json_object_get(entry, node_fields[f].name);
         if (!v)
             continue;
-        char *field_path = tocmp_asprintf("%s/%s", path, node_fields[f].name);
+        char field_path[96];
+        snprintf(field_path, sizeof field_path, "%s/%s", path, node_fields[f].name);
         check_type(c, v, node_fields[f].type, field_path, n->id, node_fields[f].name);
-        free(field_path);
     }
 }
 
