@@ -382,6 +382,22 @@ static json_t *link_list(json_t *node) {
     return out;
 }
 
+/* A node that is only on one side ("added" or "removed"), with its links,
+ * which count as links added or removed with it. */
+static void record_whole_node(struct tocm_diff *d, json_t *item, const char *change) {
+    json_t *r = record(d, "node", change);
+    set_str(r, "id", str_member(item, "id"));
+    set_str(r, "level", str_member(item, "level"));
+    set_str(r, "title", str_member(item, "title"));
+    json_t *links = link_list(item);
+    char key[32];
+    snprintf(key, sizeof key, "links_%s", change);
+    count(d, key, json_array_size(links));
+    json_object_set_new(r, "contributes_to", links);
+    snprintf(key, sizeof key, "nodes_%s", change);
+    count(d, key, 1);
+}
+
 static void diff_nodes(struct tocm_diff *d, const struct side *o, const struct side *n,
                        json_t *map) {
     json_t *removed = json_array(), *added = json_array();
@@ -419,28 +435,14 @@ static void diff_nodes(struct tocm_diff *d, const struct side *o, const struct s
         if (!nid || json_integer_value(json_object_get(n->by_id, nid)) != (json_int_t)i ||
             json_object_get(o->by_id, nid) || str_member(renamed_to, nid))
             continue;
-        json_t *r = record(d, "node", "added");
-        set_str(r, "id", nid);
-        set_str(r, "level", str_member(item, "level"));
-        set_str(r, "title", str_member(item, "title"));
-        json_t *links = link_list(item);
-        count(d, "links_added", json_array_size(links));
-        json_object_set_new(r, "contributes_to", links);
-        count(d, "nodes_added", 1);
+        record_whole_node(d, item, "added");
     }
     json_array_foreach(o->nodes, i, item) {
         const char *oid = str_member(item, "id");
         if (!oid || json_integer_value(json_object_get(o->by_id, oid)) != (json_int_t)i ||
             json_object_get(n->by_id, oid) || json_object_get(map, oid))
             continue;
-        json_t *r = record(d, "node", "removed");
-        set_str(r, "id", oid);
-        set_str(r, "level", str_member(item, "level"));
-        set_str(r, "title", str_member(item, "title"));
-        json_t *links = link_list(item);
-        count(d, "links_removed", json_array_size(links));
-        json_object_set_new(r, "contributes_to", links);
-        count(d, "nodes_removed", 1);
+        record_whole_node(d, item, "removed");
     }
     /* Changes of the nodes on both sides. */
     static const char *const skip[] = {"id", "level", "contributes_to", NULL};
