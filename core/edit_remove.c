@@ -1,0 +1,213 @@
+/*
+ * edit_remove.c -- removing a node or an indicator, with what refers to it:
+ * refused while something still depends on the node, or with its
+ * dependants re-attached or removed as the mode says (tocm.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edit_internal.h"
+#include "util.h"
+
+/* Removes entries naming removed nodes from a list; returns how many. */
+static size_t drop_removed(json_t *list, json_t *removed) {
+    size_t dropped = 0;
+    for (size_t i = json_array_size(list); i-- > 0;) {
+        json_t *item = json_array_get(list, i);
+        if (json_is_string(item) && json_object_get(removed, json_string_value(item))) {
+            json_array_remove(list, i);
+            dropped++;
+        }
+    }
+    return dropped;
+}
+
+static int remove_indicator(tocm_edit *e, const char *id) {
+    json_t *inds = tocmp_edit_top_array(e, "indicators");
+    long i = tocmp_edit_find_in(inds, id);
+    char *name = tocmp_xstrdup(id);
+    json_array_remove(inds, (size_t)i);
+    tocmp_edit_note(e, "removed indicator '%s'", name);
+    free(name);
+    return TOCM_OK;
+}
+
+int tocm_edit_remove(tocm_edit *e, const char *id, enum tocm_remove_mode mode,
+                     const char *reattach_to) {
+    json_t *object;
+    enum found kind = tocmp_edit_resolve(e, id, &object);
+    if (kind == FOUND_NONE)
+        return TOCM_EINVALID;
+    if (kind == FOUND_INDICATOR)
+        return remove_indicator(e, id);
+    json_t *nodes = tocmp_edit_top_array(e, "nodes");
+    json_t *inds = tocmp_edit_top_array(e, "indicators");
+    char *target = tocmp_xstrdup(id); /* id may point into the node */
+    size_t i;
+    json_t *item;
+    int rc = TOCM_OK;
+
+    /* What points at the node. */
+    const char **from = tocmp_xcalloc(json_array_size(nodes), sizeof *from);
+    const char **attached = tocmp_xcalloc(json_array_size(inds), sizeof *attached);
+    size_t from_count = 0, attached_count = 0;
+    json_array_foreach(nodes, i, item) {
+        if (item != object &&
+            tocmp_edit_find_string(json_object_get(item, "contributes_to"), target) >= 0)
+            from[from_count++] =
+                tocmp_edit_str_member(item, "id") ? tocmp_edit_str_member(item, "id") : "?";
+    }
+    json_array_foreach(inds, i, item) {
+        if (tocmp_edit_find_string(json_object_get(item, "nodes"), target) >= 0)
+            attached[attached_count++] =
+                tocmp_edit_str_member(item, "id") ? tocmp_edit_str_member(item, "id") : "?";
+    }
+
+    json_t *removed = json_object(); /* id -> true: the nodes that go */
+    json_object_set_new(removed, target, json_true());
+
+    if (mode == TOCM_REMOVE_ONLY && (from_count || attached_count)) {
+        char *a = tocmp_edit_name_list(from, from_count),
+             *b = tocmp_edit_name_list(attached, attached_count);
+        tocmp_buf msg = {0};
+        tocmp_buf_printf(&msg, "cannot remove '%s': ", target);
+        if (from_count)
+            tocmp_buf_printf(&msg, "%s still contribute%s to it", a, from_count == 1 ? "s" : "");
+        if (from_count && attached_count)
+            tocmp_buf_puts(&msg, ", and ");
+        if (attached_count)
+            tocmp_buf_printf(&msg, "indicator%s %s %s attached to it",
+                             attached_count == 1 ? "" : "s", b, attached_count == 1 ? "is" : "are");
+        tocmp_buf_puts(&msg, "; use --cascade to remove what hangs only on it, or "
+                             "--reattach-to ID to move those links to another node");
+        rc = tocmp_edit_refuse(e, "%s", msg.data);
+        free(msg.data);
+        free(a);
+        free(b);
+        goto out;
+    }
+    if (mode == TOCM_REMOVE_REATTACH) {
+        json_t *new_target = reattach_to ? tocmp_edit_find_node(e, reattach_to) : NULL;
+        if (!new_target) {
+            rc = tocmp_edit_refuse(e, "%s has no node '%s' to reattach the links of '%s' to",
+                                   e->path, reattach_to ? reattach_to : "", target);
+            goto out;
+        }
+        if (new_target == object) {
+            rc = tocmp_edit_refuse(e, "cannot reattach the links of '%s' to itself", target);
+            goto out;
+        }
+        json_array_foreach(nodes, i, item) {
+            tocmp_edit_replace_string(json_object_get(item, "contributes_to"), target, reattach_to);
+            tocmp_edit_replace_string(json_object_get(item, "inferred"), target, reattach_to);
+        }
+        json_array_foreach(inds, i, item) {
+            tocmp_edit_replace_string(json_object_get(item, "nodes"), target, reattach_to);
+        }
+        if (from_count) {
+            char *a = tocmp_edit_name_list(from, from_count);
+            tocmp_edit_note(e, "%s now contribute%s to '%s' instead", a, from_count == 1 ? "s" : "",
+                            reattach_to);
+            free(a);
+        }
+        if (attached_count) {
+            char *b = tocmp_edit_name_list(attached, attached_count);
+            tocmp_edit_note(e, "indicator%s %s now attached to '%s' instead",
+                            attached_count == 1 ? "" : "s", b, reattach_to);
+            free(b);
+        }
+    } else if (mode == TOCM_REMOVE_CASCADE) {
+        /* Grow the removed set to a fixpoint: a node goes when it has links
+         * and every one of them goes to a removed node. */
+        int grew = 1;
+        while (grew) {
+            grew = 0;
+            json_array_foreach(nodes, i, item) {
+                const char *nid = tocmp_edit_str_member(item, "id");
+                json_t *targets = json_object_get(item, "contributes_to");
+                if (!nid || json_object_get(removed, nid) || json_array_size(targets) == 0)
+                    continue;
+                int all = 1;
+                size_t k;
+                json_t *t;
+                json_array_foreach(targets, k, t) {
+                    if (!json_is_string(t) || !json_object_get(removed, json_string_value(t)))
+                        all = 0;
+                }
+                if (all) {
+                    json_object_set_new(removed, nid, json_true());
+                    grew = 1;
+                }
+            }
+        }
+    }
+    /* Take out the links to removed nodes, then the nodes. */
+    size_t dropped_links = 0;
+    json_array_foreach(nodes, i, item) {
+        const char *nid = tocmp_edit_str_member(item, "id");
+        if (nid && json_object_get(removed, nid))
+            continue;
+        dropped_links += drop_removed(json_object_get(item, "contributes_to"), removed);
+        tocmp_edit_drop_if_empty(item, "contributes_to");
+        json_t *marks = json_object_get(item, "inferred");
+        if (json_is_array(marks) && drop_removed(marks, removed))
+            tocmp_edit_drop_if_empty(item, "inferred");
+    }
+    size_t detached = 0, indicators_removed = 0;
+    tocmp_buf gone_inds = {0};
+    for (size_t k = 0; k < json_array_size(inds);) {
+        item = json_array_get(inds, k);
+        json_t *list = json_object_get(item, "nodes");
+        if (!json_is_array(list) || json_array_size(list) == 0 ||
+            drop_removed(list, removed) == 0) {
+            k++;
+            continue;
+        }
+        detached++;
+        if (json_array_size(list) > 0) {
+            k++;
+            continue;
+        }
+        const char *iid = tocmp_edit_str_member(item, "id");
+        tocmp_buf_printf(&gone_inds, "%s'%s'", gone_inds.len ? ", " : "", iid ? iid : "?");
+        json_array_remove(inds, k);
+        indicators_removed++;
+    }
+    tocmp_buf gone = {0};
+    size_t gone_count = 0;
+    json_array_foreach(nodes, i, item) {
+        const char *nid = tocmp_edit_str_member(item, "id");
+        if (nid && json_object_get(removed, nid) && strcmp(nid, target) != 0) {
+            tocmp_buf_printf(&gone, "%s'%s'", gone.len ? ", " : "", nid);
+            gone_count++;
+        }
+    }
+    for (size_t k = json_array_size(nodes); k-- > 0;) {
+        const char *nid = tocmp_edit_str_member(json_array_get(nodes, k), "id");
+        if (nid && json_object_get(removed, nid))
+            json_array_remove(nodes, k);
+    }
+    tocmp_edit_note(e, "removed '%s'", target);
+    if (gone_count)
+        tocmp_edit_note(e, "removed with it, as they contributed only to removed nodes: %s",
+                        gone.data);
+    if (mode == TOCM_REMOVE_CASCADE && dropped_links)
+        tocmp_edit_note(e, "took out %zu link%s to removed nodes", dropped_links,
+                        dropped_links == 1 ? "" : "s");
+    if (mode == TOCM_REMOVE_CASCADE && detached > indicators_removed)
+        tocmp_edit_note(e, "detached %zu indicator%s from removed nodes",
+                        detached - indicators_removed,
+                        detached - indicators_removed == 1 ? "" : "s");
+    if (indicators_removed)
+        tocmp_edit_note(e, "removed indicator%s %s, left attached to nothing",
+                        indicators_removed == 1 ? "" : "s", gone_inds.data);
+    free(gone.data);
+    free(gone_inds.data);
+out:
+    json_decref(removed);
+    free(from);
+    free(attached);
+    free(target);
+    return rc;
+}

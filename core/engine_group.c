@@ -1,0 +1,291 @@
+/*
+ * engine_group.c -- grouping an indicator's rows and computing its cells.
+ *
+ * The rows are grouped by every subset of the disaggregation columns (the
+ * full breakdown, each margin and the grand total) and by period, and each
+ * group's rows go to the calculator plugin.
+ *
+ * Grouping sorts (key, period, row) triples once per subset, so each group's
+ * rows are contiguous and each period's rows a contiguous run inside it:
+ * a periodic cell is a run, a cumulative cell a prefix, the total the whole
+ * group. Cost: O(r log r) per subset for r matching rows, O(r) when the
+ * combinations of values are few enough for a counting sort.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_parts.h"
+#include "model_internal.h"
+#include "util.h"
+
+/* ---- interning column values ------------------------------------------ */
+
+size_t tocmp_intern(struct interned *in, const char *text) {
+    size_t id = tocmp_idmap_get(&in->ids, text);
+    if (id != (size_t)-1)
+        return id;
+    if (in->count == in->cap) {
+        in->cap = in->cap ? in->cap * 2 : 16;
+        in->names = tocmp_xrealloc(in->names, in->cap * sizeof *in->names);
+    }
+    in->names[in->count] = text;
+    tocmp_idmap_put(&in->ids, text, in->count);
+    return in->count++;
+}
+
+static int numeric_text(const char *s, double *out) {
+    char *end;
+    if (!*s)
+        return 0;
+    *out = strtod(s, &end);
+    return *end == '\0';
+}
+
+/* qsort has no context argument in C11: the one comparison flag lives here
+ * (tocm computes on one thread). */
+static int all_numeric;
+static int compare_texts(const void *a, const void *b) {
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    if (all_numeric) {
+        double dx = 0, dy = 0;
+        numeric_text(x, &dx);
+        numeric_text(y, &dy);
+        if (dx != dy)
+            return dx < dy ? -1 : 1;
+    }
+    return strcmp(x, y);
+}
+
+/* Orders values: numerically when every value is a number (years), else as
+ * text, so "2019" < "2020" and "KH" < "LA" either way. */
+void tocmp_rank_values(struct interned *in) {
+    in->sorted = tocmp_xmalloc((in->count ? in->count : 1) * sizeof *in->sorted);
+    if (in->count) /* names is NULL when no row matched */
+        memcpy(in->sorted, in->names, in->count * sizeof *in->sorted);
+    double d;
+    all_numeric = 1;
+    for (size_t i = 0; i < in->count && all_numeric; i++)
+        all_numeric = numeric_text(in->names[i], &d);
+    qsort(in->sorted, in->count, sizeof *in->sorted, compare_texts);
+    in->rank = tocmp_xmalloc((in->count ? in->count : 1) * sizeof *in->rank);
+    for (size_t r = 0; r < in->count; r++)
+        in->rank[tocmp_idmap_get(&in->ids, in->sorted[r])] = r;
+}
+
+void tocmp_interned_free(struct interned *in) {
+    tocmp_idmap_free(&in->ids);
+    free(in->names);
+    free(in->rank);
+    free(in->sorted);
+}
+
+static int compare_triples(const void *a, const void *b) {
+    const struct triple *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    if (x->period != y->period)
+        return x->period < y->period ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+json_t *tocmp_dims_json(const struct indicator *ind, unsigned mask, const size_t *dims) {
+    json_t *o = json_object();
+    for (size_t d = 0; d < ind->dim_count; d++)
+        if (mask & (1u << d))
+            json_object_set_new(o, ind->dim_names[d], json_string(ind->dims[d].sorted[dims[d]]));
+    return o;
+}
+
+const char *tocmp_period_name(const struct indicator *ind, long period) {
+    if (period < 0)
+        return "total";
+    if (ind->period_col == TOCM_NONE)
+        return "all";
+    /* No row matched, so there is no period: the one cell (the grand total,
+     * 0 for a count) is the total over none. */
+    return (size_t)period < ind->periods.count ? ind->periods.sorted[period] : "total";
+}
+
+/* Computes the figure for rows from[0..n) (possibly none), a cell of the
+ * group whose first row is group_row (TOCM_NONE for the empty grand total). */
+static int compute_cell(struct ctx *c, struct indicator *ind, const struct triple *from, size_t n,
+                        size_t group_row, unsigned mask, long period, json_t *cells_json,
+                        const struct tocm_calc_request *req) {
+    size_t *rows = tocmp_xmalloc((n ? n : 1) * sizeof *rows);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = from[i].row;
+    struct tocm_calc_input input = {.size = sizeof input,
+                                    .model = c->m,
+                                    .table = ind->table,
+                                    .rows = rows,
+                                    .row_count = n,
+                                    .request = req};
+    struct tocm_calc_result r = {.size = sizeof r};
+    tocm_error err = {0};
+    int rc = ind->calc->compute(tocm_host_table(), &input, &r, &err);
+    free(rows);
+    if (rc != 0) {
+        tocmp_engine_fail(c, "E409", tocmp_asprintf("/indicators/%zu/params", ind->index), ind->id,
+                          tocmp_asprintf("indicator '%s': calculator '%s' failed: %s%s%s", ind->id,
+                                         ind->calc->name,
+                                         err.text[0] ? err.text : "no reason given",
+                                         err.source[0] ? " — " : "", err.source));
+        return -1;
+    }
+    if (r.has_value && !isfinite(r.value)) {
+        /* A plugin bug must not put NaN in a report. */
+        r.has_value = 0;
+        snprintf(r.note, sizeof r.note, "the calculator returned no finite figure");
+    }
+    if (ind->cell_count == ind->cell_cap) {
+        ind->cell_cap = ind->cell_cap ? ind->cell_cap * 2 : 64;
+        ind->cells = tocmp_xrealloc(ind->cells, ind->cell_cap * sizeof *ind->cells);
+    }
+    struct cell *cell = &ind->cells[ind->cell_count++];
+    memset(cell, 0, sizeof *cell);
+    cell->mask = mask;
+    cell->period = period;
+    cell->r = r;
+    if (group_row != TOCM_NONE)
+        for (size_t d = 0; d < ind->dim_count; d++)
+            cell->dims[d] = ind->dims[d].rank[tocmp_idmap_get(
+                &ind->dims[d].ids,
+                ind->table->text[tocmp_table_cell(ind->table, group_row, ind->dim_cols[d])])];
+
+    int in_output =
+        !c->opts->period || strcmp(c->opts->period, tocmp_period_name(ind, period)) == 0;
+    json_t *j = json_object();
+    json_object_set_new(j, "period", json_string(tocmp_period_name(ind, period)));
+    json_object_set_new(j, "dims", tocmp_dims_json(ind, mask, cell->dims));
+    json_object_set_new(j, "value", r.has_value ? json_real(r.value) : json_null());
+    if (r.has_ratio) {
+        json_object_set_new(j, "numerator", json_real(r.numerator));
+        json_object_set_new(j, "denominator", json_real(r.denominator));
+    }
+    char *display = tocmp_display(r.value, r.has_value, ind->percentage, ind->decimals);
+    json_object_set_new(j, "display", json_string(display));
+    free(display);
+    json_object_set_new(j, "rows", json_integer((json_int_t)n));
+    if (r.part_count) {
+        json_t *parts = json_object();
+        for (size_t p = 0; p < r.part_count && p < TOCM_CALC_MAX_PARTS; p++)
+            json_object_set_new(parts, r.parts[p].name, json_real(r.parts[p].value));
+        json_object_set_new(j, "parts", parts);
+    }
+    if (r.note[0])
+        json_object_set_new(j, "note", json_string(r.note));
+    cell->json = j;
+    if (mask == 0)
+        tocmp_add_status(c, ind, cell);
+    if (in_output)
+        json_array_append_new(cells_json, j);
+    else
+        json_decref(j), cell->json = NULL;
+    return 0;
+}
+
+/* The key of filtered row i in the subset mask: its values' ranks in the
+ * subset's dimensions, as one mixed-radix number. */
+static size_t subset_key(const struct indicator *ind, size_t *const *dim_of, unsigned mask,
+                         size_t i) {
+    size_t key = 0;
+    for (size_t d = 0; d < ind->dim_count; d++)
+        if (mask & (1u << d))
+            key = key * ind->dims[d].count + ind->dims[d].rank[dim_of[d][i]];
+    return key;
+}
+
+/* The rows of one subset as (key, period, row) triples sorted in the order
+ * compare_triples defines. When the keys and periods make few buckets (a
+ * breakdown by country and sex over years has hundreds), a counting sort
+ * places them in two passes over the rows, with no unsorted copy; being
+ * stable, on rows that come in ascending order, it gives qsort's order.
+ * new: free(). */
+static struct triple *sorted_triples(const struct indicator *ind, const size_t *rows, size_t n,
+                                     const size_t *period_of, size_t *const *dim_of,
+                                     unsigned mask) {
+    size_t periods = ind->periods.count ? ind->periods.count : 1;
+    size_t key_space = 1; /* 0: too many to count */
+    for (size_t d = 0; d < ind->dim_count && key_space; d++)
+        if (mask & (1u << d))
+            key_space = ind->dims[d].count && key_space <= SIZE_MAX / ind->dims[d].count
+                            ? key_space * ind->dims[d].count
+                            : 0;
+    struct triple *t = tocmp_xmalloc((n ? n : 1) * sizeof *t);
+    if (key_space == 0 || key_space > (2 * n + 4096) / periods) {
+        for (size_t i = 0; i < n; i++)
+            t[i] = (struct triple){
+                .key = subset_key(ind, dim_of, mask, i), .period = period_of[i], .row = rows[i]};
+        qsort(t, n, sizeof *t, compare_triples);
+        return t;
+    }
+    size_t buckets = key_space * periods;
+    size_t *next = tocmp_xcalloc(buckets + 1, sizeof *next);
+    for (size_t i = 0; i < n; i++)
+        next[subset_key(ind, dim_of, mask, i) * periods + period_of[i] + 1]++;
+    for (size_t b = 1; b <= buckets; b++)
+        next[b] += next[b - 1];
+    for (size_t i = 0; i < n; i++) {
+        size_t key = subset_key(ind, dim_of, mask, i);
+        t[next[key * periods + period_of[i]]++] =
+            (struct triple){.key = key, .period = period_of[i], .row = rows[i]};
+    }
+    free(next);
+    return t;
+}
+
+/* Cells of one subset of dimensions. */
+int tocmp_compute_subset(struct ctx *c, struct indicator *ind, const size_t *rows, size_t row_count,
+                         const size_t *period_of, size_t *const *dim_of, unsigned mask,
+                         json_t *cells_json, const struct tocm_calc_request *req) {
+    struct triple *t = sorted_triples(ind, rows, row_count, period_of, dim_of, mask);
+    size_t periods = ind->periods.count ? ind->periods.count : 1;
+    int rc = 0;
+    /* The grand total exists even with no rows (a count of 0 is a figure);
+     * a breakdown has a cell only for values that occur. */
+    if (row_count == 0 && mask != 0) {
+        free(t);
+        return 0;
+    }
+    size_t start = 0;
+    do {
+        size_t group_row = row_count ? t[start].row : TOCM_NONE;
+        size_t end = start;
+        while (end < row_count && t[end].key == t[start].key)
+            end++;
+        size_t run = start;
+        for (size_t p = 0; p < periods && rc == 0; p++) {
+            size_t run_end = run;
+            while (run_end < end && t[run_end].period == p)
+                run_end++;
+            if (ind->aggregation == AGG_CUMULATIVE)
+                rc = compute_cell(c, ind, t + start, run_end - start, group_row, mask, (long)p,
+                                  cells_json, req);
+            else
+                rc = compute_cell(c, ind, t + run, run_end - run, group_row, mask, (long)p,
+                                  cells_json, req);
+            run = run_end;
+        }
+        if (rc == 0 && periods > 1) {
+            if (ind->aggregation == AGG_LATEST) {
+                /* The indicator's last period, not this group's: a group with
+                 * no rows then has the total its last column shows, and the
+                 * parts of a total still add up to it. */
+                size_t last = end;
+                while (last > start && t[last - 1].period == periods - 1)
+                    last--;
+                rc = compute_cell(c, ind, t + last, end - last, group_row, mask, -1, cells_json,
+                                  req);
+            } else {
+                rc = compute_cell(c, ind, t + start, end - start, group_row, mask, -1, cells_json,
+                                  req);
+            }
+        }
+        start = end;
+    } while (start < row_count && rc == 0);
+    free(t);
+    return rc;
+}

@@ -1,0 +1,120 @@
+/*
+ * engine_parts.h -- what the files of the engine share: the context of one
+ * report, an indicator being computed and the cells it has computed so far.
+ * Private to engine*.c; the rest of the library sees engine.h.
+ */
+#ifndef TOCMP_ENGINE_PARTS_H
+#define TOCMP_ENGINE_PARTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "engine.h"
+#include "engine_internal.h"
+#include "idmap.h"
+#include "table.h"
+
+#define MAX_DIMS 6
+
+/* One computed figure, kept for the reconciliation and reported checks. */
+struct cell {
+    unsigned mask;         /* which dimensions it is broken down by */
+    long period;           /* period rank, or -1 for the total over periods */
+    size_t dims[MAX_DIMS]; /* value rank per dimension (valid where mask has it) */
+    struct tocm_calc_result r;
+    json_t *json; /* borrowed from the indicator's cells array */
+};
+
+struct interned {
+    tocmp_idmap ids;     /* text -> id in first-seen order */
+    const char **names;  /* id -> text (borrowed from the table) */
+    size_t *rank;        /* id -> position in sorted order */
+    const char **sorted; /* rank -> text */
+    size_t count, cap;
+};
+
+struct ctx {
+    const tocm_model *m;
+    const tocm_registry *reg;
+    const struct tocmp_report_options *opts;
+    tocm_diags *diags;
+    json_t *tables_def;
+    tocmp_idmap table_ids; /* table name -> index in tables[] */
+    struct tocm_table **tables;
+    size_t table_count;
+    char *model_dir;
+    json_t *checks;
+    size_t errors;
+};
+
+struct indicator {
+    size_t index;
+    json_t *def;
+    const char *id;
+    const struct tocm_calculator *calc;
+    struct tocm_table *table;
+    int percentage, decimals, lower_is_better;
+    enum { AGG_PERIODIC, AGG_CUMULATIVE, AGG_LATEST } aggregation;
+    size_t period_col; /* TOCM_NONE: one period, "all" */
+    size_t dim_cols[MAX_DIMS];
+    const char *dim_names[MAX_DIMS];
+    size_t dim_count;
+    struct interned periods;
+    struct interned dims[MAX_DIMS];
+    struct cell *cells;
+    size_t cell_count, cell_cap;
+};
+
+struct triple {
+    size_t key, period, row;
+};
+
+/* ---- engine.c: the driver ---------------------------------------------- */
+
+/* Reports an error about an indicator in the diagnostics and counts it.
+ * Takes path and message (both new). */
+void tocmp_engine_fail(struct ctx *c, const char *code, char *path, const char *indicator,
+                       char *message);
+
+/* ---- engine_group.c: interning, grouping and cells -------------------- */
+
+/* The id of text in in (borrowed: it must outlive in), adding it if new. */
+size_t tocmp_intern(struct interned *in, const char *text);
+/* Orders the interned values: numerically when every value is a number
+ * (years), else as text. Fills in->rank and in->sorted. */
+void tocmp_rank_values(struct interned *in);
+void tocmp_interned_free(struct interned *in);
+
+/* {dimension: value} of the dimensions mask names. new. */
+json_t *tocmp_dims_json(const struct indicator *ind, unsigned mask, const size_t *dims);
+/* The name of a period rank: "total" for -1, "all" with no period column. */
+const char *tocmp_period_name(const struct indicator *ind, long period);
+
+/* Computes the cells of one subset (mask) of the dimensions over the
+ * filtered rows[0..row_count), appending their JSON to cells_json and the
+ * cells to ind->cells. 0, or -1 when a calculator failed (reported). */
+int tocmp_compute_subset(struct ctx *c, struct indicator *ind, const size_t *rows, size_t row_count,
+                         const size_t *period_of, size_t *const *dim_of, unsigned mask,
+                         json_t *cells_json, const struct tocm_calc_request *req);
+
+/* ---- engine_status.c ---------------------------------------------------- */
+
+/* Sets "target", "status" and "progress" on a total cell's JSON when the
+ * indicator has a target for its period. */
+void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct cell *cell);
+
+/* ---- engine_checks.c ---------------------------------------------------- */
+
+/* Appends a "reconciliation" check for every margin its parts do not add
+ * up to. */
+void tocmp_reconcile(struct ctx *c, const struct indicator *ind);
+/* Appends a check for every printed figure that disagrees with the data or
+ * has no data; marks each agreeing cell "reported". */
+void tocmp_check_reported(struct ctx *c, const struct indicator *ind);
+
+/* ---- engine_rollup.c ---------------------------------------------------- */
+
+/* The "rollup" array of a report from its computed indicators. new. */
+json_t *tocmp_rollup(const tocm_model *m, json_t *indicators);
+
+#endif

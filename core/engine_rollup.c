@@ -1,0 +1,102 @@
+/*
+ * engine_rollup.c -- the roll-up: for each outcome (and the goal), how many
+ * indicators and projects beneath it are in each status.
+ */
+#include <string.h>
+
+#include "engine_parts.h"
+#include "model_internal.h"
+#include "util.h"
+
+/* Counts one status on every node reachable upwards from the start nodes,
+ * each node once however many paths lead to it. */
+static void spread(const tocm_model *m, const size_t *starts, size_t start_count, json_t **counts,
+                   const char *status, unsigned char *seen, size_t *queue) {
+    memset(seen, 0, m->node_count);
+    size_t head = 0, tail = 0;
+    for (size_t i = 0; i < start_count; i++) {
+        if (starts[i] == TOCM_NO_NODE || seen[starts[i]])
+            continue;
+        seen[starts[i]] = 1;
+        queue[tail++] = starts[i];
+    }
+    while (head < tail) {
+        size_t u = queue[head++];
+        if (!counts[u])
+            counts[u] = json_object();
+        json_t *count = json_object_get(counts[u], status);
+        json_object_set_new(counts[u], status,
+                            json_integer(count ? json_integer_value(count) + 1 : 1));
+        for (size_t e = 0; e < m->nodes[u].out_count; e++) {
+            size_t w = m->out_edges[m->nodes[u].out_begin + e];
+            if (!seen[w]) {
+                seen[w] = 1;
+                queue[tail++] = w;
+            }
+        }
+    }
+}
+
+/* Each outcome (and the goal) with the statuses of the indicators and
+ * projects beneath it: an indicator or project status counts for its own
+ * node(s) and once for every node they lead to. */
+json_t *tocmp_rollup(const tocm_model *m, json_t *indicators) {
+    size_t n = m->node_count;
+    json_t **ind_status = tocmp_xcalloc(n ? n : 1, sizeof *ind_status);
+    json_t **proj_status = tocmp_xcalloc(n ? n : 1, sizeof *proj_status);
+    unsigned char *seen = tocmp_xcalloc(n ? n : 1, 1);
+    size_t *queue = tocmp_xmalloc((n ? n : 1) * sizeof *queue);
+
+    size_t i;
+    json_t *ind;
+    json_array_foreach(indicators, i, ind) {
+        /* The status of the latest period's total that has a target. */
+        const char *status = NULL;
+        size_t k;
+        json_t *cell;
+        json_array_foreach(json_object_get(ind, "cells"), k, cell) {
+            if (json_object_size(json_object_get(cell, "dims")) == 0 &&
+                json_object_get(cell, "status") &&
+                strcmp(json_string_value(json_object_get(cell, "period")), "total") != 0)
+                status = json_string_value(json_object_get(cell, "status"));
+        }
+        json_t *nodes = json_object_get(ind, "nodes");
+        size_t count = json_array_size(nodes);
+        size_t *starts = tocmp_xmalloc((count ? count : 1) * sizeof *starts);
+        json_t *node_id;
+        json_array_foreach(nodes, k, node_id) starts[k] =
+            tocm_model_find_node(m, json_string_value(node_id));
+        spread(m, starts, count, ind_status, status ? status : "no target", seen, queue);
+        free(starts);
+    }
+    for (size_t node = 0; node < n; node++) {
+        const char *status = tocm_node_status(m, node);
+        if (status)
+            spread(m, &node, 1, proj_status, status, seen, queue);
+    }
+    json_t *out = json_array();
+    for (size_t node = 0; node < n; node++) {
+        long level = m->nodes[node].level;
+        if (level < 0 || !(level == 0 || m->levels[level].outcome))
+            continue;
+        if (!ind_status[node] && !proj_status[node])
+            continue;
+        json_t *o = json_object();
+        json_object_set_new(o, "node", json_string(m->nodes[node].id));
+        json_object_set_new(o, "level", json_string(m->levels[level].id));
+        json_object_set_new(o, "title", json_string(m->nodes[node].title));
+        json_object_set_new(o, "indicators", ind_status[node] ? ind_status[node] : json_object());
+        json_object_set_new(o, "projects", proj_status[node] ? proj_status[node] : json_object());
+        ind_status[node] = proj_status[node] = NULL;
+        json_array_append_new(out, o);
+    }
+    for (size_t node = 0; node < n; node++) {
+        json_decref(ind_status[node]);
+        json_decref(proj_status[node]);
+    }
+    free(ind_status);
+    free(proj_status);
+    free(seen);
+    free(queue);
+    return out;
+}
