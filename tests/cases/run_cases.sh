@@ -35,31 +35,25 @@ if [[ ! -x $tocm ]]; then
   exit 2
 fi
 
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-
-passed=0
-failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 shopt -s nullglob
 for dir in "$cases"/*/; do
   dir=${dir%/}
   name=${dir##*/}
   if [[ ! -f $dir/model.json ]]; then
-    echo "FAIL $name: no model.json"
-    failed=$((failed + 1))
+    fail "$name: no model.json"
     continue
   fi
-  (cd "$dir" && "$tocm" validate model.json >"$scratch/stdout" 2>"$scratch/stderr")
+  (cd "$dir" && "$tocm" validate model.json >"$work/stdout" 2>"$work/stderr")
   status=$?
 
   if ((update)); then
     changed=""
-    cmp -s "$scratch/stdout" "$dir/expected" 2>/dev/null || changed=" (expected updated)"
+    cmp -s "$work/stdout" "$dir/expected" 2>/dev/null || changed=" (expected updated)"
     [[ -f $dir/status && $(<"$dir/status") == "$status" ]] || changed+=" (status updated)"
-    cp "$scratch/stdout" "$dir/expected"
+    cp "$work/stdout" "$dir/expected"
     echo "$status" >"$dir/status"
-    echo "updated $name$changed"
-    passed=$((passed + 1))
+    pass "updated $name$changed"
     continue
   fi
 
@@ -69,29 +63,26 @@ for dir in "$cases"/*/; do
   else
     want_status=$(<"$dir/status")
     [[ $status == "$want_status" ]] || problems+=("exit status $status, expected $want_status")
-    cmp -s "$scratch/stdout" "$dir/expected" || problems+=("output differs")
+    cmp -s "$work/stdout" "$dir/expected" || problems+=("output differs")
   fi
-  [[ -s $scratch/stderr ]] && problems+=("wrote to standard error")
+  [[ -s $work/stderr ]] && problems+=("wrote to standard error")
 
   if ((${#problems[@]} == 0)); then
-    echo "ok   $name"
-    passed=$((passed + 1))
+    pass "$name"
   else
-    failed=$((failed + 1))
-    echo "FAIL $name: $(IFS=';'; echo "${problems[*]}")"
+    fail "$name: $(IFS=';'; echo "${problems[*]}")"
     if [[ -f $dir/expected ]]; then
-      diff -u --label "$name/expected" --label "$name/actual" "$dir/expected" "$scratch/stdout" |
+      diff -u --label "$name/expected" --label "$name/actual" "$dir/expected" "$work/stdout" |
         sed 's/^/     /'
     fi
-    if [[ -s $scratch/stderr ]]; then
-      sed 's/^/     stderr: /' "$scratch/stderr"
+    if [[ -s $work/stderr ]]; then
+      sed 's/^/     stderr: /' "$work/stderr"
     fi
   fi
 done
 
-if ((passed + failed == 0)); then
+if (($(passed_count) + $(failed_count) == 0)); then
   echo "no cases found in $cases" >&2
   exit 2
 fi
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish

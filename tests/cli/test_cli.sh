@@ -18,21 +18,7 @@ src=$2
 fixture=$src/tests/cli/small.json
 bundled=$src/models/asean-act-2021/model.json
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-passed=0
-failed=0
-ok() {
-  echo "ok   $1"
-  passed=$((passed + 1))
-}
-bad() {
-  echo "FAIL $1"
-  shift
-  for line in "$@"; do echo "     $line"; done
-  failed=$((failed + 1))
-}
+. "$src/tests/lib.sh"
 
 # run ARGS...: runs tocm; sets $status, $out, $err.
 run() {
@@ -54,9 +40,9 @@ check() {
     eval "$t" || problems+=("not true: $t")
   done
   if ((${#problems[@]} == 0)); then
-    ok "$name"
+    pass "$name"
   else
-    bad "$name" "${problems[@]}" "stdout: ${out:0:400}" "stderr: ${err:0:400}"
+    fail "$name" "${problems[@]}" "stdout: ${out:0:400}" "stderr: ${err:0:400}"
   fi
 }
 
@@ -80,7 +66,7 @@ check "tocm -h" 0 '[[ $out == *Usage:* ]]'
 # Every command the top-level help lists, which must include the core four.
 commands=$("$tocm" --help | awk '/^Commands:/ { f = 1; next } f && /^$/ { exit } f { print $1 }')
 for c in validate show stats fmt; do
-  if grep -qx "$c" <<<"$commands"; then ok "--help lists $c"; else bad "--help lists $c"; fi
+  if grep -qx "$c" <<<"$commands"; then pass "--help lists $c"; else fail "--help lists $c"; fi
 done
 for c in $commands; do
   run "$c" --help
@@ -200,7 +186,7 @@ fmt_idempotent() {
   local st=$?
   if ((st != 0)); then
     if ((st == 1)) && [[ -s $work/f1.err ]]; then return 1; fi
-    bad "fmt $name" "exit status $st" "$(<"$work/f1.err")"
+    fail "fmt $name" "exit status $st" "$(<"$work/f1.err")"
     return 0
   fi
   local problems=()
@@ -214,7 +200,7 @@ def load(p):
         return json.load(f)
 sys.exit(0 if load(sys.argv[1]) == load(sys.argv[2]) else 1)
 PY
-  if ((${#problems[@]} == 0)); then ok "fmt idempotent: $name"; else bad "fmt idempotent: $name" "${problems[@]}"; fi
+  if ((${#problems[@]} == 0)); then pass "fmt idempotent: $name"; else fail "fmt idempotent: $name" "${problems[@]}"; fi
   return 0
 }
 
@@ -224,14 +210,14 @@ for model in "$src"/tests/cases/*/model.json "$fixture"; do
   name=${model#"$src/tests/"}
   if fmt_idempotent "$name" "$model"; then
     formatted=$((formatted + 1))
-    [[ $name != cases/e00[12]-* ]] || bad "fmt $name" "formatted a model that does not load"
+    [[ $name != cases/e00[12]-* ]] || fail "fmt $name" "formatted a model that does not load"
   elif [[ $name == cases/e00[12]-* ]]; then
-    ok "fmt refuses $name"
+    pass "fmt refuses $name"
   else
-    bad "fmt $name" "does not load" "$(<"$work/f1.err")"
+    fail "fmt $name" "does not load" "$(<"$work/f1.err")"
   fi
 done
-if ((formatted >= 15)); then ok "fmt checked on $formatted models"; else bad "fmt checked on only $formatted models"; fi
+if ((formatted >= 15)); then pass "fmt checked on $formatted models"; else fail "fmt checked on only $formatted models"; fi
 
 # --check
 "$tocm" fmt "$fixture" >"$work/canonical.json"
@@ -274,7 +260,7 @@ check "fmt -w does not touch a file that does not load" 1 \
 
 if [[ -f $bundled ]]; then
   fmt_idempotent "models/asean-act-2021/model.json" "$bundled" ||
-    bad "fmt of the bundled model" "it does not load"
+    fail "fmt of the bundled model" "it does not load"
   run validate "$bundled"
   check "bundled model validates" 0 '[[ $out == *"0 error(s)"* ]]'
   run stats --json "$bundled"
@@ -293,5 +279,4 @@ if [[ -s $work/pyerr ]]; then
   echo "python said:"
   sed 's/^/     /' "$work/pyerr"
 fi
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish

@@ -41,39 +41,33 @@ if [[ ! -x $tocm ]]; then
   exit 2
 fi
 
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-
-passed=0
-failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 shopt -s nullglob
 for dir in "$cases"/*/; do
   dir=${dir%/}
   name=${dir##*/}
   if [[ ! -f $dir/model.json ]]; then
-    echo "FAIL $name: no model.json"
-    failed=$((failed + 1))
+    fail "$name: no model.json"
     continue
   fi
   args=()
   if [[ -f $dir/args ]]; then
     mapfile -t args <"$dir/args"
   fi
-  (cd "$dir" && "$tocm" report model.json "${args[@]}" >"$scratch/stdout" 2>"$scratch/stderr")
+  (cd "$dir" && "$tocm" report model.json "${args[@]}" >"$work/stdout" 2>"$work/stderr")
   status=$?
 
   if ((update)); then
     changed=""
-    cmp -s "$scratch/stderr" "$dir/expected" 2>/dev/null || changed=" (expected updated)"
+    cmp -s "$work/stderr" "$dir/expected" 2>/dev/null || changed=" (expected updated)"
     [[ -f $dir/status && $(<"$dir/status") == "$status" ]] || changed+=" (status updated)"
-    cp "$scratch/stderr" "$dir/expected"
+    cp "$work/stderr" "$dir/expected"
     echo "$status" >"$dir/status"
     if [[ -f $dir/stdout ]]; then
-      cmp -s "$scratch/stdout" "$dir/stdout" || changed+=" (stdout updated)"
-      cp "$scratch/stdout" "$dir/stdout"
+      cmp -s "$work/stdout" "$dir/stdout" || changed+=" (stdout updated)"
+      cp "$work/stdout" "$dir/stdout"
     fi
-    echo "updated $name$changed"
-    passed=$((passed + 1))
+    pass "updated $name$changed"
     continue
   fi
 
@@ -83,34 +77,31 @@ for dir in "$cases"/*/; do
   else
     want_status=$(<"$dir/status")
     [[ $status == "$want_status" ]] || problems+=("exit status $status, expected $want_status")
-    cmp -s "$scratch/stderr" "$dir/expected" || problems+=("standard error differs")
+    cmp -s "$work/stderr" "$dir/expected" || problems+=("standard error differs")
   fi
   if [[ -f $dir/stdout ]]; then
-    cmp -s "$scratch/stdout" "$dir/stdout" || problems+=("standard output differs")
-  elif [[ $status != 0 && -s $scratch/stdout ]]; then
+    cmp -s "$work/stdout" "$dir/stdout" || problems+=("standard output differs")
+  elif [[ $status != 0 && -s $work/stdout ]]; then
     problems+=("wrote to standard output although it failed")
   fi
 
   if ((${#problems[@]} == 0)); then
-    echo "ok   $name"
-    passed=$((passed + 1))
+    pass "$name"
   else
-    failed=$((failed + 1))
-    echo "FAIL $name: $(IFS=';'; echo "${problems[*]}")"
+    fail "$name: $(IFS=';'; echo "${problems[*]}")"
     if [[ -f $dir/expected ]]; then
-      diff -u --label "$name/expected" --label "$name/actual" "$dir/expected" "$scratch/stderr" |
+      diff -u --label "$name/expected" --label "$name/actual" "$dir/expected" "$work/stderr" |
         sed 's/^/     /'
     fi
     if [[ -f $dir/stdout ]]; then
-      diff -u --label "$name/stdout" --label "$name/actual" "$dir/stdout" "$scratch/stdout" |
+      diff -u --label "$name/stdout" --label "$name/actual" "$dir/stdout" "$work/stdout" |
         sed 's/^/     /'
     fi
   fi
 done
 
-if ((passed + failed == 0)); then
+if (($(passed_count) + $(failed_count) == 0)); then
   echo "no cases found in $cases" >&2
   exit 2
 fi
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish

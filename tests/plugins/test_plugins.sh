@@ -7,18 +7,10 @@
 # usage: test_plugins.sh TOCM FIXTURE_DIR BUILTIN_DIR SOURCE_DIR
 set -u
 tocm=$1 fx=$2 builtin=$3 src=$4
-pass=0 fail=0
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
+. "$src/tests/lib.sh"
 unset TOCM_PLUGIN_PATH
 
-check() { # name, expected, actual
-    if [ "$2" == "$3" ]; then
-        pass=$((pass + 1)); echo "ok   $1"
-    else
-        fail=$((fail + 1)); echo "FAIL $1"; echo "  expected: $2"; echo "  actual:   $3"
-    fi
-}
+check() { expect_eq "$@"; } # name, expected, actual
 
 # The refusal line for one --plugin file (stderr of `tocm plugins`), with
 # the built-ins' lines (none expected) filtered out by the file name.
@@ -102,5 +94,4 @@ check export-json-is-canonical 0 $?
 check export-unknown-format-exit 2 $?
 check export-unknown-format-msg "tocm: no exporter writes the format 'nosuchformat'" "$(head -1 "$work/err")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

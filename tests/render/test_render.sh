@@ -19,26 +19,7 @@ tocm=$1
 src=$2
 model=$src/models/asean-act-2021/model.json
 hostile=$src/tests/render/fixtures/hostile.json
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-# expect_status WANT CMD...: runs CMD (stdout to $work/out, stderr to
-# $work/err) and checks its exit status.
-expect_status() {
-  local want=$1
-  shift
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [[ $got != "$want" ]]; then
-    fail "$* exited $got, not $want"
-    sed 's/^/    /' "$work/err" >&2
-  fi
-}
+. "$src/tests/lib.sh"
 
 # ---- the plugin is there ------------------------------------------------------
 expect_status 0 "$tocm" plugins
@@ -177,8 +158,4 @@ expect_status 2 "$tocm" render
 expect_status 0 "$tocm" render --help
 grep -q -- "--view VIEW" "$work/out" || fail "render --help"
 
-if ((failures)); then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
-echo "render: all passed"
+finish
