@@ -1,26 +1,15 @@
-# lib.sh -- helpers shared by the tests/edit shell tests. Source it after
-# setting $tocm and $model_dir.
+# lib.sh -- helpers shared by the tests/edit shell tests, on top of
+# tests/lib.sh ($work, pass, fail, finish). Source it after setting $tocm
+# and $model_dir (the tests' own fixture, tests/edit/fixture).
 
-failures=0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-if [ ! -f "$model_dir/model.json" ]; then
-  echo "SKIP: $model_dir/model.json does not exist yet"
-  exit 77
-fi
-if ! command -v python3 >/dev/null; then
-  echo "SKIP: python3 is needed to check the JSON"
-  exit 77
-fi
-
-pass() { echo "ok   $1"; }
-fail() {
-  echo "FAIL $1"
-  failures=$((failures + 1))
+[ -f "$model_dir/model.json" ] || {
+  fail "the fixture $model_dir/model.json is missing"
+  finish
 }
 
-# A fresh copy of the bundled model's directory in $work/m; M is its model.
+# A fresh copy of the fixture's directory in $work/m; M is its model.
 fresh() {
   rm -rf "$work/m"
   mkdir -p "$work/m"
@@ -87,11 +76,3 @@ PY
 # A fingerprint of a file: content hash, inode and modification time, so a
 # file rewritten with the same bytes does not pass for untouched.
 fingerprint() { echo "$(sha256sum <"$1") $(stat -c '%i %Y.%y' "$1")"; }
-
-finish() {
-  if [ "$failures" -gt 0 ]; then
-    echo "$failures check(s) failed"
-    exit 1
-  fi
-  echo "all checks passed"
-}
