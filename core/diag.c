@@ -75,16 +75,47 @@ static const char *severity_name(enum tocm_severity s) {
     return s == TOCM_SEV_ERROR ? "error" : "warning";
 }
 
+void tocm_print_text(const char *text, int flags, void *stdio_file) {
+    FILE *out = stdio_file;
+    const char *p = text, *plain = text;
+    while (*p) {
+        size_t len;
+        long cp;
+        if (!tocmp_char_is_control(p, &len, &cp) ||
+            (cp == '\n' && (flags & TOCM_TEXT_MULTILINE))) {
+            p += len;
+            continue;
+        }
+        fwrite(plain, 1, (size_t)(p - plain), out);
+        if (cp == '\t' || cp == '\n' || cp == '\r')
+            fprintf(out, "\\%c", cp == '\t' ? 't' : cp == '\n' ? 'n' : 'r');
+        else if (cp < 0)
+            fprintf(out, "\\x%02X", (unsigned char)*p);
+        else if (cp < 0x80)
+            fprintf(out, "\\x%02lX", cp);
+        else
+            fprintf(out, "\\u{%04lX}", cp);
+        p += len;
+        plain = p;
+    }
+    fwrite(plain, 1, (size_t)(p - plain), out);
+}
+
 void tocm_diag_print(const tocm_diag *d, void *stdio_file) {
     FILE *out = stdio_file;
-    fputs(d->file, out);
+    tocm_print_text(d->file, 0, out);
     if (d->line > 0)
         fprintf(out, ":%d:%d", d->line, d->column);
-    fprintf(out, ": %s: %s", severity_name(d->severity), d->code);
+    fprintf(out, ": %s: ", severity_name(d->severity));
+    tocm_print_text(d->code, 0, out);
     /* Syntax errors have a line and column but no JSON path. */
-    if (d->path[0] || d->line == 0)
-        fprintf(out, " %s", d->path[0] ? d->path : "/");
-    fprintf(out, ": %s\n", d->message);
+    if (d->path[0] || d->line == 0) {
+        fputc(' ', out);
+        tocm_print_text(d->path[0] ? d->path : "/", 0, out);
+    }
+    fputs(": ", out);
+    tocm_print_text(d->message, 0, out);
+    fputc('\n', out);
 }
 
 void tocm_diags_print(const tocm_diags *diags, void *stdio_file) {

@@ -49,10 +49,17 @@ struct load_ctx {
     tocm_diags *diags;
 };
 
+/* A finding about a node names it in the message too ("node 'O1': ..."),
+ * as every finding of the validator does: the path's index alone does not
+ * tell a person which node to look for. */
 static void error_at(struct load_ctx *c, const char *code, const char *path,
                      const char *node, const char *message) {
-    tocm_diags_add(c->diags, TOCM_SEV_ERROR, code, c->model->file, 0, 0, path,
-                   node, "%s", message);
+    if (node)
+        tocm_diags_add(c->diags, TOCM_SEV_ERROR, code, c->model->file, 0, 0, path, node,
+                       "node '%s': %s", node, message);
+    else
+        tocm_diags_add(c->diags, TOCM_SEV_ERROR, code, c->model->file, 0, 0, path, NULL,
+                       "%s", message);
 }
 
 static const char *json_type_name(const json_t *v) {
@@ -119,9 +126,12 @@ static const char *required_string(struct load_ctx *c, json_t *object, const cha
     char *path = tocmp_asprintf("%s/%s", parent_path, name);
     const char *result = NULL;
     if (!v) {
-        char *m = tocmp_asprintf("%s has no '%s'", what, name);
-        error_at(c, "E003", parent_path, node, m);
-        free(m);
+        if (node)
+            tocm_diags_add(c->diags, TOCM_SEV_ERROR, "E003", c->model->file, 0, 0, parent_path,
+                           node, "node '%s' has no '%s'", node, name);
+        else
+            tocm_diags_add(c->diags, TOCM_SEV_ERROR, "E003", c->model->file, 0, 0, parent_path,
+                           NULL, "%s has no '%s'", what, name);
     } else if (!json_is_string(v) || json_string_length(v) == 0) {
         char *m = json_is_string(v)
                       ? tocmp_asprintf("'%s' must not be empty", name)
@@ -240,14 +250,9 @@ static void load_node(struct load_ctx *c, json_t *entry, size_t index) {
         return;
     }
     n->id = required_string(c, entry, "id", path, NULL, "the node");
-    /* Name the node in later messages when it has an id to name it by. */
-    char what[160];
-    if (n->id)
-        snprintf(what, sizeof what, "node '%s'", n->id);
-    else
-        snprintf(what, sizeof what, "the node");
-    n->level_name = required_string(c, entry, "level", path, n->id, what);
-    const char *title = required_string(c, entry, "title", path, n->id, what);
+    /* error_at names the node in later messages when it has an id. */
+    n->level_name = required_string(c, entry, "level", path, n->id, "the node");
+    const char *title = required_string(c, entry, "title", path, n->id, "the node");
     if (title)
         n->title = title;
     for (size_t f = 0; f < sizeof node_fields / sizeof node_fields[0]; f++) {

@@ -118,3 +118,45 @@ char *tocmp_read_file(const char *path, size_t *len) {
         *len = b.len;
     return b.data;
 }
+
+/* The length and code point of the UTF-8 sequence at s; 0 if invalid. */
+static size_t utf8_decode(const unsigned char *s, long *cp) {
+    size_t n;
+    long c;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    } else if ((s[0] & 0xE0) == 0xC0) {
+        n = 2, c = s[0] & 0x1F;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        n = 3, c = s[0] & 0x0F;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        n = 4, c = s[0] & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) /* also stops at the terminating NUL */
+            return 0;
+        c = c << 6 | (s[i] & 0x3F);
+    }
+    static const long min_for[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (c < min_for[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+int tocmp_char_is_control(const char *s, size_t *len, long *cp) {
+    size_t n = utf8_decode((const unsigned char *)s, cp);
+    if (n == 0) {
+        *len = 1;
+        *cp = -1;
+        return 1;
+    }
+    *len = n;
+    long c = *cp;
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 ||
+           c == 0x2029;
+}

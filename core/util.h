@@ -29,6 +29,14 @@ void tocmp_buf_printf(tocmp_buf *b, const char *fmt, ...)
 /* Appends a JSON pointer token for an object key: '~' and '/' escaped. */
 void tocmp_buf_pointer_key(tocmp_buf *b, const char *key);
 
+/* Whether the character at s is one a terminal acts on rather than shows:
+ * a C0 or C1 control, DEL, a bidirectional-text control (U+061C, U+200E,
+ * U+200F, U+202A-U+202E, U+2066-U+2069), a line or paragraph separator
+ * (U+2028, U+2029), or a byte that does not start valid UTF-8. Sets *len to
+ * the character's byte count (1 for an invalid byte) and *cp to its code
+ * point (-1 for an invalid byte). s must not point at the terminating NUL. */
+int tocmp_char_is_control(const char *s, size_t *len, long *cp);
+
 /* Reads a whole file. new: free() it. Returns NULL and sets errno on failure. */
 char *tocmp_read_file(const char *path, size_t *len);
 

@@ -1,5 +1,5 @@
 /*
- * validate.c -- the semantic rules of models/FORMAT.md (E101-E108, W201-W203).
+ * validate.c -- the semantic rules of models/FORMAT.md (E101-E109, W201-W203).
  *
  * The loader has already reported shape errors (E001-E004). Each rule here is
  * one pass over nodes or links in file order, so findings come out in a
@@ -37,6 +37,26 @@ static char *link_path(const tocm_model *m, const struct tocmp_link *l) {
     return tocmp_asprintf("/nodes/%zu/contributes_to/%zu", m->nodes[l->from].json_index, l->slot);
 }
 
+/* E109: an id with a character a terminal acts on (an escape sequence, a
+ * right-to-left override) could make a listing lie about what it shows. The
+ * message names the first such character. what: "node", "level". */
+static void check_id_characters(struct vctx *v, const char *id, const char *what,
+                                const char *node, size_t json_index) {
+    for (const char *p = id; *p;) {
+        size_t len;
+        long cp;
+        if (tocmp_char_is_control(p, &len, &cp)) {
+            reportf(v, TOCM_SEV_ERROR, "E109", node,
+                    tocmp_asprintf("/%ss/%zu/id", what, json_index),
+                    tocmp_asprintf("%s id '%s' contains the control character U+%04lX; ids "
+                                   "must be printable text",
+                                   what, id, cp));
+            return;
+        }
+        p += len;
+    }
+}
+
 static void check_levels(struct vctx *v) {
     const tocm_model *m = v->m;
     if (m->levels_defaulted)
@@ -44,6 +64,7 @@ static void check_levels(struct vctx *v) {
     tocmp_idmap seen;
     tocmp_idmap_init(&seen, m->level_count);
     for (size_t i = 0; i < m->level_count; i++) {
+        check_id_characters(v, m->levels[i].id, "level", NULL, m->levels[i].json_index);
         size_t first = tocmp_idmap_put(&seen, m->levels[i].id, i);
         if (first != i)
             reportf(v, TOCM_SEV_ERROR, "E103", NULL,
@@ -71,6 +92,7 @@ static void check_nodes(struct vctx *v) {
         const struct tocmp_node *n = &m->nodes[i];
         if (!n->id)
             continue;
+        check_id_characters(v, n->id, "node", n->id, i);
         size_t first = tocmp_idmap_get(&m->ids, n->id);
         if (first != i)
             reportf(v, TOCM_SEV_ERROR, "E101", n->id, tocmp_asprintf("/nodes/%zu/id", i),
@@ -123,9 +145,16 @@ static void check_links(struct vctx *v) {
     free(seen_by);
 }
 
+/* At most this many loops are spelled out; the links that close the others
+ * are counted in one more finding. A loop can be as long as the model, so
+ * spelling out every one is quadratic: 20,000 links back to the top of a
+ * 20,000-node chain would print about 200 million ids. */
+#define MAX_CYCLES_SPELLED 10
+
 /* Depth-first search without recursion (a 100,000-node chain would overflow
- * the C stack). Every edge that closes a loop is reported once, with the
- * loop spelled out from the node it returns to. */
+ * the C stack). Every edge that closes a loop is one cycle, reported once:
+ * the first MAX_CYCLES_SPELLED with the loop spelled out from the node it
+ * returns to, the rest as a count, at the first of them. */
 static void check_cycles(struct vctx *v) {
     const tocm_model *m = v->m;
     size_t n = m->node_count;
@@ -134,6 +163,7 @@ static void check_cycles(struct vctx *v) {
     size_t *stack = tocmp_xmalloc(n * sizeof *stack);    /* node */
     size_t *next = tocmp_xmalloc(n * sizeof *next);      /* next out-edge to try */
     size_t *depth_of = tocmp_xmalloc(n * sizeof *depth_of); /* position on the stack */
+    size_t cycles = 0, first_unspelled = 0, first_unspelled_from = 0;
 
     for (size_t root = 0; root < n; root++) {
         if (colour[root] != WHITE)
@@ -161,6 +191,13 @@ static void check_cycles(struct vctx *v) {
                 next[depth] = 0;
                 depth++;
             } else if (colour[w] == GREY) {
+                if (++cycles > MAX_CYCLES_SPELLED) {
+                    if (cycles == MAX_CYCLES_SPELLED + 1) {
+                        first_unspelled = e;
+                        first_unspelled_from = u;
+                    }
+                    continue;
+                }
                 tocmp_buf path = {0};
                 for (size_t d = depth_of[w]; d < depth; d++) {
                     tocmp_buf_puts(&path, m->nodes[stack[d]].id);
@@ -173,6 +210,17 @@ static void check_cycles(struct vctx *v) {
                 free(path.data);
             }
         }
+    }
+    if (cycles > MAX_CYCLES_SPELLED) {
+        const struct tocmp_node *from = &m->nodes[first_unspelled_from];
+        size_t rest = cycles - MAX_CYCLES_SPELLED;
+        reportf(v, TOCM_SEV_ERROR, "E106", from->id,
+                link_path(m, &m->links[m->out_links[first_unspelled]]),
+                tocmp_asprintf("%zu more link%s close%s a cycle, starting with this one "
+                               "('%s' -> '%s'); only the first %d cycles are spelled out",
+                               rest, rest == 1 ? "" : "s", rest == 1 ? "s" : "", from->id,
+                               m->nodes[m->out_edges[first_unspelled]].id,
+                               MAX_CYCLES_SPELLED));
     }
     free(colour);
     free(stack);

@@ -26,55 +26,89 @@ static const char help[] =
     "  --depth N    stop N levels below the first node shown (0: that node only)\n"
     "  -h, --help   show this help\n";
 
+/* Deeper nodes than this are drawn with this many guides and their depth
+ * written out: a model may have thousands of levels, and full guides would
+ * make the output quadratic in the depth. */
+#define MAX_GUIDES 64
+
 struct show {
     const tocm_model *m;
     long max_depth;  /* -1: unlimited */
     char *shown;     /* 1 once a node has been printed in full */
-    char prefix[1024];
+    /* The walk, without recursion (a chain can be as deep as the model):
+     * one frame per node on the path from the root, and for each depth
+     * whether the node there was the last child of its parent. */
+    struct frame {
+        size_t node, next;
+    } *stack;
+    char *last;
 };
 
 static void print_node_line(struct show *s, size_t n, int repeat) {
     const tocm_model *m = s->m;
     long level = tocm_node_level(m, n);
-    printf("%s [%s", tocm_node_id(m, n), level >= 0 ? tocm_level_id(m, (size_t)level) : "?");
+    tocm_print_text(tocm_node_id(m, n), 0, stdout);
+    fputs(" [", stdout);
+    tocm_print_text(level >= 0 ? tocm_level_id(m, (size_t)level) : "?", 0, stdout);
     const char *country = tocm_node_country(m, n);
     const char *status = tocm_node_status(m, n);
-    if (country)
-        printf(", %s", country);
-    if (status)
-        printf(", %s", status);
-    printf("] %s", tocm_node_title(m, n));
+    if (country) {
+        fputs(", ", stdout);
+        tocm_print_text(country, 0, stdout);
+    }
+    if (status) {
+        fputs(", ", stdout);
+        tocm_print_text(status, 0, stdout);
+    }
+    fputs("] ", stdout);
+    tocm_print_text(tocm_node_title(m, n), 0, stdout);
     if (repeat)
         fputs(" (repeat)", stdout);
 }
 
-/* Prints the contributors of n below it. depth is n's depth. */
-static void print_children(struct show *s, size_t n, long depth) {
+/* The guides in front of a child of a node at depth: one per ancestor
+ * below the root, blank under a last child, then the child's branch. */
+static void print_guides(const struct show *s, size_t depth, int last) {
+    size_t drawn = depth < MAX_GUIDES ? depth : MAX_GUIDES;
+    for (size_t d = 1; d <= drawn; d++)
+        fputs(s->last[d] ? "    " : "│   ", stdout);
+    if (depth > drawn)
+        printf("[depth %zu] ", depth + 1);
+    fputs(last ? "└── " : "├── ", stdout);
+}
+
+/* Prints the contributors of root below it, depth first. */
+static void print_children(struct show *s, size_t root) {
     const tocm_model *m = s->m;
-    size_t count = tocm_node_in_count(m, n);
-    size_t prefix_len = strlen(s->prefix);
-    for (size_t i = 0; i < count; i++) {
-        size_t child = tocm_node_in(m, n, i);
-        int last = i + 1 == count;
-        printf("%s%s", s->prefix, last ? "└── " : "├── ");
+    size_t depth = 0; /* of the node on top of the stack */
+    s->stack[0] = (struct frame){root, 0};
+    for (;;) {
+        struct frame *f = &s->stack[depth];
+        size_t count = tocm_node_in_count(m, f->node);
+        if (f->next == count) {
+            if (depth == 0)
+                return;
+            depth--;
+            continue;
+        }
+        size_t child = tocm_node_in(m, f->node, f->next++);
+        int last = f->next == count;
+        print_guides(s, depth, last);
         int repeat = s->shown[child];
         print_node_line(s, child, repeat);
         s->shown[child] = 1;
         size_t below = tocm_node_in_count(m, child);
-        if (!repeat && below > 0 && s->max_depth >= 0 && depth + 1 >= s->max_depth) {
+        if (!repeat && below > 0 && s->max_depth >= 0 && (long)depth + 1 >= s->max_depth) {
             printf(" (+%zu contributing, not shown)\n", below);
             continue;
         }
         putchar('\n');
         if (repeat)
             continue;
-        /* Links go strictly upwards in a valid model, so the depth (and the
-         * prefix) is bounded by the number of levels. */
-        if (prefix_len + 8 < sizeof s->prefix) {
-            strcpy(s->prefix + prefix_len, last ? "    " : "│   ");
-            print_children(s, child, depth + 1);
-            s->prefix[prefix_len] = '\0';
-        }
+        /* A node is pushed once (then it is shown), so depth < node count. */
+        depth++;
+        s->last[depth] = (char)last;
+        s->stack[depth] = (struct frame){child, 0};
     }
 }
 
@@ -87,8 +121,7 @@ static void print_tree(struct show *s, size_t root) {
         return;
     }
     putchar('\n');
-    s->prefix[0] = '\0';
-    print_children(s, root, 0);
+    print_children(s, root);
 }
 
 int cmd_show(int argc, char **argv) {
@@ -123,7 +156,17 @@ int cmd_show(int argc, char **argv) {
 
     struct show s = {.m = m, .max_depth = max_depth};
     size_t count = tocm_model_node_count(m);
-    s.shown = calloc(count ? count : 1, 1);
+    s.shown = calloc(count + 1, 1);
+    s.stack = calloc(count + 1, sizeof *s.stack);
+    s.last = calloc(count + 1, 1);
+    if (!s.shown || !s.stack || !s.last) {
+        fprintf(stderr, "tocm show: out of memory\n");
+        free(s.shown);
+        free(s.stack);
+        free(s.last);
+        tocm_model_free(m);
+        return EXIT_USAGE;
+    }
     if (node_id) {
         size_t n = tocm_model_find_node(m, node_id);
         if (n == TOCM_NO_NODE) {
@@ -141,6 +184,8 @@ int cmd_show(int argc, char **argv) {
                     print_tree(&s, n);
     }
     free(s.shown);
+    free(s.stack);
+    free(s.last);
     tocm_model_free(m);
     return rc;
 }

@@ -45,10 +45,12 @@ int cmd_validate(int argc, char **argv) {
         tocm_diags_print_json(diags, stdout);
     else
         tocm_diags_print(diags, rc == TOCM_EIO ? stderr : stdout);
-    if (!json && rc == TOCM_OK)
-        printf("%s: %zu node(s), %zu link(s): %zu error(s), %zu warning(s)\n", path,
+    if (!json && rc == TOCM_OK) {
+        tocm_print_text(path, 0, stdout);
+        printf(": %zu node(s), %zu link(s): %zu error(s), %zu warning(s)\n",
                tocm_model_node_count(model), tocm_model_edge_count(model),
                tocm_diags_errors(diags), tocm_diags_warnings(diags));
+    }
     int status = rc == TOCM_EIO                  ? EXIT_USAGE
                  : tocm_diags_errors(diags) > 0 ? EXIT_MODEL_ERRORS
                                                 : EXIT_OK;

@@ -59,7 +59,17 @@ void tocm_diags_add(tocm_diags *diags, enum tocm_severity severity,
                     const char *code, const char *file, int line, int column,
                     const char *path, const char *node, const char *fmt, ...)
     __attribute__((format(printf, 9, 10)));
-/* One finding, GNU style, with its newline. */
+/* Prints text for a person at a terminal: every character a terminal would
+ * act on rather than show (control characters such as ESC, which start
+ * colour and cursor sequences; DEL; C1 controls; right-to-left and other
+ * bidirectional overrides; line separators; bytes that are not UTF-8) is
+ * written as an escape: \t, \n, \r, \xHH for a byte, \u{HHHH} for a code
+ * point. With TOCM_TEXT_MULTILINE, newlines are kept. The printers below,
+ * and every command that shows ids, titles or messages, use it. */
+#define TOCM_TEXT_MULTILINE 1
+void tocm_print_text(const char *text, int flags, void *stdio_file);
+/* One finding, GNU style, with its newline; its texts are escaped as by
+ * tocm_print_text. */
 void tocm_diag_print(const tocm_diag *diag, void *stdio_file);
 /* GNU style, one line each: "file:line:col: error: E104 /path: message". */
 void tocm_diags_print(const tocm_diags *diags, void *stdio_file);

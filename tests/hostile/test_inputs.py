@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""test_inputs.py -- hostile inputs through the command line.
+
+Resource bounds: inputs that once made tocm quadratic in time, output or
+memory (issue 10, defects 4, 8, 11, 12, 14) must now cost a small multiple of
+their size. Terminal safety: ids and titles holding escape sequences or
+right-to-left overrides are printed escaped (defect 9).
+
+Usage: test_inputs.py TOCM [NAME...]
+
+Each check generates its input in a scratch directory, runs tocm with a time
+limit and an output limit (the process is killed past either, so a regression
+fails in seconds, not after printing gigabytes), and checks the exit status,
+what was printed, the time and the peak memory (maximum resident set size of
+that one process, from wait4). Limits are generous (a loaded machine, the
+sanitizer build): the defects they guard against cost 10 to 100 times more.
+"""
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+TOCM = os.path.abspath(sys.argv[1])
+ONLY = set(sys.argv[2:])
+# The sanitizer build is slower and keeps freed memory in quarantine.
+SANITIZED = os.environ.get("TOCM_SANITIZED") == "1"
+SLOW = 4 if SANITIZED else 1
+
+passed = failed = 0
+
+
+class Run:
+    def __init__(self, status, out, err, seconds, rss_mb, killed):
+        self.status, self.out, self.err = status, out, err
+        self.seconds, self.rss_mb, self.killed = seconds, rss_mb, killed
+
+
+def run(args, cwd, max_out=8 << 20, max_seconds=30, stdin=None):
+    """Runs tocm ARGS; kills it past max_out bytes of standard output or
+    max_seconds. Returns a Run (killed says why it was killed, or None)."""
+    start = time.monotonic()
+    p = subprocess.Popen([TOCM] + args, cwd=cwd, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = bytearray(), bytearray()
+    killed = None
+    streams = {p.stdout.fileno(): out, p.stderr.fileno(): err}
+    while streams:
+        left = max_seconds * SLOW - (time.monotonic() - start)
+        if left <= 0:
+            killed = "took more than %d s" % (max_seconds * SLOW)
+            break
+        ready, _, _ = select.select(list(streams), [], [], min(left, 1.0))
+        for fd in ready:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                del streams[fd]
+                continue
+            streams[fd].extend(chunk)
+        if len(out) > max_out:
+            killed = "printed more than %d bytes" % max_out
+            break
+    if killed:
+        p.send_signal(signal.SIGKILL)
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    p.stdout.close()
+    p.stderr.close()
+    return Run(p.returncode, bytes(out), bytes(err), time.monotonic() - start,
+               usage.ru_maxrss / 1024, killed)
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok   " + name)
+    else:
+        failed += 1
+        print("FAIL " + name + (": " + detail if detail else ""))
+
+
+def within(name, r, max_rss_mb):
+    """The run finished on its own, within max_rss_mb of memory."""
+    limit = max_rss_mb * (3 if SANITIZED else 1)
+    check(name + " (finished)", not r.killed, r.killed or "")
+    check(name + " (memory)", r.rss_mb <= limit,
+          "%.0f MB, limit %d MB" % (r.rss_mb, limit))
+
+
+def write_model(dir, model, name="model.json"):
+    path = os.path.join(dir, name)
+    with open(path, "w") as f:
+        json.dump(model, f)
+    return path
+
+
+def program():
+    return {"id": "p", "title": "Program"}
+
+
+# ---- defect 4: a cycle report quadratic in the number of back-edges -------
+def cycles(work):
+    n = 20000
+    nodes = [{"id": "N%d" % i, "level": "l", "title": "t",
+              "contributes_to": (["N%d" % (i + 1)] if i + 1 < n else []) + (["N0"] if i else [])}
+             for i in range(n)]
+    write_model(work, {"tocm": 1, "program": program(), "levels": ["l"], "nodes": nodes})
+    r = run(["validate", "model.json"], work, max_out=64 << 20)
+    within("cycles: 20,000 links back to the top of a chain", r, 200)
+    lines = r.out.decode("utf-8", "replace").splitlines()
+    e106 = [l for l in lines if " E106 " in l]
+    check("cycles: 10 cycles spelled out and one line for the rest", len(e106) == 11,
+          "%d E106 lines" % len(e106))
+    check("cycles: the rest are counted",
+          any("19989 more links close a cycle" in l for l in e106),
+          e106[-1][:200] if e106 else "no E106")
+    check("cycles: output is linear", len(r.out) < 16 << 20, "%d bytes" % len(r.out))
+    check("cycles: exit status 1", r.status == 1, str(r.status))
+
+
+# ---- defect 12: show drops nodes deeper than ~256 levels ------------------
+def deep_show(work):
+    n = 1000
+    levels = ["L%d" % i for i in range(n)]
+    nodes = [{"id": "N%d" % i, "level": "L%d" % i, "title": "T%d" % i,
+              "contributes_to": ["N%d" % (i - 1)] if i else []} for i in range(n)]
+    write_model(work, {"tocm": 1, "program": program(), "levels": levels, "nodes": nodes})
+    r = run(["show", "model.json"], work)
+    within("deep show: a 1,000-level chain", r, 100)
+    text = r.out.decode("utf-8", "replace")
+    shown = sum(1 for i in range(n) if ("N%d [" % i) in text)
+    check("deep show: every node is shown", shown == n, "%d of %d shown" % (shown, n))
+    check("deep show: exit status 0", r.status == 0, str(r.status) + r.err.decode()[:200])
+    check("deep show: output is linear", len(r.out) < 1 << 20, "%d bytes" % len(r.out))
+
+
+# ---- defect 9: control characters printed raw -----------------------------
+def escapes(work):
+    write_model(work, {"tocm": 1, "program": program(), "levels": ["goal", "out"], "nodes": [
+        {"id": "G", "level": "goal", "title": "Goal \u202eevil\u202c \x1b[31mred\x1b[0m",
+         "country": "KH", "status": "do\x1bne\x07"},
+        {"id": "O1", "level": "out", "title": "bad\x9b2J\ttab\nline", "contributes_to": ["G"]}]})
+    r = run(["show", "model.json"], work)
+    out = r.out.decode("utf-8", "replace")
+    check("escapes: show exits 0", r.status == 0, str(r.status))
+    raw = [c for c in out if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) <= 0x9f
+           or c in "\u202e\u202c"]
+    check("escapes: show prints no control character", not raw, repr(raw))
+    check("escapes: show writes them as escapes",
+          "G [goal, KH, do\\x1Bne\\x07] Goal \\u{202E}evil\\u{202C} \\x1B[31mred\\x1B[0m\n" in out
+          and "O1 [out] bad\\u{009B}2J\\ttab\\nline\n" in out, out)
+    r = run(["validate", "model.json"], work)
+    check("escapes: titles are not an error", r.status == 0, r.out.decode()[:300])
+
+
+CHECKS = [cycles, deep_show, escapes]
+
+
+def main():
+    for c in CHECKS:
+        if ONLY and c.__name__ not in ONLY:
+            continue
+        with tempfile.TemporaryDirectory() as work:
+            c(work)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
