@@ -4,9 +4,11 @@
  * clusters within a band, node labels with the id in bold over the
  * word-wrapped title, colours, and the legend in the graph's label.
  *
- * Everything is created in model order (levels top to bottom, nodes in file
- * order, countries sorted), so the same model gives the same graph, the same
- * layout and the same bytes every time.
+ * Everything is created in a fixed order (levels top to bottom; within a
+ * level the regional nodes first, then by country code, then by id in
+ * natural order: O2.4 < O2.5 < O2.10), and invisible links chain each row
+ * in that order, so a node keeps its place relative to its siblings on
+ * every page, and the same model gives the same bytes every time.
  *
  * Links point from a node to what it contributes to, so their heads are on
  * higher levels. rankdir puts the top level where --direction asks: TB
@@ -149,7 +151,7 @@ struct syms {
         *g_rank, *g_id, *g_tooltip, *g_penwidth, *g_kind, *g_level, *g_country;
     Agsym_t *n_label, *n_fillcolor, *n_fontcolor, *n_style, *n_id, *n_tooltip, *n_class,
         *n_penwidth, *n_level, *n_color, *n_fontsize, *n_kind;
-    Agsym_t *e_style, *e_tooltip, *e_weight, *e_kind, *e_class;
+    Agsym_t *e_style, *e_tooltip, *e_weight, *e_kind, *e_class, *e_color, *e_penwidth;
 };
 
 static char *S(const char *s) { return (char *)s; }
@@ -313,10 +315,14 @@ static void legend_colours(const struct tocm_host *host, const tocm_model *m, co
     buf_puts(out, "</tr>");
 }
 
+/* What the key explains: only what the diagram shows. */
+struct key {
+    int inferred_node, inferred_link, country, through, direct_too, box;
+};
+
 static void graph_label(const struct tocm_host *host, const tocm_model *m, const struct view *v,
                         const struct render_opts *o, const struct countries *countries,
-                        int any_inferred_node, int any_inferred_link, int any_country,
-                        struct buf *out) {
+                        const struct key *key, struct buf *out) {
     const char *title = host->program_string(m, "title");
     struct buf sub = {0};
     view_describe(host, m, v, &sub);
@@ -338,9 +344,13 @@ static void graph_label(const struct tocm_host *host, const tocm_model *m, const
     static const char sep[] = " \xC2\xA0\xC2\xB7\xC2\xA0 "; /* a spaced middle dot */
     buf_puts(out, "<tr><td align=\"left\"><b>Lines</b>  "
                   "\xE2\x80\x94\xE2\x80\x94\xE2\x96\xB6 contributes to");
-    if (any_inferred_link)
+    if (key->inferred_link)
         buf_printf(out, "%s- - \xE2\x96\xB6 link inferred by the modeller", sep);
-    if (any_inferred_node)
+    if (key->through)
+        buf_printf(out, "%s\xC2\xB7\xC2\xB7\xC2\xB7\xE2\x96\xB6 through the project's cluster", sep);
+    if (key->direct_too)
+        buf_printf(out, "%sthick line: also cited directly by projects in the box", sep);
+    if (key->inferred_node)
         buf_printf(out, "%sdashed border: node inferred by the modeller", sep);
     if (v->kind == VIEW_NODE)
         buf_printf(out, "%sthick border: the node in focus", sep);
@@ -348,9 +358,141 @@ static void graph_label(const struct tocm_host *host, const tocm_model *m, const
                "</td></tr><tr><td align=\"left\"><b>Layout</b>  grey tags: levels, one %s "
                "each",
                o->direction == DIR_TB || o->direction == DIR_BT ? "row" : "column");
-    if (any_country)
+    if (key->country)
         buf_printf(out, "%sframed boxes: countries", sep);
+    if (key->box && v->projects == PROJECTS_LIST)
+        buf_printf(out, "%sprojects listed in their cluster (\xE2\x97\x8F also cites the cluster's "
+                   "outcomes directly)",
+                   sep);
+    else if (key->box)
+        buf_printf(out, "%sprojects counted in their cluster", sep);
     buf_puts(out, "</td></tr></table>");
+}
+
+/* ---- clusters that hold their projects ---------------------------------- */
+
+/* The first words of a title, at most max columns, with an ellipsis when
+ * cut. */
+static void short_title(struct buf *out, const char *title, int max) {
+    if (!title)
+        return;
+    size_t len = 0, cut = 0;
+    int cols = 0;
+    uint32_t cp;
+    while (title[len]) {
+        size_t k = utf8_decode(title + len, &cp);
+        if (cp == '\n' || cp == '\r')
+            break;
+        if (cols + cp_width(cp) > max) {
+            if (!cut)
+                cut = len;
+            struct buf t = {0};
+            buf_add(&t, title, cut);
+            html_text(out, buf_str(&t));
+            buf_puts(out, "\xE2\x80\xA6");
+            buf_free(&t);
+            return;
+        }
+        if (cp == ' ')
+            cut = len;
+        cols += cp_width(cp);
+        len += k;
+    }
+    struct buf t = {0};
+    buf_add(&t, title, len);
+    html_text(out, buf_str(&t));
+    buf_free(&t);
+}
+
+/* The projects folded into cluster c, sorted by country then id. */
+static size_t folded_projects(const struct tocm_host *host, const tocm_model *m,
+                              const struct view *v, size_t c, size_t *out) {
+    size_t count = 0;
+    for (size_t k = 0; k < host->node_in_count(m, c); k++) {
+        size_t p = host->node_in(m, c, k);
+        if (p < v->node_count && v->home[p] == c) {
+            size_t j = 0;
+            while (j < count && out[j] != p)
+                j++;
+            if (j == count)
+                out[count++] = p;
+        }
+    }
+    sort_nodes(host, m, out, count);
+    return count;
+}
+
+#define LIST_ROWS 10 /* rows per column of a cluster's list */
+
+/* The label of a cluster node that holds its projects: its id and title,
+ * then the projects (list: id and short title, a column per LIST_ROWS,
+ * each cell a port the project's own links leave from; count: how many per
+ * country). scratch has room for every node. */
+static void cluster_box_label(const struct tocm_host *host, const tocm_model *m,
+                              const struct view *v, size_t c, const struct render_opts *o,
+                              size_t *scratch, int *any_direct, struct buf *out) {
+    size_t count = folded_projects(host, m, v, c, scratch);
+    buf_reset(out);
+    size_t cols = v->projects == PROJECTS_LIST && count ? (count + LIST_ROWS - 1) / LIST_ROWS : 1;
+    buf_printf(out,
+               "<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"1\">"
+               "<tr><td colspan=\"%zu\" align=\"left\"><b>",
+               cols);
+    html_text(out, host->node_id(m, c));
+    buf_puts(out, "</b>");
+    const char *title = host->node_title(m, c);
+    if (title && *title) {
+        buf_puts(out, "<br align=\"left\"/>");
+        html_wrapped(out, title, o->wrap + 6);
+    }
+    buf_puts(out, "<br align=\"left\"/></td></tr>");
+    if (count == 0) {
+        buf_puts(out, "</table>");
+        return;
+    }
+    if (v->projects == PROJECTS_COUNT || v->projects == PROJECTS_HIDE) {
+        buf_printf(out, "<tr><td align=\"left\"><i>%zu project%s:", count, count == 1 ? "" : "s");
+        for (size_t i = 0; i < count;) {
+            const char *code = host->node_string(m, scratch[i], "country");
+            size_t j = i + 1;
+            while (j < count && country_cmp(host->node_string(m, scratch[j], "country"), code) == 0)
+                j++;
+            buf_printf(out, "%s %s %zu", i ? " \xC2\xB7" : "", code ? code : "regional", j - i);
+            i = j;
+        }
+        buf_puts(out, "</i></td></tr></table>");
+        return;
+    }
+    size_t rows = (count + cols - 1) / cols;
+    for (size_t r = 0; r < rows; r++) {
+        buf_puts(out, "<tr>");
+        for (size_t col = 0; col < cols; col++) {
+            size_t i = col * rows + r;
+            if (i >= count) {
+                buf_puts(out, "<td></td>");
+                continue;
+            }
+            size_t p = scratch[i];
+            buf_printf(out, "<td align=\"left\" port=\"p%zu\">", p);
+            int direct = 0;
+            for (size_t k = 0; k < host->node_out_count(m, p) && !direct; k++) {
+                size_t to = host->node_out(m, p, k);
+                direct = to != c && to < v->node_count && v->shown[to] &&
+                         view_links(host, m, c, to, NULL);
+            }
+            *any_direct |= direct;
+            buf_puts(out, "<b>");
+            html_text(out, host->node_id(m, p));
+            buf_puts(out, "</b>");
+            if (direct)
+                buf_puts(out, " \xE2\x97\x8F");
+            buf_puts(out, " ");
+            short_title(out, host->node_title(m, p), cols > 2 ? 16 : 24);
+            buf_puts(out, "</td>");
+        }
+        buf_puts(out, "</tr>");
+    }
+    buf_puts(out, "</table>");
 }
 
 /* ---- the graph ----------------------------------------------------------- */
@@ -369,6 +511,12 @@ static void declare(Agraph_t *g, struct syms *s) {
     /* Graph (and band/cluster) attributes. Defaults are "" where the root
      * and the subgraphs differ, so each sets its own. */
     agattr(g, AGRAPH, S("newrank"), S("true"));
+    /* The rows are created in the diagrams' order, and the invisible links
+     * chain them in it; dot's crossing minimisation would still reorder
+     * nodes inside clusters and the clusters themselves, so it is all but
+     * switched off: the same order on every page, and large views lay out
+     * in seconds. */
+    agattr(g, AGRAPH, S("mclimit"), S("0.001"));
     agattr(g, AGRAPH, S("fontname"), S(FONT));
     agattr(g, AGRAPH, S("bgcolor"), S("white"));
     agattr(g, AGRAPH, S("pad"), S("0.3"));
@@ -406,9 +554,9 @@ static void declare(Agraph_t *g, struct syms *s) {
     s->n_level = agattr(g, AGNODE, S("tocm_level"), S(""));
     s->n_kind = agattr(g, AGNODE, S("tocm_kind"), S(""));
 
-    agattr(g, AGEDGE, S("color"), S("#4d4d4d"));
+    s->e_color = agattr(g, AGEDGE, S("color"), S("#4d4d4d"));
     agattr(g, AGEDGE, S("arrowsize"), S("0.6"));
-    agattr(g, AGEDGE, S("penwidth"), S("0.8"));
+    s->e_penwidth = agattr(g, AGEDGE, S("penwidth"), S("0.8"));
     s->e_style = agattr(g, AGEDGE, S("style"), S("solid"));
     s->e_tooltip = agattr(g, AGEDGE, S("tooltip"), S(""));
     s->e_weight = agattr(g, AGEDGE, S("weight"), S("1"));
@@ -422,6 +570,63 @@ struct band {
     size_t first;   /* the first node shown on the level, or TOCM_NONE */
     size_t count;
 };
+
+struct link_ctx {
+    const struct tocm_host *host;
+    const tocm_model *m;
+    const struct view *v;
+    const struct syms *s;
+    Agnode_t **gnodes;
+    struct buf *text;
+    int any_inferred, any_through, any_direct_too;
+};
+
+static int add_link(const struct drawn_link *l, void *ctx) {
+    struct link_ctx *c = ctx;
+    const struct syms *s = c->s;
+    Agnode_t *t = c->gnodes[l->tail], *h = c->gnodes[l->to];
+    if (!t || !h)
+        return 0;
+    Agraph_t *g = agroot(t);
+    Agedge_t *e = agedge(g, t, h, NULL, 1);
+    if (!e)
+        return -1;
+    struct buf *text = c->text;
+    if (l->inferred) {
+        set(e, s->e_style, "dashed");
+        set(e, s->e_class, "inferred");
+        c->any_inferred = 1;
+    }
+    if (l->kind == LINK_THROUGH) {
+        set(e, s->e_style, "dotted");
+        set(e, s->e_class, l->inferred ? "through-cluster inferred" : "through-cluster");
+        set(e, s->e_color, "#7a7a7a");
+        c->any_through = 1;
+    }
+    if (l->kind == LINK_LISTED && c->v->projects == PROJECTS_LIST) {
+        buf_reset(text);
+        buf_printf(text, "p%zu", l->from);
+        agsafeset(e, S("tailport"), S(buf_str(text)), S(""));
+    }
+    if (l->direct_too) {
+        set(e, s->e_penwidth, "2.2");
+        c->any_direct_too = 1;
+    }
+    buf_reset(text);
+    tooltip_text(text, c->host->node_id(c->m, l->from));
+    buf_puts(text, " \xE2\x86\x92 ");
+    tooltip_text(text, c->host->node_id(c->m, l->to));
+    if (l->kind == LINK_THROUGH) {
+        buf_puts(text, " through ");
+        tooltip_text(text, c->host->node_id(c->m, l->via));
+    }
+    if (l->inferred)
+        buf_puts(text, " (inferred)");
+    if (l->direct_too)
+        buf_puts(text, "; also cited directly by projects listed in the box");
+    set(e, s->e_tooltip, buf_str(text));
+    return 0;
+}
 
 Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const struct view *v,
                       const struct render_opts *o) {
@@ -547,26 +752,53 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
         }
     }
 
-    /* Nodes, in file order. */
-    int any_inferred_node = 0, any_inferred_link = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!v->shown[i])
-            continue;
+    /* Nodes, in the diagrams' order, each row chained in it. */
+    size_t *order = malloc((n ? n : 1) * sizeof *order), shown_n = 0;
+    size_t *scratch = malloc((n ? n : 1) * sizeof *scratch);
+    Agnode_t **last = calloc(levels ? levels : 1, sizeof *last);
+    if (!order || !scratch || !last) {
+        free(order);
+        free(scratch);
+        free(last);
+        agclose(g);
+        g = NULL;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (v->shown[i])
+            order[shown_n++] = i;
+    sort_nodes(host, m, order, shown_n);
+    int any_inferred_node = 0, any_inferred_link = 0, any_direct = 0, any_box = 0;
+    for (size_t oi = 0; oi < shown_n; oi++) {
+        size_t i = order[oi];
         size_t l = (size_t)host->node_level(m, i);
         node_name(host, m, i, &name);
         Agnode_t *gn = agnode(g, S(buf_str(&name)), 1);
         gnodes[i] = gn;
         agsubnode(bands[l].rank, gn, 1);
-        Agedge_t *keep_left = agedge(g, bands[l].head, gn, NULL, 1);
+        /* dot keeps a flat link's tail left of its head only when its
+         * weight is not 0. */
+        Agedge_t *keep_left = agedge(g, last[l] ? last[l] : bands[l].head, gn, NULL, 1);
         set(keep_left, s.e_style, "invis");
-        set(keep_left, s.e_weight, "0");
         set(keep_left, s.e_kind, "band-order");
         const char *code = host->node_string(m, i, "country");
         size_t c = code ? countries_index(&countries, code) : countries.count;
-        if (c != TOCM_NONE && clusters[l * per_level + c])
-            agsubnode(clusters[l * per_level + c], gn, 1);
+        Agraph_t *cl = c != TOCM_NONE ? clusters[l * per_level + c] : NULL;
+        if (cl) {
+            agsubnode(cl, gn, 1);
+            /* Inside a cluster, dot orders the cluster's own links. */
+            if (last[l] && agsubnode(cl, last[l], 0))
+                agsubedge(cl, keep_left, 1);
+        }
+        last[l] = gn;
 
-        node_label(host, m, i, o, &text);
+        int is_box = v->projects != PROJECTS_NODES && view_is_cluster(host, m, v, i);
+        if (is_box) {
+            cluster_box_label(host, m, v, i, o, scratch, &any_direct, &text);
+            any_box = 1;
+        } else {
+            node_label(host, m, i, o, &text);
+        }
         set_html(gn, s.n_label, buf_str(&text));
         char hex[8];
         struct swatch sw = node_swatch(host, m, i, o, &countries, hex);
@@ -599,29 +831,12 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
     }
 
     /* Links, in file order. */
-    for (size_t i = 0; i < n; i++) {
-        if (!v->shown[i])
-            continue;
-        for (size_t k = 0; k < host->node_out_count(m, i); k++) {
-            if (!view_draws_link(host, m, v, i, k))
-                continue;
-            size_t to = host->node_out(m, i, k);
-            Agedge_t *e = agedge(g, gnodes[i], gnodes[to], NULL, 1);
-            int inferred = host->link_is_inferred(m, i, k);
-            any_inferred_link |= inferred;
-            if (inferred) {
-                set(e, s.e_style, "dashed");
-                set(e, s.e_class, "inferred");
-            }
-            buf_reset(&text);
-            tooltip_text(&text, host->node_id(m, i));
-            buf_puts(&text, " \xE2\x86\x92 ");
-            tooltip_text(&text, host->node_id(m, to));
-            if (inferred)
-                buf_puts(&text, " (inferred)");
-            set(e, s.e_tooltip, buf_str(&text));
-        }
-    }
+    struct link_ctx lc = {host, m, v, &s, gnodes, &text, 0, 0, 0};
+    view_each_link(host, m, v, add_link, &lc);
+    any_inferred_link |= lc.any_inferred;
+    free(order);
+    free(scratch);
+    free(last);
 
     /* The band labels, chained from the bottom up: they keep the bands in
      * level order even where no drawn link joins two neighbouring bands (the
@@ -639,8 +854,9 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
     }
 
     buf_reset(&text);
-    graph_label(host, m, v, o, &countries, any_inferred_node, any_inferred_link, any_country,
-                &text);
+    struct key key = {any_inferred_node, any_inferred_link, any_country, lc.any_through,
+                      lc.any_direct_too || any_direct, any_box};
+    graph_label(host, m, v, o, &countries, &key, &text);
     set_html(g, s.g_label, buf_str(&text));
     set(g, s.g_fontsize, "12");
     if (text.failed || name.failed) {

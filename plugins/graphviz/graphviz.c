@@ -276,13 +276,32 @@ static int parse_options(const struct tocm_host *host, const struct tocm_export_
     return 0;
 }
 
+static int parse_projects(const struct tocm_host *host, const char *value, enum projects_mode *out,
+                          tocm_error *err) {
+    static const char *const names[] = {"nodes", "list", "count", "hide"};
+    *out = PROJECTS_NODES;
+    if (!value)
+        return 0;
+    for (size_t k = 0; k < 4; k++)
+        if (strcmp(value, names[k]) == 0) {
+            *out = (enum projects_mode)k;
+            return 0;
+        }
+    host->error_set(err, "options", "projects must be nodes, list, count or hide, not '%.40s'",
+                    value);
+    return -1;
+}
+
 /* ---- the exporter ---------------------------------------------------------- */
 
 static int write_diagram(const struct tocm_host *host, const struct tocm_export_input *in,
                          tocm_error *err) {
     const char *spec = host->export_option(in->request, "view");
+    enum projects_mode projects;
+    if (parse_projects(host, host->export_option(in->request, "projects"), &projects, err) != 0)
+        return -1;
     struct view v;
-    if (view_open(host, in->model, spec, &v, err) != 0)
+    if (view_open(host, in->model, spec, projects, &v, err) != 0)
         return -1;
     struct render_opts o;
     long max_nodes;

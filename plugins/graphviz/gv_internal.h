@@ -102,36 +102,106 @@ const char *country_name(const char *code);
 
 /* ---- view.c ------------------------------------------------------------ */
 
-enum view_kind { VIEW_FULL, VIEW_NODE, VIEW_COUNTRY, VIEW_MAPPING };
+enum view_kind {
+    VIEW_FULL,
+    VIEW_NODE,
+    VIEW_COUNTRY,
+    VIEW_MAPPING,
+    VIEW_EOPO,
+    VIEW_OUTCOMES,
+    VIEW_MATRIX
+};
+
+/* How projects are drawn where their clusters are: one node each, listed
+ * inside their cluster's box, counted in it, or left out. */
+enum projects_mode { PROJECTS_NODES, PROJECTS_LIST, PROJECTS_COUNT, PROJECTS_HIDE };
 
 struct view {
     enum view_kind kind;
-    size_t focus;         /* VIEW_NODE: the node */
+    enum projects_mode projects;
+    size_t focus;         /* VIEW_NODE, VIEW_EOPO: the node */
     char country[8];      /* VIEW_COUNTRY: the code, upper case */
-    size_t project_level; /* VIEW_MAPPING: the level whose nodes are mapped */
+    size_t project_level; /* the level whose nodes are projects (TOCM_NONE: none) */
+    size_t cluster_level; /* the level of project clusters (TOCM_NONE: none) */
+    size_t eopo_level;    /* the level of the end-of-program outcomes */
     size_t node_count;    /* nodes in the model */
-    unsigned char *shown; /* per model node: 1 when the view shows it */
+    unsigned char *shown; /* per model node: 1 when the view draws it as a node */
+    /* per model node: the cluster a project is folded into (list, count
+     * and hide modes; it is then not shown), or TOCM_NONE */
+    size_t *home;
     size_t shown_count;
-    size_t edge_count; /* links the view draws */
+    size_t folded_count; /* projects folded into their clusters */
+    size_t edge_count;   /* links the view draws */
 };
 
-/* Parses "full", "mapping", "node:ID" or "country:CODE" (NULL: full) and
- * selects the nodes. 0, or -1 with err set (unknown view, node or country;
- * out of memory). */
-int view_open(const struct tocm_host *host, const tocm_model *m, const char *spec, struct view *v,
-              tocm_error *err);
-/* 1 when the view draws the link from node to host->node_out(m, node, i). */
+/* Parses "full", "mapping", "outcomes", "matrix", "node:ID", "eopo:ID" or
+ * "country:CODE" (NULL: full) and selects the nodes. 0, or -1 with err set
+ * (unknown view, node or country; out of memory). */
+int view_open(const struct tocm_host *host, const tocm_model *m, const char *spec,
+              enum projects_mode projects, struct view *v, tocm_error *err);
+/* 1 when the view draws the link from node to host->node_out(m, node, i)
+ * between two shown nodes. */
 int view_draws_link(const struct tocm_host *host, const tocm_model *m, const struct view *v,
                     size_t node, size_t i);
+/* 1 when node is a project (of the project level). */
+int view_is_project(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                    size_t node);
+/* 1 when node is a project cluster. */
+int view_is_cluster(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                    size_t node);
+/* 1 when the node's level is an outcome level. */
+int view_is_outcome(const struct tocm_host *host, const tocm_model *m, size_t node);
+/* 1 when from links to to directly; *inferred set when it does. */
+int view_links(const struct tocm_host *host, const tocm_model *m, size_t from, size_t to,
+               int *inferred);
+/* The first cluster (in natural id order) through which project reaches
+ * outcome without citing it directly, or TOCM_NONE. */
+size_t view_through_cluster(const struct tocm_host *host, const tocm_model *m,
+                            const struct view *v, size_t project, size_t outcome);
+/* A link as a view draws it. */
+enum link_kind {
+    LINK_PLAIN,   /* from -> to, as the model has it */
+    LINK_THROUGH, /* mapping: a project reaches an outcome through its cluster (via) */
+    LINK_LISTED,  /* a project listed in its cluster's box (tail) cites to */
+};
+struct drawn_link {
+    enum link_kind kind;
+    size_t from, to; /* model nodes */
+    size_t tail;     /* the node drawn at the tail: from, or the box from is listed in */
+    size_t via;      /* LINK_THROUGH: the cluster */
+    int inferred;    /* the modeller inferred the link (for LINK_THROUGH: either step) */
+    int direct_too;  /* a cluster's link whose target a project listed in it also cites */
+};
+/* Calls fn for each link the view draws, in a fixed order. Stops and
+ * returns -1 when fn does. */
+int view_each_link(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                   int (*fn)(const struct drawn_link *l, void *ctx), void *ctx);
 /* A line for the diagram's subtitle, e.g. "Cambodia (KH): its projects and
  * every result they lead to". */
 void view_describe(const struct tocm_host *host, const tocm_model *m, const struct view *v,
                    struct buf *out);
-/* Logs (as notes) the narrower views of the model and their sizes: one per
- * country, the mapping, and node views of the nodes just below the top. */
+/* Logs (as notes) the narrower views of the model and their sizes: the
+ * outcomes, one per EOPO, one per country, the mapping. */
 void view_suggest(const struct tocm_host *host, const tocm_model *m, const struct view *v,
                   size_t limit);
 void view_close(struct view *v);
+
+/* ---- order.c ------------------------------------------------------------- */
+
+/* Natural order of ids: digit runs compare as numbers (O2.4 < O2.10). */
+int natural_cmp(const char *a, const char *b);
+/* Country codes in the diagrams' order: none (regional) first, then by
+ * code. */
+int country_cmp(const char *a, const char *b);
+/* Sorts nodes[0..count) by level, then country (country_cmp), then id
+ * (natural_cmp). */
+void sort_nodes(const struct tocm_host *host, const tocm_model *m, size_t *nodes, size_t count);
+/* Sorts nodes[0..count) by id (natural_cmp) only. */
+void sort_by_id(const struct tocm_host *host, const tocm_model *m, size_t *nodes, size_t count);
+/* The distinct countries of the model's nodes in country_cmp order
+ * (regional not included). new: free() *codes. 0, -1 out of memory. */
+int model_countries(const struct tocm_host *host, const tocm_model *m, const char ***codes,
+                    size_t *count);
 
 /* ---- build.c ----------------------------------------------------------- */
 
@@ -144,6 +214,7 @@ struct render_opts {
     enum color_by color_by;
     enum direction direction;
     int wrap; /* columns per title line */
+    int assumptions; /* draw each node's assumptions as a note */
 };
 
 struct Agraph_s;

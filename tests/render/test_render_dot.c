@@ -187,13 +187,27 @@ static size_t project_level(const struct model *m) {
     return (size_t)-1;
 }
 
+static int is_cluster(const struct model *m, size_t node) {
+    return strcmp(m->level_ids[m->nodes[node].level], "cluster") == 0;
+}
+
+static int links(const struct model *m, size_t from, size_t to) {
+    for (size_t k = 0; k < m->nodes[from].out_count; k++)
+        if (m->nodes[from].out[k] == to)
+            return 1;
+    return 0;
+}
+
 /* shown[i]; returns the count. */
 static size_t expected_nodes(const struct model *m, const char *view, unsigned char *shown) {
     memset(shown, 0, m->count);
     unsigned char *mark = calloc(m->count, 1);
     if (strcmp(view, "full") == 0) {
         memset(shown, 1, m->count);
-    } else if (strncmp(view, "node:", 5) == 0) {
+    } else if (strcmp(view, "outcomes") == 0) {
+        for (size_t i = 0; i < m->count; i++)
+            shown[i] = m->nodes[i].level == 0 || is_outcome(m, i);
+    } else if (strncmp(view, "node:", 5) == 0 || strncmp(view, "eopo:", 5) == 0) {
         size_t focus = find_node(m, view + 5);
         reach(m, focus, 1, mark);
         reach(m, focus, 0, mark);
@@ -211,9 +225,15 @@ static size_t expected_nodes(const struct model *m, const char *view, unsigned c
             if (m->nodes[i].level != p)
                 continue;
             shown[i] = 1;
-            for (size_t k = 0; k < m->nodes[i].out_count; k++)
-                if (is_outcome(m, m->nodes[i].out[k]))
-                    shown[m->nodes[i].out[k]] = 1;
+            for (size_t k = 0; k < m->nodes[i].out_count; k++) {
+                size_t to = m->nodes[i].out[k];
+                if (is_outcome(m, to))
+                    shown[to] = 1;
+                if (is_cluster(m, to)) /* and what it reaches through its cluster */
+                    for (size_t j = 0; j < m->nodes[to].out_count; j++)
+                        if (is_outcome(m, m->nodes[to].out[j]))
+                            shown[m->nodes[to].out[j]] = 1;
+            }
         }
     }
     free(mark);
@@ -303,6 +323,34 @@ static void check_view(const char *model_path, const char *view, const char *dir
             if (!e)
                 fail_msg("%s: no link %s -> %s", view, agnameof(t), agnameof(h));
             assert_string_equal(attr(e, "style"), m.nodes[i].out_inferred[k] ? "dashed" : "solid");
+        }
+    }
+    /* The mapping also links a project to the outcomes it reaches only
+     * through its cluster, dotted, once each. */
+    if (strcmp(view, "mapping") == 0) {
+        for (size_t i = 0; i < m.count; i++) {
+            if (m.nodes[i].level != project_level(&m))
+                continue;
+            unsigned char *seen = calloc(m.count, 1);
+            for (size_t k = 0; k < m.nodes[i].out_count; k++) {
+                size_t c = m.nodes[i].out[k];
+                if (!is_cluster(&m, c))
+                    continue;
+                for (size_t j = 0; j < m.nodes[c].out_count; j++) {
+                    size_t o = m.nodes[c].out[j];
+                    if (!is_outcome(&m, o) || links(&m, i, o) || seen[o])
+                        continue;
+                    seen[o] = 1;
+                    want_edges++;
+                    Agedge_t *e = agedge(g, agnode(g, (char *)m.nodes[i].id, 0),
+                                         agnode(g, (char *)m.nodes[o].id, 0), NULL, 0);
+                    if (!e)
+                        fail_msg("mapping: no link %s -> %s through %s", m.nodes[i].id,
+                                 m.nodes[o].id, m.nodes[c].id);
+                    assert_string_equal(attr(e, "style"), "dotted");
+                }
+            }
+            free(seen);
         }
     }
     for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n))
@@ -420,6 +468,101 @@ static void country_views(void **state) {
     check_view(ASEAN, "country:LA", NULL);
     check_view(ASEAN, "country:PH", NULL);
 }
+static void eopo_and_outcome_views(void **state) {
+    (void)state;
+    check_view(ASEAN, "eopo:EOPO1", NULL);
+    check_view(ASEAN, "eopo:EOPO3", NULL);
+    check_view(ASEAN, "outcomes", NULL);
+    check_view(ASEAN, "outcomes", "LR");
+}
+
+/* Natural order, written again here: digit runs compare as numbers. */
+static int natural_less(const char *a, const char *b) {
+    while (*a && *b) {
+        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+            char *ea, *eb;
+            unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
+            if (x != y)
+                return x < y;
+            a = ea;
+            b = eb;
+        } else if (*a != *b) {
+            return (unsigned char)*a < (unsigned char)*b;
+        } else {
+            a++, b++;
+        }
+    }
+    return *b != 0 && *a == 0;
+}
+
+/* On every page, the outcomes of a row stand in natural id order (so
+ * O2.4 is left of O2.5 and O2.6 on every country and EOPO page), and the
+ * order of any two outcomes is the same on every page. */
+static void stable_order(void **state) {
+    (void)state;
+    struct model m;
+    load_model(ASEAN, &m);
+    static const char *const views[] = {
+        "full",       "outcomes",   "country:KH", "country:ID", "country:LA", "country:PH",
+        "country:TH", "country:VN", "eopo:EOPO1", "eopo:EOPO2", "eopo:EOPO3",
+    };
+    static const char *const modes[] = {"", "--projects list", "--direction LR"};
+    for (size_t mi = 0; mi < 3; mi++) {
+        for (size_t vi = 0; vi < sizeof views / sizeof views[0]; vi++) {
+            char args[128];
+            snprintf(args, sizeof args, "--view %s %s", views[vi], modes[mi]);
+            Agraph_t *g = render_graph(ASEAN, args);
+            const char *dir = mi == 2 ? "LR" : "TB";
+            for (size_t a = 0; a < m.count; a++) {
+                if (!is_outcome(&m, a))
+                    continue;
+                Agnode_t *na = agnode(g, (char *)m.nodes[a].id, 0);
+                for (size_t b = 0; b < m.count && na; b++) {
+                    if (b == a || !is_outcome(&m, b) || m.nodes[b].level != m.nodes[a].level ||
+                        !natural_less(m.nodes[a].id, m.nodes[b].id))
+                        continue;
+                    Agnode_t *nb = agnode(g, (char *)m.nodes[b].id, 0);
+                    if (nb && !(order_coord(na, dir) < order_coord(nb, dir)))
+                        fail_msg("%s: %s is not before %s", args, m.nodes[a].id, m.nodes[b].id);
+                }
+            }
+            agclose(g);
+        }
+    }
+    free_model(&m);
+}
+
+/* --projects list: projects whose cluster is drawn are listed in its box,
+ * not drawn; a link the cluster already has is drawn once, thick. */
+static void projects_listed(void **state) {
+    (void)state;
+    Agraph_t *g = render_graph(ASEAN, "--view country:KH --projects list");
+    assert_null(agnode(g, "C202", 0));
+    assert_null(agnode(g, "NGO-LSCW", 0));
+    Agnode_t *nat = agnode(g, "CL-NAT", 0);
+    assert_non_null(nat);
+    const char *label = attr(nat, "label");
+    static const char *const listed[] = {"C202", "C203", "C204", "C205", "C299"};
+    for (size_t i = 0; i < 5; i++)
+        assert_non_null(strstr(label, listed[i]));
+    assert_null(strstr(label, "V201")); /* only the page's country */
+    Agnode_t *o21 = agnode(g, "O2.1", 0);
+    Agedge_t *e = agedge(g, nat, o21, NULL, 0);
+    assert_non_null(e);
+    assert_string_equal(attr(e, "penwidth"), "2.2");
+    /* NGO-LSCW cites EOPO2 and EOPO3 itself: drawn from its row of CL-IPP. */
+    Agnode_t *ipp = agnode(g, "CL-IPP", 0);
+    size_t from_row = 0;
+    for (Agedge_t *x = agfstout(g, ipp); x; x = agnxtout(g, x))
+        from_row += strncmp(attr(x, "tailport"), "p", 1) == 0;
+    assert_int_equal(from_row, 2);
+    agclose(g);
+    g = render_graph(ASEAN, "--view full --projects hide");
+    for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n))
+        assert_string_not_equal(attr(n, "tocm_level"), "project");
+    agclose(g);
+}
+
 static void directions(void **state) {
     (void)state;
     check_view(ASEAN, "country:VN", "BT");
@@ -592,7 +735,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test(full_view),      cmocka_unit_test(mapping_view),
         cmocka_unit_test(node_views),     cmocka_unit_test(country_views),
         cmocka_unit_test(directions),     cmocka_unit_test(cambodia_page),
-        cmocka_unit_test(hostile_titles),
+        cmocka_unit_test(hostile_titles), cmocka_unit_test(eopo_and_outcome_views),
+        cmocka_unit_test(stable_order),   cmocka_unit_test(projects_listed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
