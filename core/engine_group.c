@@ -123,14 +123,16 @@ static int compute_cell(struct ctx *c, struct indicator *ind, const struct tripl
                                     .rows = rows,
                                     .row_count = n,
                                     .request = req};
-    struct tocm_calc_result r = {.size = sizeof r};
-    tocm_error err = {0};
-    int rc = ind->calc->compute(tocm_host_table(), &input, &r, &err);
+    struct tocm_calc_result r;
+    tocm_error err;
+    const char *plugin = tocm_registry_plugin_of(c->reg, ind->calc);
+    int rc = tocmp_calc_call(ind->calc, plugin, &input, &r, &err);
     free(rows);
     if (rc != 0) {
         tocmp_engine_fail(c, "E409", tocmp_asprintf("/indicators/%zu/params", ind->index), ind->id,
-                          tocmp_asprintf("indicator '%s': calculator '%s' failed: %s%s%s", ind->id,
-                                         ind->calc->name,
+                          tocmp_asprintf("indicator '%s': calculator '%s' (plugin '%s') failed: "
+                                         "%s%s%s",
+                                         ind->id, ind->calc->name, plugin ? plugin : "?",
                                          err.text[0] ? err.text : "no reason given",
                                          err.source[0] ? " — " : "", err.source));
         return -1;

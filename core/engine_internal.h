@@ -30,4 +30,14 @@ struct tocm_export_request {
  * table lacks never matches. */
 int tocmp_filter_matches(json_t *filter, const struct tocm_table *t, size_t row);
 
+/* Calls calc->compute of the plugin named plugin with the host's guards
+ * (plugin_host.c): out and err are zeroed first; afterwards every string the
+ * plugin filled is terminated inside its array and made printable, and a
+ * misuse of the host (an index out of range, a NULL), more parts than a
+ * result holds, or a part that is not a finite number makes the call fail
+ * with err saying why. Returns 0 or -1. */
+int tocmp_calc_call(const struct tocm_calculator *calc, const char *plugin,
+                    const struct tocm_calc_input *in, struct tocm_calc_result *out,
+                    tocm_error *err);
+
 #endif

@@ -400,6 +400,16 @@ const struct tocm_calculator *tocm_registry_calculator(const tocm_registry *r, c
     return NULL;
 }
 
+const char *tocm_registry_plugin_of(const tocm_registry *r, const void *slot) {
+    for (size_t i = 0; i < r->calc_count; i++)
+        if (slot == &r->calcs[i])
+            return r->plugins[r->calc_owner[i]].desc.name;
+    for (size_t i = 0; i < r->exporter_count; i++)
+        if (slot == &r->exporters[i])
+            return r->plugins[r->exporter_owner[i]].desc.name;
+    return NULL;
+}
+
 const struct tocm_exporter *tocm_registry_exporter_for(const tocm_registry *r,
                                                        const char *format) {
     for (size_t i = 0; i < r->exporter_count; i++)

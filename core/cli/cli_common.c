@@ -76,9 +76,9 @@ struct cli_output *cli_output_open(const char *path) {
 
 int cli_output_write(void *sink, const void *data, size_t len) {
     struct cli_output *out = sink;
-    if (!out->path)
-        return fwrite(data, 1, len, stdout) == len ? 0 : -1;
-    /* Files are collected and written in one atomic replace at the end. */
+    /* Collected, and written at the end only if the export succeeds: to a
+     * file in one atomic replace, to standard output in one go, so a plugin
+     * that fails half-way leaves nothing half-written. */
     tocmp_buf_append(&out->data, data, len);
     return 0;
 }
@@ -92,9 +92,12 @@ int cli_output_close(struct cli_output *out, int ok) {
             fprintf(stderr, "tocm: %s\n", err);
             rc = -1;
         }
-    } else if (!out->path && fflush(stdout) != 0) {
-        perror("tocm: standard output");
-        rc = -1;
+    } else if (!out->path && ok) {
+        if ((out->data.len && fwrite(out->data.data, 1, out->data.len, stdout) != out->data.len) ||
+            fflush(stdout) != 0) {
+            perror("tocm: standard output");
+            rc = -1;
+        }
     }
     free(out->data.data);
     free(out->path);

@@ -62,12 +62,13 @@ int cli_run_export(const char *model_path, const char *format, const char *outpu
     };
     struct tocm_export_input input = {
         .size = sizeof input, .model = m, .format = format, .request = &request};
-    tocm_error err = {0};
-    int ok = exporter->write(tocm_host_table(), &input, &err) == 0;
+    tocm_error err;
+    const char *plugin = tocm_registry_plugin_of(reg, exporter);
+    int ok = tocm_exporter_run(exporter, plugin, &input, &err) == 0;
     if (!ok)
-        fprintf(stderr, "tocm: exporter '%s' failed%s%s%s %s\n", exporter->name,
-                err.source[0] ? " (" : "", err.source, err.source[0] ? ")" : "",
-                err.text[0] ? err.text : "without saying why");
+        fprintf(stderr, "tocm: exporter '%s' (plugin '%s') failed%s%s%s %s\n", exporter->name,
+                plugin ? plugin : "?", err.source[0] ? " (" : "", err.source,
+                err.source[0] ? ")" : "", err.text[0] ? err.text : "without saying why");
     if (cli_output_close(out, ok) != 0)
         ok = 0;
     tocm_registry_free(reg);

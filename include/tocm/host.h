@@ -53,6 +53,18 @@ const struct tocm_calculator *tocm_registry_calculator(const tocm_registry *reg,
 const struct tocm_exporter *tocm_registry_exporter_for(const tocm_registry *reg,
                                                        const char *format);
 
+/* The name of the plugin that provides a calculator or an exporter the
+ * registry returned (borrowed), or NULL. */
+const char *tocm_registry_plugin_of(const tocm_registry *reg, const void *calculator_or_exporter);
+
+/* Runs exporter->write with the host's guards: the request can be written
+ * to only during the call (a plugin that keeps it and writes later is
+ * refused), a write after a failed one or any misuse of the host (an index
+ * out of range, a NULL) fails the export, and err comes back terminated and
+ * printable. plugin names the exporter's plugin in messages. 0 or -1. */
+int tocm_exporter_run(const struct tocm_exporter *exporter, const char *plugin,
+                      const struct tocm_export_input *in, tocm_error *err);
+
 /* The directories searched, in order, colon-separated (new: free()). */
 char *tocm_registry_search_path(void);
 
