@@ -7,60 +7,16 @@
  * nothing of the member order we want, so a model would not survive a round
  * trip unchanged. This writer prints each number in the shortest form that
  * reads back to the same double, and puts known members first in a fixed
- * order, then the unknown ones in the order the file had them.
+ * order (their canonical positions in schema.c), then the unknown ones in
+ * the order the file had them.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model_internal.h"
+#include "schema.h"
 #include "util.h"
-
-/* Where in the document a value sits decides its member order. LEVELS and
- * NODES are the arrays whose items are a LEVEL or a NODE. */
-enum place {
-    PLACE_OTHER,
-    PLACE_ROOT,
-    PLACE_PROGRAM,
-    PLACE_LEVELS,
-    PLACE_LEVEL,
-    PLACE_NODES,
-    PLACE_NODE,
-    PLACE_INDICATORS,
-    PLACE_INDICATOR
-};
-
-static const char *const root_order[] = {"tocm",   "program",    "levels", "nodes",
-                                         "tables", "indicators", "status", NULL};
-static const char *const program_order[] = {"id", "title", "description", "period",
-                                            "countries", NULL};
-static const char *const level_order[] = {"id", "title", "outcome", NULL};
-static const char *const node_order[] = {
-    "id",       "level",          "title",    "description", "country", "partners",
-    "status",   "contributes_to", "inferred", "assumptions", "source",  "notes", NULL};
-
-static const char *const indicator_order[] = {
-    "id",          "title",   "nodes",        "measure",  "unit",        "calculator",
-    "table",       "params",  "filter",       "period",   "disaggregate", "baseline",
-    "targets",     "direction", "aggregation", "rounding", "reported",    NULL};
-
-static const char *const *order_for(enum place p) {
-    switch (p) {
-    case PLACE_ROOT: return root_order;
-    case PLACE_PROGRAM: return program_order;
-    case PLACE_LEVEL: return level_order;
-    case PLACE_NODE: return node_order;
-    case PLACE_INDICATOR: return indicator_order;
-    default: return NULL;
-    }
-}
-
-static int in_list(const char *const *list, const char *key) {
-    for (; list && *list; list++)
-        if (strcmp(*list, key) == 0)
-            return 1;
-    return 0;
-}
 
 static void indent(tocmp_buf *b, int depth) {
     for (int i = 0; i < depth; i++)
@@ -127,85 +83,86 @@ static void emit_real(tocmp_buf *b, double d) {
         tocmp_buf_puts(b, ".0");
 }
 
-static void emit_value(tocmp_buf *b, json_t *v, int depth, enum place place);
+/* field describes v (its kinds, and the place of its members or entries);
+ * NULL when the format does not know it. */
+static void emit_value(tocmp_buf *b, json_t *v, int depth, const struct tocmp_field *field);
 
 static void emit_member(tocmp_buf *b, const char *key, json_t *value, int depth,
-                        enum place child, int *first) {
+                        const struct tocmp_field *field, int *first) {
     tocmp_buf_puts(b, *first ? "\n" : ",\n");
     *first = 0;
     indent(b, depth + 1);
     emit_string(b, key, strlen(key));
     tocmp_buf_puts(b, ": ");
-    emit_value(b, value, depth + 1, child);
+    emit_value(b, value, depth + 1, field);
 }
 
-static enum place child_place(enum place parent, const char *key) {
-    if (parent != PLACE_ROOT)
-        return PLACE_OTHER;
-    if (strcmp(key, "program") == 0)
-        return PLACE_PROGRAM;
-    if (strcmp(key, "levels") == 0)
-        return PLACE_LEVELS;
-    if (strcmp(key, "nodes") == 0)
-        return PLACE_NODES;
-    if (strcmp(key, "indicators") == 0)
-        return PLACE_INDICATORS;
-    return PLACE_OTHER;
+/* What each entry of an array or map described by field is. */
+static struct tocmp_field entry_of(const struct tocmp_field *field) {
+    struct tocmp_field entry = {.name = "", .kinds = TOCMP_K_ANY};
+    if (field) {
+        entry.kinds = field->items ? field->items : TOCMP_K_ANY;
+        entry.place = field->place;
+    }
+    return entry;
 }
 
-static void emit_object(tocmp_buf *b, json_t *v, int depth, enum place place) {
-    if (json_object_size(v) == 0) {
+static void emit_object(tocmp_buf *b, json_t *v, int depth, const struct tocmp_field *field) {
+    size_t size = json_object_size(v);
+    if (size == 0) {
         tocmp_buf_puts(b, "{}");
         return;
     }
     tocmp_buf_puts(b, "{");
     int first = 1;
-    const char *const *order = order_for(place);
-    for (const char *const *k = order; k && *k; k++) {
-        json_t *member = json_object_get(v, *k);
-        if (member)
-            emit_member(b, *k, member, depth, child_place(place, *k), &first);
-    }
     const char *key;
     json_t *member;
-    json_object_foreach(v, key, member) {
-        if (!in_list(order, key))
-            emit_member(b, key, member, depth, child_place(place, key), &first);
+    if (field && (field->flags & TOCMP_F_MAP)) {
+        /* Names the modeller chose: in the file's order. */
+        struct tocmp_field entry = entry_of(field);
+        json_object_foreach(v, key, member) emit_member(b, key, member, depth, &entry, &first);
+    } else {
+        /* Known members by canonical position, then the others as they
+         * came. */
+        enum tocmp_place place = field ? field->place : TOCMP_PLACE_NONE;
+        const char *small[32];
+        const char **keys = size <= 32 ? small : tocmp_xmalloc(size * sizeof *keys);
+        size_t n = tocmp_schema_member_order(place, v, keys);
+        for (size_t i = 0; i < n; i++)
+            emit_member(b, keys[i], json_object_get(v, keys[i]), depth,
+                        tocmp_schema_field(place, keys[i]), &first);
+        if (keys != small)
+            free(keys);
     }
     tocmp_buf_puts(b, "\n");
     indent(b, depth);
     tocmp_buf_puts(b, "}");
 }
 
-static void emit_array(tocmp_buf *b, json_t *v, int depth, enum place item_place) {
+static void emit_array(tocmp_buf *b, json_t *v, int depth, const struct tocmp_field *field) {
     if (json_array_size(v) == 0) {
         tocmp_buf_puts(b, "[]");
         return;
     }
     tocmp_buf_puts(b, "[");
+    struct tocmp_field entry = entry_of(field);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
         tocmp_buf_puts(b, i ? ",\n" : "\n");
         indent(b, depth + 1);
-        emit_value(b, item, depth + 1, item_place);
+        emit_value(b, item, depth + 1, &entry);
     }
     tocmp_buf_puts(b, "\n");
     indent(b, depth);
     tocmp_buf_puts(b, "]");
 }
 
-static void emit_value(tocmp_buf *b, json_t *v, int depth, enum place place) {
+static void emit_value(tocmp_buf *b, json_t *v, int depth, const struct tocmp_field *field) {
     char text[32];
     switch (json_typeof(v)) {
-    case JSON_OBJECT: emit_object(b, v, depth, place); break;
-    case JSON_ARRAY:
-        emit_array(b, v, depth,
-                   place == PLACE_LEVELS       ? PLACE_LEVEL
-                   : place == PLACE_NODES      ? PLACE_NODE
-                   : place == PLACE_INDICATORS ? PLACE_INDICATOR
-                                               : PLACE_OTHER);
-        break;
+    case JSON_OBJECT: emit_object(b, v, depth, field); break;
+    case JSON_ARRAY: emit_array(b, v, depth, field); break;
     case JSON_STRING: emit_string(b, json_string_value(v), json_string_length(v)); break;
     case JSON_INTEGER:
         snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -219,8 +176,10 @@ static void emit_value(tocmp_buf *b, json_t *v, int depth, enum place place) {
 }
 
 char *tocmp_format_json(json_t *root, size_t *len) {
+    static const struct tocmp_field top = {.name = "", .kinds = TOCMP_K_OBJECT,
+                                           .place = TOCMP_PLACE_ROOT};
     tocmp_buf b = {0};
-    emit_value(&b, root, 0, PLACE_ROOT);
+    emit_value(&b, root, 0, &top);
     tocmp_buf_puts(&b, "\n");
     if (len)
         *len = b.len;

@@ -18,6 +18,13 @@ void tocm_model_free(tocm_model *m) {
     free(m->out_edges);
     free(m->in_edges);
     free(m->out_links);
+    free(m->tables);
+    tocmp_idmap_free(&m->table_ids);
+    free(m->indicators);
+    tocmp_idmap_free(&m->indicator_ids);
+    free(m->indicator_nodes);
+    free(m->indicator_node_slots);
+    free(m->node_indicators);
     free(m);
 }
 
@@ -72,3 +79,11 @@ size_t tocm_node_in(const tocm_model *m, size_t n, size_t i) {
     return m->in_edges[m->nodes[n].in_begin + i];
 }
 size_t tocm_model_edge_count(const tocm_model *m) { return m->edge_count; }
+
+size_t tocmp_model_find_indicator(const tocm_model *m, const char *id) {
+    return tocmp_idmap_get(&m->indicator_ids, id);
+}
+
+size_t tocmp_model_find_table(const tocm_model *m, const char *name) {
+    return tocmp_idmap_get(&m->table_ids, name);
+}

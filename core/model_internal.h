@@ -28,6 +28,40 @@ struct tocmp_node {
     /* Ranges into model->out_edges / model->in_edges (CSR adjacency). */
     size_t out_begin, out_count;
     size_t in_begin, in_count;
+    /* Range into model->node_indicators: the indicators attached to it. */
+    size_t ind_begin, ind_count;
+};
+
+/* One member of "tables". */
+struct tocmp_table {
+    const char *name;  /* borrowed: the key in "tables" */
+    json_t *json;      /* borrowed: its object; NULL when it is not one */
+    const char *path;  /* borrowed; NULL when missing or not a string */
+    json_t *columns;   /* borrowed: column -> type, or NULL */
+};
+
+#define TOCMP_NONE ((size_t)-1)
+
+/* One entry of "indicators". Every member is read from the JSON the loader
+ * checked: a string field is NULL when it is absent or not a string. */
+struct tocmp_indicator {
+    const char *id;    /* borrowed; NULL when it has no usable id */
+    const char *title; /* borrowed; "" when missing */
+    json_t *json;      /* borrowed: its object; NULL when it is not one */
+    size_t json_index; /* position in "indicators" */
+    const char *calculator, *table_name, *measure, *unit, *period, *direction, *aggregation;
+    size_t table;      /* index into model->tables; TOCMP_NONE when not defined */
+    /* Range into model->indicator_nodes: one entry per string of "nodes",
+     * in order, the node's index or TOCM_NO_NODE when no node has the id;
+     * node_slots gives each entry's index in the "nodes" array. */
+    size_t node_begin, node_count;
+};
+
+/* "status": the vocabulary and thresholds of reports. */
+struct tocmp_status {
+    json_t *json;          /* borrowed; NULL when absent or not an object */
+    json_t *node_statuses; /* borrowed array of strings, or NULL */
+    double achieved, on_track; /* thresholds; 1.0 and 0.8 when not given */
 };
 
 /* One contributes_to entry. Unresolved ones (dangling) keep to == TOCM_NO_NODE
@@ -61,7 +95,27 @@ struct tocm_model {
      * finding about an edge can name its exact JSON path. */
     size_t *out_links;
     size_t edge_count;
+
+    struct tocmp_table *tables;
+    size_t table_count;
+    tocmp_idmap table_ids; /* name -> index in tables */
+
+    struct tocmp_indicator *indicators;
+    size_t indicator_count;
+    tocmp_idmap indicator_ids; /* id -> first indicator with that id */
+    size_t *indicator_nodes;   /* see struct tocmp_indicator */
+    size_t *indicator_node_slots;
+    /* Indicator indices grouped by node (see struct tocmp_node), each
+     * indicator once per node, in file order. */
+    size_t *node_indicators;
+
+    struct tocmp_status status;
 };
+
+/* The indicator with that id (the first, with duplicates), or TOCMP_NONE. */
+size_t tocmp_model_find_indicator(const tocm_model *model, const char *id);
+/* The table with that name, or TOCMP_NONE. */
+size_t tocmp_model_find_table(const tocm_model *model, const char *name);
 
 /* The E4xx rules for "tables" and "indicators" (validate_indicators.c).
  * Returns the number of errors added. */
