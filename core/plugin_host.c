@@ -258,45 +258,50 @@ static char *host_model_format(const tocm_model *m, size_t *len) {
     return tocm_model_format(m, len);
 }
 
-static json_t *indicator_json(const tocm_model *m, size_t ind) {
+/* The model's indicator ind, or NULL (and a misuse report) when there is
+ * none. */
+static const struct tocmp_indicator *indicator_at(const tocm_model *m, size_t ind) {
     if (!m)
         return NULL;
-    json_t *list = json_object_get(m->root, "indicators");
-    if (ind >= json_array_size(list)) {
+    if (ind >= m->indicator_count) {
         misuse("asked for indicator %zu, but the model has %zu indicators", ind,
-               json_array_size(list));
+               m->indicator_count);
         return NULL;
     }
-    return json_array_get(list, ind);
+    return &m->indicators[ind];
 }
 
 static size_t host_indicator_count(const tocm_model *m) {
     CHECK_PTR(m, "indicator_count", "model", 0);
-    return json_array_size(json_object_get(m->root, "indicators"));
+    return m->indicator_count;
 }
 
 static const char *host_indicator_string(const tocm_model *m, size_t ind, const char *field) {
     CHECK_PTR(field, "indicator_string", "field name", NULL);
-    return json_string_value(json_object_get(indicator_json(m, ind), field));
+    const struct tocmp_indicator *i = indicator_at(m, ind);
+    return i ? json_string_value(json_object_get(i->json, field)) : NULL;
 }
 
 static const char *host_indicator_id(const tocm_model *m, size_t ind) {
-    return host_indicator_string(m, ind, "id");
+    const struct tocmp_indicator *i = indicator_at(m, ind);
+    return i ? i->id : NULL;
 }
 
 static size_t host_indicator_node_count(const tocm_model *m, size_t ind) {
-    return json_array_size(json_object_get(indicator_json(m, ind), "nodes"));
+    const struct tocmp_indicator *i = indicator_at(m, ind);
+    return i ? i->node_count : 0;
 }
 
-static size_t host_indicator_node(const tocm_model *m, size_t ind, size_t i) {
-    json_t *nodes = json_object_get(indicator_json(m, ind), "nodes");
-    if (i >= json_array_size(nodes)) {
-        misuse("called indicator_node with node %zu of indicator %zu, which has %zu", i, ind,
-               json_array_size(nodes));
+static size_t host_indicator_node(const tocm_model *m, size_t ind, size_t k) {
+    const struct tocmp_indicator *i = indicator_at(m, ind);
+    if (!i)
+        return TOCM_NONE;
+    if (k >= i->node_count) {
+        misuse("called indicator_node with node %zu of indicator %zu, which has %zu", k, ind,
+               i->node_count);
         return TOCM_NONE;
     }
-    json_t *id = json_array_get(nodes, i);
-    return json_is_string(id) ? tocm_model_find_node(m, json_string_value(id)) : TOCM_NONE;
+    return m->indicator_nodes[i->node_begin + k];
 }
 
 #define CHECK_CELL(t, row, col, fn, fail)                                                      \

@@ -37,8 +37,7 @@ static const struct tocmp_field root_fields[] = {
     {"tables", O, O, TOCMP_PLACE_TABLE, MAP, 50,
      "table name → where its monitoring data is and how to read it"},
     {"indicators", A, O, TOCMP_PLACE_INDICATOR, 0, 60, "indicator definitions"},
-    {"status", O, 0, TOCMP_PLACE_STATUS, 0, 70,
-     "status vocabulary and thresholds for reports"},
+    {"status", O, 0, TOCMP_PLACE_STATUS, 0, 70, "status vocabulary and thresholds for reports"},
 };
 
 static const struct tocmp_field program_fields[] = {
@@ -47,8 +46,7 @@ static const struct tocmp_field program_fields[] = {
     {"description", ANY, 0, NO_PLACE, 0, 30, "what the program does; kept and shown"},
     {"period", O, 0, NO_PLACE, 0, 40,
      "`{ \"start\": \"2018\", \"end\": \"2028\" }`, ISO 8601 dates or years"},
-    {"countries", A, S, NO_PLACE, LIST, 50,
-     "ISO 3166-1 alpha-2 codes of the target countries"},
+    {"countries", A, S, NO_PLACE, LIST, 50, "ISO 3166-1 alpha-2 codes of the target countries"},
     {"donor", ANY, 0, NO_PLACE, 0, 60, "who funds it; kept and shown, not checked"},
     {"implementer", ANY, 0, NO_PLACE, 0, 70, "who runs it; kept and shown, not checked"},
     {"budget", ANY, 0, NO_PLACE, 0, 80, "its budget; kept and shown, not checked"},
@@ -58,8 +56,7 @@ static const struct tocmp_field program_fields[] = {
 
 static const struct tocmp_field level_fields[] = {
     {"id", S, 0, NO_PLACE, REQ | NONEMPTY, 10, "the name nodes use in `level`"},
-    {"title", S, 0, NO_PLACE, 0, 20,
-     "how reports and diagrams name the tier (defaults to the id)"},
+    {"title", S, 0, NO_PLACE, 0, 20, "how reports and diagrams name the tier (defaults to the id)"},
     {"outcome", B, 0, NO_PLACE, 0, 30,
      "`true` for tiers of *outcomes*: something is expected to contribute to each of their "
      "nodes (rule W202)"},
@@ -107,8 +104,7 @@ static const struct tocmp_field indicator_fields[] = {
     {"calculator", S, 0, NO_PLACE, REQ, 60, "a calculator plugin (`tocm plugins` lists them)"},
     {"table", S, 0, NO_PLACE, REQ, 70, "a name from `tables`"},
     {"params", O, 0, NO_PLACE, 0, 80, "the calculator's parameters (below)"},
-    {"filter", O, 0, NO_PLACE, 0, 90,
-     "only rows matching it are used (filter language below)"},
+    {"filter", O, 0, NO_PLACE, 0, 90, "only rows matching it are used (filter language below)"},
     {"period", S, 0, NO_PLACE, 0, 100,
      "the column holding each row's period (e.g. `year`); without it all rows form one "
      "period, `all`"},
@@ -138,7 +134,8 @@ static const struct tocmp_field reported_fields[] = {
     {"period", S | I, 0, NO_PLACE, 0, 10, "the period of the printed figure"},
     {"dims", O, 0, NO_PLACE, MAP, 20,
      "the disaggregation values it is for, e.g. `{ \"country\": \"KH\" }`; `{}` for the total"},
-    {"value", ANY, 0, NO_PLACE, 0, 30, "the figure as printed; percentages as printed (54 for 54%)"},
+    {"value", ANY, 0, NO_PLACE, 0, 30,
+     "the figure as printed; percentages as printed (54 for 54%)"},
     {"source", S, 0, NO_PLACE, 0, 40, "where it is printed, e.g. `Table 3`"},
 };
 
@@ -152,11 +149,11 @@ static const struct tocmp_field status_fields[] = {
 static const struct tocmp_field threshold_fields[] = {
     {"achieved", N, 0, NO_PLACE, 0, 10,
      "share of the way from baseline to target that counts as achieved (default 1.0)"},
-    {"on_track", N, 0, NO_PLACE, 0, 20,
-     "share of the way that counts as on track (default 0.8)"},
+    {"on_track", N, 0, NO_PLACE, 0, 20, "share of the way that counts as on track (default 0.8)"},
 };
 
-#define PLACE(name, a, path, fields) {name, a, path, fields, sizeof fields / sizeof fields[0]}
+#define PLACE(name, a, path, fields)                                                               \
+    { name, a, path, fields, sizeof fields / sizeof fields[0] }
 
 static const struct tocmp_place_info places[TOCMP_PLACE_COUNT] = {
     [TOCMP_PLACE_NONE] = {"value", "a value", "", NULL, 0},
@@ -166,10 +163,13 @@ static const struct tocmp_place_info places[TOCMP_PLACE_COUNT] = {
     [TOCMP_PLACE_NODE] = PLACE("node", "a node", "nodes[]", node_fields),
     [TOCMP_PLACE_TABLE] = PLACE("table", "a table", "tables.NAME", table_fields),
     [TOCMP_PLACE_INDICATOR] = PLACE("indicator", "an indicator", "indicators[]", indicator_fields),
-    [TOCMP_PLACE_BASELINE] = PLACE("baseline", "a baseline", "indicators[].baseline", baseline_fields),
-    [TOCMP_PLACE_REPORTED] = PLACE("reported figure", "a reported figure", "indicators[].reported[]", reported_fields),
+    [TOCMP_PLACE_BASELINE] =
+        PLACE("baseline", "a baseline", "indicators[].baseline", baseline_fields),
+    [TOCMP_PLACE_REPORTED] =
+        PLACE("reported figure", "a reported figure", "indicators[].reported[]", reported_fields),
     [TOCMP_PLACE_STATUS] = PLACE("status", "a status section", "status", status_fields),
-    [TOCMP_PLACE_THRESHOLDS] = PLACE("thresholds", "a set of thresholds", "status.thresholds", threshold_fields),
+    [TOCMP_PLACE_THRESHOLDS] =
+        PLACE("thresholds", "a set of thresholds", "status.thresholds", threshold_fields),
 };
 
 const struct tocmp_place_info *tocmp_schema_place(enum tocmp_place place) {
@@ -333,12 +333,10 @@ char *tocmp_schema_doc_type(const struct tocmp_field *f) {
             doc_words(&b, f->items);
     }
     if (f->flags & TOCMP_F_MAP) {
-        tocmp_buf_puts(&b, b.len ? " or object of " : "object of ");
-        if (f->items)
-            doc_words(&b, f->items);
-        else
-            tocmp_buf_puts(&b, "any");
-        tocmp_buf_puts(&b, " by name");
+        /* "object (name → string)" */
+        tocmp_buf_puts(&b, b.len ? " or object (name → " : "object (name → ");
+        doc_words(&b, f->items ? f->items : TOCMP_K_ANY);
+        tocmp_buf_puts(&b, ")");
     }
     return b.data ? b.data : tocmp_xstrdup("any");
 }

@@ -36,8 +36,9 @@
 #define TOCMP_F_NODE_IDS 0x04u /* holds node ids: rename and rm follow them */
 #define TOCMP_F_LIST 0x08u     /* a list of texts: set KEY+=TEXT and KEY-=TEXT edit it */
 #define TOCMP_F_LINKS 0x10u    /* the object's links: += and -= are link and unlink */
-#define TOCMP_F_MAP 0x20u      /* an object of names the modeller chooses; each value
-                                  is of the field's `items` kinds (and `place`) */
+#define TOCMP_F_MAP                                                                                \
+    0x20u /* an object of names the modeller chooses; each value                                   \
+             is of the field's `items` kinds (and `place`) */
 
 /* The places in a model file that have fields of their own. */
 enum tocmp_place {
@@ -62,15 +63,15 @@ struct tocmp_field {
     /* Where the members of an object value are described: of the value
      * itself, of each array entry, or of each map value. */
     enum tocmp_place place;
-    unsigned flags; /* TOCMP_F_* */
-    int pos;        /* canonical position: fmt writes known members by it */
+    unsigned flags;      /* TOCMP_F_* */
+    int pos;             /* canonical position: fmt writes known members by it */
     const char *meaning; /* one line, as FORMAT.md prints it (Markdown) */
 };
 
 struct tocmp_place_info {
-    const char *name; /* "node": names the place in messages, docs and tests */
-    const char *a;    /* "a node": the name with its article, for messages */
-    const char *path; /* where it sits, as FORMAT.md writes it: "nodes[]" */
+    const char *name;                 /* "node": names the place in messages, docs and tests */
+    const char *a;                    /* "a node": the name with its article, for messages */
+    const char *path;                 /* where it sits, as FORMAT.md writes it: "nodes[]" */
     const struct tocmp_field *fields; /* in the order the loader checks them */
     size_t field_count;
 };
