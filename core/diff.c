@@ -5,8 +5,10 @@
  * The diff is a flat list of change records (JSON objects), in a fixed
  * order: renamed nodes, added nodes, removed nodes, then per node (in the new
  * file's order) its level, link and field changes, then indicators, the
- * program header, the levels, and any other top-level member. The text form
- * groups the per-node records under one heading per node.
+ * program header, the levels, the tables, "status", and any top-level member
+ * the schema does not know. Fields are compared in the schema's canonical
+ * order (schema.c). The text form groups the per-node records under one
+ * heading per node.
  *
  * This file holds what every part of the comparison shares (the two sides,
  * sets of ids, change records, field-by-field comparison), the driver and
@@ -143,11 +145,6 @@ void tocmp_diff_field_record(struct tocm_diff *d, const char *what, const char *
         json_object_set(r, "to", to);
 }
 
-static const char *const node_order[] = {"id",       "level",       "title",  "description",
-                                         "country",  "partners",    "status", "contributes_to",
-                                         "inferred", "assumptions", "source", "notes",
-                                         NULL};
-
 int tocmp_diff_in_list(const char *const *list, const char *key) {
     for (; *list; list++)
         if (strcmp(*list, key) == 0)
@@ -203,26 +200,29 @@ size_t tocmp_diff_value(struct tocm_diff *d, const char *what, const char *id, c
     return 1;
 }
 
-/* Field changes between two objects, skipping the keys in skip. Known node
- * members come first in canonical order, then the new object's other
- * members, then members only the old one had. map, when not NULL, is applied
- * to the "inferred" list of old nodes. Returns the number of records. */
+/* Field changes between two objects at place, skipping the keys in skip.
+ * The fields the schema knows come first in canonical order, then the new
+ * object's other members, then members only the old one had. map, when not
+ * NULL, is applied to the old object's fields that hold node ids. Returns
+ * the number of records. */
 size_t tocmp_diff_compare_fields(struct tocm_diff *d, const char *what, const char *id,
-                                 json_t *old_obj, json_t *new_obj, const char *const *skip,
-                                 json_t *map) {
+                                 enum tocmp_place place, json_t *old_obj, json_t *new_obj,
+                                 const char *const *skip, json_t *map) {
     size_t n = 0;
     json_t *keys = json_array();
-    for (const char *const *k = node_order; *k; k++)
-        if (json_object_get(old_obj, *k) || json_object_get(new_obj, *k))
-            json_array_append_new(keys, json_string(*k));
+    const struct tocmp_field *known[64];
+    size_t known_count = tocmp_schema_canonical(place, known);
+    for (size_t i = 0; i < known_count; i++)
+        if (json_object_get(old_obj, known[i]->name) || json_object_get(new_obj, known[i]->name))
+            json_array_append_new(keys, json_string(known[i]->name));
     const char *key;
     json_t *v;
     json_object_foreach(new_obj, key, v) {
-        if (!tocmp_diff_in_list(node_order, key))
+        if (!tocmp_schema_field(place, key))
             json_array_append_new(keys, json_string(key));
     }
     json_object_foreach(old_obj, key, v) {
-        if (!tocmp_diff_in_list(node_order, key) && !json_object_get(new_obj, key))
+        if (!tocmp_schema_field(place, key) && !json_object_get(new_obj, key))
             json_array_append_new(keys, json_string(key));
     }
     size_t i;
@@ -232,8 +232,9 @@ size_t tocmp_diff_compare_fields(struct tocm_diff *d, const char *what, const ch
         if (tocmp_diff_in_list(skip, name))
             continue;
         json_t *a = json_object_get(old_obj, name), *b = json_object_get(new_obj, name);
-        json_t *mapped =
-            map && strcmp(name, "inferred") == 0 && a ? map_array(a, map) : json_incref(a);
+        const struct tocmp_field *f = tocmp_schema_field(place, name);
+        json_t *mapped = map && a && f && (f->flags & TOCMP_F_NODE_IDS) ? map_array(a, map)
+                                                                         : json_incref(a);
         n += tocmp_diff_value(d, what, id, name, mapped, b);
         json_decref(mapped);
     }
@@ -253,6 +254,7 @@ tocm_diff *tocm_diff_models(const tocm_model *old_model, const tocm_model *new_m
                                        "indicators_added",   "indicators_removed",
                                        "indicators_renamed", "indicators_changed",
                                        "program_changes",    "level_changes",
+                                       "table_changes",      "status_changes",
                                        "other_changes",      NULL};
     for (const char *const *k = keys; *k; k++)
         json_object_set_new(d->summary, *k, json_integer(0));
@@ -262,8 +264,12 @@ tocm_diff *tocm_diff_models(const tocm_model *old_model, const tocm_model *new_m
     json_t *map = json_object();
     tocmp_diff_nodes(d, &o, &n, map);
     tocmp_diff_indicators(d, old_model->root, new_model->root, map);
-    tocmp_diff_program(d, old_model->root, new_model->root);
+    tocmp_diff_section(d, old_model->root, new_model->root, "program", TOCMP_PLACE_PROGRAM,
+                       "program_changes");
     tocmp_diff_levels(d, old_model->root, new_model->root);
+    tocmp_diff_tables(d, old_model->root, new_model->root);
+    tocmp_diff_section(d, old_model->root, new_model->root, "status", TOCMP_PLACE_STATUS,
+                       "status_changes");
     tocmp_diff_other(d, old_model->root, new_model->root);
     tocmp_diff_add_labels(d, new_model);
     tocmp_diff_add_labels(d, old_model);

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "schema.h"
 #include "tocm/tocm.h"
 
 struct tocm_diff {
@@ -53,11 +54,13 @@ int tocmp_diff_in_list(const char *const *list, const char *key);
  * item where the shapes allow. Returns the number of records. */
 size_t tocmp_diff_value(struct tocm_diff *d, const char *what, const char *id, const char *field,
                         json_t *a, json_t *b);
-/* Field changes between two objects, skipping the keys in skip, known node
- * members first in canonical order. Returns the number of records. */
+/* Field changes between two objects at place, skipping the keys in skip,
+ * the schema's fields first in canonical order; map (old id -> new id)
+ * applies to the old side's fields that hold node ids. Returns the number
+ * of records. */
 size_t tocmp_diff_compare_fields(struct tocm_diff *d, const char *what, const char *id,
-                                 json_t *old_obj, json_t *new_obj, const char *const *skip,
-                                 json_t *map);
+                                 enum tocmp_place place, json_t *old_obj, json_t *new_obj,
+                                 const char *const *skip, json_t *map);
 
 /* ---- diff_renames.c ----------------------------------------------------- */
 
@@ -73,9 +76,14 @@ void tocmp_diff_find_renames(const struct side *o, const struct side *n, json_t 
 void tocmp_diff_nodes(struct tocm_diff *d, const struct side *o, const struct side *n, json_t *map);
 void tocmp_diff_indicators(struct tocm_diff *d, json_t *old_root, json_t *new_root,
                            json_t *node_map);
-void tocmp_diff_program(struct tocm_diff *d, json_t *old_root, json_t *new_root);
+/* A top-level object of fields ("program", "status"): its field changes,
+ * counted under count_key; records say what = name. */
+void tocmp_diff_section(struct tocm_diff *d, json_t *old_root, json_t *new_root, const char *name,
+                        enum tocmp_place place, const char *count_key);
+/* The tables: added, removed, and each one's field changes. */
+void tocmp_diff_tables(struct tocm_diff *d, json_t *old_root, json_t *new_root);
 void tocmp_diff_levels(struct tocm_diff *d, json_t *old_root, json_t *new_root);
-/* Top-level members other than the ones compared above. */
+/* Top-level members the schema does not know. */
 void tocmp_diff_other(struct tocm_diff *d, json_t *old_root, json_t *new_root);
 /* Labels ("Outcome \"title\"") and level titles of m's nodes the diff has
  * none for yet, for the text form. */

@@ -128,7 +128,7 @@ void tocmp_diff_nodes(struct tocm_diff *d, const struct side *o, const struct si
         }
         json_decref(old_links);
         json_decref(new_links);
-        tocmp_diff_compare_fields(d, "node", nid, old, item, skip, map);
+        tocmp_diff_compare_fields(d, "node", nid, TOCMP_PLACE_NODE, old, item, skip, map);
         if (json_array_size(d->changes) > before)
             tocmp_diff_count_add(d, "nodes_changed", 1);
     }
@@ -236,7 +236,8 @@ void tocmp_diff_indicators(struct tocm_diff *d, json_t *old_root, json_t *new_ro
         }
         json_decref(a);
         json_decref(b);
-        tocmp_diff_compare_fields(d, "indicator", id, old, v, skip, NULL);
+        tocmp_diff_compare_fields(d, "indicator", id, TOCMP_PLACE_INDICATOR, old, v, skip,
+                                  node_map);
         if (json_array_size(d->changes) > before)
             tocmp_diff_count_add(d, "indicators_changed", 1);
     }
@@ -246,17 +247,53 @@ void tocmp_diff_indicators(struct tocm_diff *d, json_t *old_root, json_t *new_ro
     json_decref(new_by);
 }
 
-void tocmp_diff_program(struct tocm_diff *d, json_t *old_root, json_t *new_root) {
-    json_t *a = json_object_get(old_root, "program"), *b = json_object_get(new_root, "program");
+void tocmp_diff_section(struct tocm_diff *d, json_t *old_root, json_t *new_root, const char *name,
+                        enum tocmp_place place, const char *count_key) {
+    json_t *a = json_object_get(old_root, name), *b = json_object_get(new_root, name);
     if ((!a && !b) || json_equal(a, b))
         return;
     static const char *const skip[] = {NULL};
     size_t before = json_array_size(d->changes);
     if (json_is_object(a) && json_is_object(b))
-        tocmp_diff_compare_fields(d, "program", NULL, a, b, skip, NULL);
+        tocmp_diff_compare_fields(d, name, NULL, place, a, b, skip, NULL);
     else
-        tocmp_diff_field_record(d, "model", NULL, "program", a, b);
-    tocmp_diff_count_add(d, "program_changes", json_array_size(d->changes) - before);
+        tocmp_diff_field_record(d, "model", NULL, name, a, b);
+    tocmp_diff_count_add(d, count_key, json_array_size(d->changes) - before);
+}
+
+static void whole_table(struct tocm_diff *d, const char *name, json_t *table, const char *change) {
+    json_t *r = tocmp_diff_record(d, "table", change);
+    tocmp_diff_set_str(r, "id", name);
+    tocmp_diff_set_str(r, "path", tocmp_diff_str_member(table, "path"));
+}
+
+void tocmp_diff_tables(struct tocm_diff *d, json_t *old_root, json_t *new_root) {
+    json_t *a = json_object_get(old_root, "tables"), *b = json_object_get(new_root, "tables");
+    if ((!a && !b) || json_equal(a, b))
+        return;
+    size_t before = json_array_size(d->changes);
+    if ((a && !json_is_object(a)) || (b && !json_is_object(b))) {
+        tocmp_diff_field_record(d, "model", NULL, "tables", a, b);
+        tocmp_diff_count_add(d, "table_changes", 1);
+        return;
+    }
+    static const char *const skip[] = {NULL};
+    const char *name;
+    json_t *v;
+    json_object_foreach(b, name, v) {
+        json_t *old = json_object_get(a, name);
+        if (!old)
+            whole_table(d, name, v, "added");
+        else if (json_is_object(old) && json_is_object(v))
+            tocmp_diff_compare_fields(d, "table", name, TOCMP_PLACE_TABLE, old, v, skip, NULL);
+        else if (!json_equal(old, v))
+            tocmp_diff_field_record(d, "table", name, "", old, v);
+    }
+    json_object_foreach(a, name, v) {
+        if (!json_object_get(b, name))
+            whole_table(d, name, v, "removed");
+    }
+    tocmp_diff_count_add(d, "table_changes", json_array_size(d->changes) - before);
 }
 
 /* Levels as an object id -> {title, ...} in order. new. */
@@ -297,7 +334,7 @@ void tocmp_diff_levels(struct tocm_diff *d, json_t *old_root, json_t *new_root) 
             continue;
         }
         static const char *const skip[] = {"id", NULL};
-        tocmp_diff_compare_fields(d, "level", id, old, v, skip, NULL);
+        tocmp_diff_compare_fields(d, "level", id, TOCMP_PLACE_LEVEL, old, v, skip, NULL);
     }
     json_object_foreach(a, id, v) {
         if (!json_object_get(b, id)) {
@@ -329,16 +366,17 @@ void tocmp_diff_levels(struct tocm_diff *d, json_t *old_root, json_t *new_root) 
 }
 
 void tocmp_diff_other(struct tocm_diff *d, json_t *old_root, json_t *new_root) {
-    static const char *const known[] = {"tocm", "program", "levels", "nodes", "indicators", NULL};
+    /* Every member the schema knows has a comparison of its own above
+     * ("tocm" is 1 on both sides, or they would not have loaded). */
     size_t before = json_array_size(d->changes);
     const char *key;
     json_t *v;
     json_object_foreach(new_root, key, v) {
-        if (!tocmp_diff_in_list(known, key))
+        if (!tocmp_schema_field(TOCMP_PLACE_ROOT, key))
             tocmp_diff_value(d, "model", NULL, key, json_object_get(old_root, key), v);
     }
     json_object_foreach(old_root, key, v) {
-        if (!tocmp_diff_in_list(known, key) && !json_object_get(new_root, key))
+        if (!tocmp_schema_field(TOCMP_PLACE_ROOT, key) && !json_object_get(new_root, key))
             tocmp_diff_value(d, "model", NULL, key, v, NULL);
     }
     tocmp_diff_count_add(d, "other_changes", json_array_size(d->changes) - before);

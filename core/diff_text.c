@@ -113,6 +113,8 @@ char *tocm_diff_text(const tocm_diff *d, const char *old_name, const char *new_n
         {"indicators_changed", "indicator%s changed"},
         {"program_changes", "program header change%s"},
         {"level_changes", "level change%s"},
+        {"table_changes", "table change%s"},
+        {"status_changes", "status change%s"},
         {"other_changes", "other change%s"},
     };
     int first = 1;
@@ -212,10 +214,21 @@ char *tocm_diff_text(const tocm_diff *d, const char *old_name, const char *new_n
             }
             continue;
         }
-        if (strcmp(what, "program") == 0) {
-            heading(&b, &section, "Program");
+        if (strcmp(what, "program") == 0 || strcmp(what, "status") == 0) {
+            heading(&b, &section, strcmp(what, "program") == 0 ? "Program" : "Status");
             tocmp_buf_puts(&b, "  ");
             put_field_change(&b, r);
+            tocmp_buf_puts(&b, "\n");
+        } else if (strcmp(what, "table") == 0) {
+            heading(&b, &section, "Tables");
+            if (strcmp(change, "added") == 0 || strcmp(change, "removed") == 0) {
+                tocmp_buf_printf(&b, "  %s table '%s'", change, id);
+                if (field_of(r, "path"))
+                    tocmp_buf_printf(&b, " (%s)", field_of(r, "path"));
+            } else {
+                tocmp_buf_printf(&b, "  '%s': ", id);
+                put_field_change(&b, r);
+            }
             tocmp_buf_puts(&b, "\n");
         } else if (strcmp(what, "level") == 0) {
             heading(&b, &section, "Levels");

@@ -138,6 +138,27 @@ char *tocmp_edit_name_list(const char **names, size_t count) {
 }
 
 /* Finds what id names under the edit's kind. On failure sets the error. */
+enum tocmp_place tocmp_edit_place(enum found kind) {
+    return kind == FOUND_INDICATOR ? TOCMP_PLACE_INDICATOR : TOCMP_PLACE_NODE;
+}
+
+const char *tocmp_edit_links_field(enum found kind) {
+    const struct tocmp_place_info *p = tocmp_schema_place(tocmp_edit_place(kind));
+    for (size_t i = 0; i < p->field_count; i++)
+        if (p->fields[i].flags & TOCMP_F_LINKS)
+            return p->fields[i].name;
+    return NULL;
+}
+
+size_t tocmp_edit_id_fields(enum found kind, const struct tocmp_field **out) {
+    const struct tocmp_place_info *p = tocmp_schema_place(tocmp_edit_place(kind));
+    size_t n = 0;
+    for (size_t i = 0; i < p->field_count && n < 16; i++)
+        if (p->fields[i].flags & TOCMP_F_NODE_IDS)
+            out[n++] = &p->fields[i];
+    return n;
+}
+
 enum found tocmp_edit_resolve(tocm_edit *e, const char *id, json_t **object) {
     json_t *node = e->kind != TOCM_EDIT_INDICATOR ? tocmp_edit_find_node(e, id) : NULL;
     json_t *ind = e->kind != TOCM_EDIT_NODE ? tocmp_edit_find_indicator(e, id) : NULL;

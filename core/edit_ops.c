@@ -105,9 +105,7 @@ int tocm_edit_add_indicator(tocm_edit *e, const char *id, const char *title) {
 }
 
 /* The list a link lives in: a node's contributes_to, an indicator's nodes. */
-static const char *link_member(enum found kind) {
-    return kind == FOUND_NODE ? "contributes_to" : "nodes";
-}
+static const char *link_member(enum found kind) { return tocmp_edit_links_field(kind); }
 
 int tocm_edit_link(tocm_edit *e, const char *from, const char *to, int inferred) {
     json_t *object;
@@ -185,22 +183,21 @@ int tocm_edit_unlink(tocm_edit *e, const char *from, const char *to) {
                                  from, to);
     tocmp_edit_remove_string(list, to);
     tocmp_edit_drop_if_empty(object, member);
+    /* Marks on the link (a node's inferred list) go with it. */
+    const struct tocmp_field *ids[16];
+    size_t n = tocmp_edit_id_fields(kind, ids);
+    for (size_t i = 0; i < n; i++) {
+        json_t *marks = json_object_get(object, ids[i]->name);
+        if (!(ids[i]->flags & TOCMP_F_LINKS) && json_is_array(marks) &&
+            tocmp_edit_remove_string(marks, to))
+            tocmp_edit_drop_if_empty(object, ids[i]->name);
+    }
     if (kind == FOUND_NODE) {
-        json_t *marks = json_object_get(object, "inferred");
-        if (json_is_array(marks) && tocmp_edit_remove_string(marks, to))
-            tocmp_edit_drop_if_empty(object, "inferred");
         tocmp_edit_note(e, "'%s' no longer contributes to '%s'", from, to);
     } else {
         tocmp_edit_note(e, "indicator '%s' is no longer attached to '%s'", from, to);
     }
     return TOCM_OK;
-}
-
-/* Fields of a node the format types; used for hints before the validator's
- * plainer "must be an array" would refuse the change. */
-static int is_node_list_field(const char *key) {
-    return strcmp(key, "partners") == 0 || strcmp(key, "assumptions") == 0 ||
-           strcmp(key, "contributes_to") == 0;
 }
 
 static char *value_text(json_t *v) {
@@ -253,19 +250,21 @@ int tocm_edit_assign(tocm_edit *e, const char *id, const char *assignment) {
     }
     json_t *old = json_object_get(object, key);
     if (op == '=') {
-        int list = (kind == FOUND_NODE && is_node_list_field(key)) ||
-                   (kind == FOUND_INDICATOR && strcmp(key, "nodes") == 0);
-        if (list) {
+        /* Lists get a hint before the validator's plainer "must be an
+         * array" would refuse the change. */
+        const struct tocmp_field *f = tocmp_schema_field(tocmp_edit_place(kind), key);
+        if (f && (f->flags & TOCMP_F_LIST) && (f->kinds & TOCMP_K_BOOL)) {
+            rc = tocmp_edit_refuse(e,
+                                   "'%s' is true, false or a list of ids: use %s:=true, "
+                                   "%s:=false or %s+=ID",
+                                   key, key, key, key);
+            goto out;
+        }
+        if (f && (f->flags & TOCMP_F_LIST)) {
             rc = tocmp_edit_refuse(e,
                                    "'%s' is a list: use %s+=TEXT to add an entry, %s-=TEXT to take "
                                    "one out, or %s:='[\"A\", \"B\"]' to replace the whole list",
                                    key, key, key, key);
-            goto out;
-        }
-        if (kind == FOUND_NODE && strcmp(key, "inferred") == 0) {
-            rc = tocmp_edit_refuse(
-                e, "'inferred' is true, false or a list of ids: use inferred:=true, "
-                   "inferred:=false or inferred+=ID");
             goto out;
         }
         value = json_string(text);
@@ -335,8 +334,8 @@ int tocm_edit_unset(tocm_edit *e, const char *id, const char *key) {
     enum found kind = tocmp_edit_resolve(e, id, &object);
     if (kind == FOUND_NONE)
         return TOCM_EINVALID;
-    if (strcmp(key, "id") == 0 ||
-        (kind == FOUND_NODE && (strcmp(key, "level") == 0 || strcmp(key, "title") == 0)))
+    const struct tocmp_field *f = tocmp_schema_field(tocmp_edit_place(kind), key);
+    if (f && (f->flags & TOCMP_F_REQUIRED))
         return tocmp_edit_refuse(e, "every %s needs its '%s'; set it to something else instead",
                                  kind == FOUND_NODE ? "node" : "indicator", key);
     if (!json_object_get(object, key)) {
@@ -345,11 +344,17 @@ int tocm_edit_unset(tocm_edit *e, const char *id, const char *key) {
     }
     json_object_del(object, key);
     tocmp_edit_note(e, "removed '%s' of '%s'", key, id);
-    if (kind == FOUND_NODE && strcmp(key, "contributes_to") == 0 &&
-        json_is_array(json_object_get(object, "inferred"))) {
-        /* The marks were about links that are gone. */
-        json_object_del(object, "inferred");
-        tocmp_edit_note(e, "removed the inferred marks of '%s' with its links", id);
+    if (f && (f->flags & TOCMP_F_LINKS)) {
+        /* Other lists of ids (a node's inferred marks) were about links
+         * that are gone. */
+        const struct tocmp_field *ids[16];
+        size_t n = tocmp_edit_id_fields(kind, ids);
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] == f || !json_is_array(json_object_get(object, ids[i]->name)))
+                continue;
+            json_object_del(object, ids[i]->name);
+            tocmp_edit_note(e, "removed the %s marks of '%s' with its links", ids[i]->name, id);
+        }
     }
     return TOCM_OK;
 }
@@ -373,15 +378,28 @@ int tocm_edit_rename(tocm_edit *e, const char *old_id, const char *new_id) {
         free(old);
         return TOCM_OK;
     }
+    /* Every field the schema says holds node ids follows the rename. */
     size_t links = 0, marks = 0, indicators = 0;
+    const struct tocmp_field *ids[16];
+    size_t n = tocmp_edit_id_fields(FOUND_NODE, ids);
     size_t i;
     json_t *item;
     json_array_foreach(tocmp_edit_top_array(e, "nodes"), i, item) {
-        links += tocmp_edit_replace_string(json_object_get(item, "contributes_to"), old, new_id);
-        marks += tocmp_edit_replace_string(json_object_get(item, "inferred"), old, new_id);
+        for (size_t k = 0; k < n; k++) {
+            size_t changed =
+                tocmp_edit_replace_string(json_object_get(item, ids[k]->name), old, new_id);
+            if (ids[k]->flags & TOCMP_F_LINKS)
+                links += changed;
+            else
+                marks += changed;
+        }
     }
+    n = tocmp_edit_id_fields(FOUND_INDICATOR, ids);
     json_array_foreach(tocmp_edit_top_array(e, "indicators"), i, item) {
-        indicators += tocmp_edit_replace_string(json_object_get(item, "nodes"), old, new_id) > 0;
+        size_t changed = 0;
+        for (size_t k = 0; k < n; k++)
+            changed += tocmp_edit_replace_string(json_object_get(item, ids[k]->name), old, new_id);
+        indicators += changed > 0;
     }
     char *what = tocmp_edit_describe_node(e, object);
     tocmp_buf refs = {0};

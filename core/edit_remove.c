@@ -1,7 +1,8 @@
 /*
  * edit_remove.c -- removing a node or an indicator, with what refers to it:
  * refused while something still depends on the node, or with its
- * dependants re-attached or removed as the mode says (tocm.h).
+ * dependants re-attached or removed as the mode says (tocm.h). What refers
+ * to a node is every field the schema marks as holding node ids.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,14 +53,22 @@ int tocm_edit_remove(tocm_edit *e, const char *id, enum tocm_remove_mode mode,
     const char **from = tocmp_xcalloc(json_array_size(nodes), sizeof *from);
     const char **attached = tocmp_xcalloc(json_array_size(inds), sizeof *attached);
     size_t from_count = 0, attached_count = 0;
+    const char *node_links = tocmp_edit_links_field(FOUND_NODE);
+    const char *ind_links = tocmp_edit_links_field(FOUND_INDICATOR);
+    const struct tocmp_field *node_ids[16], *ind_ids[16];
+    size_t node_id_count = tocmp_edit_id_fields(FOUND_NODE, node_ids);
+    size_t ind_id_count = tocmp_edit_id_fields(FOUND_INDICATOR, ind_ids);
     json_array_foreach(nodes, i, item) {
         if (item != object &&
-            tocmp_edit_find_string(json_object_get(item, "contributes_to"), target) >= 0)
+            tocmp_edit_find_string(json_object_get(item, node_links), target) >= 0)
             from[from_count++] =
                 tocmp_edit_str_member(item, "id") ? tocmp_edit_str_member(item, "id") : "?";
     }
     json_array_foreach(inds, i, item) {
-        if (tocmp_edit_find_string(json_object_get(item, "nodes"), target) >= 0)
+        int refers = 0;
+        for (size_t k = 0; k < ind_id_count && !refers; k++)
+            refers = tocmp_edit_find_string(json_object_get(item, ind_ids[k]->name), target) >= 0;
+        if (refers)
             attached[attached_count++] =
                 tocmp_edit_str_member(item, "id") ? tocmp_edit_str_member(item, "id") : "?";
     }
@@ -99,11 +108,14 @@ int tocm_edit_remove(tocm_edit *e, const char *id, enum tocm_remove_mode mode,
             goto out;
         }
         json_array_foreach(nodes, i, item) {
-            tocmp_edit_replace_string(json_object_get(item, "contributes_to"), target, reattach_to);
-            tocmp_edit_replace_string(json_object_get(item, "inferred"), target, reattach_to);
+            for (size_t k = 0; k < node_id_count; k++)
+                tocmp_edit_replace_string(json_object_get(item, node_ids[k]->name), target,
+                                          reattach_to);
         }
         json_array_foreach(inds, i, item) {
-            tocmp_edit_replace_string(json_object_get(item, "nodes"), target, reattach_to);
+            for (size_t k = 0; k < ind_id_count; k++)
+                tocmp_edit_replace_string(json_object_get(item, ind_ids[k]->name), target,
+                                          reattach_to);
         }
         if (from_count) {
             char *a = tocmp_edit_name_list(from, from_count);
@@ -125,7 +137,7 @@ int tocm_edit_remove(tocm_edit *e, const char *id, enum tocm_remove_mode mode,
             grew = 0;
             json_array_foreach(nodes, i, item) {
                 const char *nid = tocmp_edit_str_member(item, "id");
-                json_t *targets = json_object_get(item, "contributes_to");
+                json_t *targets = json_object_get(item, node_links);
                 if (!nid || json_object_get(removed, nid) || json_array_size(targets) == 0)
                     continue;
                 int all = 1;
@@ -148,17 +160,26 @@ int tocm_edit_remove(tocm_edit *e, const char *id, enum tocm_remove_mode mode,
         const char *nid = tocmp_edit_str_member(item, "id");
         if (nid && json_object_get(removed, nid))
             continue;
-        dropped_links += drop_removed(json_object_get(item, "contributes_to"), removed);
-        tocmp_edit_drop_if_empty(item, "contributes_to");
-        json_t *marks = json_object_get(item, "inferred");
-        if (json_is_array(marks) && drop_removed(marks, removed))
-            tocmp_edit_drop_if_empty(item, "inferred");
+        dropped_links += drop_removed(json_object_get(item, node_links), removed);
+        tocmp_edit_drop_if_empty(item, node_links);
+        for (size_t k = 0; k < node_id_count; k++) {
+            json_t *marks = json_object_get(item, node_ids[k]->name);
+            if (strcmp(node_ids[k]->name, node_links) != 0 && json_is_array(marks) &&
+                drop_removed(marks, removed))
+                tocmp_edit_drop_if_empty(item, node_ids[k]->name);
+        }
     }
     size_t detached = 0, indicators_removed = 0;
     tocmp_buf gone_inds = {0};
     for (size_t k = 0; k < json_array_size(inds);) {
         item = json_array_get(inds, k);
-        json_t *list = json_object_get(item, "nodes");
+        for (size_t f = 0; f < ind_id_count; f++) {
+            json_t *marks = json_object_get(item, ind_ids[f]->name);
+            if (strcmp(ind_ids[f]->name, ind_links) != 0 && json_is_array(marks) &&
+                drop_removed(marks, removed))
+                tocmp_edit_drop_if_empty(item, ind_ids[f]->name);
+        }
+        json_t *list = json_object_get(item, ind_links);
         if (!json_is_array(list) || json_array_size(list) == 0 ||
             drop_removed(list, removed) == 0) {
             k++;

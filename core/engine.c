@@ -30,21 +30,22 @@ void tocmp_engine_fail(struct ctx *c, const char *code, char *path, const char *
 
 /* ---- tables ----------------------------------------------------------- */
 
-static struct tocm_table *table_for(struct ctx *c, const char *name, size_t ind_index) {
-    size_t id = tocmp_idmap_get(&c->table_ids, name);
-    if (id != (size_t)-1)
-        return c->tables[id]; /* NULL: it failed, and that is reported already */
-    json_t *def = json_object_get(c->tables_def, name);
-    const char *rel = json_string_value(json_object_get(def, "path"));
+/* The data of table index of the model, read on first use. A table that
+ * cannot be read is remembered too (as NULL), so its error is reported
+ * once, not once per indicator that reads it. */
+static struct tocm_table *table_for(struct ctx *c, size_t index) {
+    if (c->table_read[index])
+        return c->tables[index];
+    const struct tocmp_table *def = &c->m->tables[index];
+    const char *rel = def->path;
     char *path = rel[0] == '/' || strcmp(c->model_dir, ".") == 0
                      ? tocmp_xstrdup(rel)
                      : tocmp_asprintf("%s/%s", c->model_dir, rel);
-    json_t *columns = json_object_get(def, "columns");
-    size_t spec_count = json_object_size(columns), k = 0;
+    size_t spec_count = json_object_size(def->columns), k = 0;
     struct tocmp_column_spec *specs = tocmp_xcalloc(spec_count, sizeof *specs);
     const char *col;
     json_t *type;
-    json_object_foreach(columns, col, type) {
+    json_object_foreach(def->columns, col, type) {
         const char *t = json_string_value(type);
         specs[k].name = col;
         specs[k++].type = strcmp(t, "integer") == 0   ? TOCM_CELL_INTEGER
@@ -56,16 +57,11 @@ static struct tocm_table *table_for(struct ctx *c, const char *name, size_t ind_
     struct tocm_table *t = tocmp_table_load(path, path, specs, spec_count, c->diags);
     free(specs);
     free(path);
-    (void)ind_index;
-    /* A table that cannot be read is remembered too (as NULL), so its error
-     * is reported once, not once per indicator that reads it. */
     if (!t)
         c->errors++;
-    c->tables = tocmp_xrealloc(c->tables, (c->table_count + 1) * sizeof *c->tables);
-    c->tables[c->table_count] = t;
-    /* The name is borrowed from the model's JSON, which outlives the map. */
-    tocmp_idmap_put(&c->table_ids, name, c->table_count);
-    return c->tables[c->table_count++];
+    c->tables[index] = t;
+    c->table_read[index] = 1;
+    return t;
 }
 
 static size_t column_or_fail(struct ctx *c, struct indicator *ind, const char *name,
@@ -88,36 +84,38 @@ static void indicator_free(struct indicator *ind) {
     free(ind->cells);
 }
 
-static json_t *compute_indicator(struct ctx *c, size_t index, json_t *def) {
-    struct indicator ind = {.index = index, .def = def};
-    ind.id = json_string_value(json_object_get(def, "id"));
-    const char *calc_name = json_string_value(json_object_get(def, "calculator"));
+static json_t *compute_indicator(struct ctx *c, size_t index) {
+    const struct tocmp_indicator *model = &c->m->indicators[index];
+    json_t *def = model->json;
+    struct indicator ind = {.index = model->json_index, .model = model, .def = def};
+    ind.id = model->id;
+    const char *calc_name = model->calculator;
     ind.calc = tocm_registry_calculator(c->reg, calc_name);
     if (!ind.calc) {
         tocmp_engine_fail(
-            c, "E407", tocmp_asprintf("/indicators/%zu/calculator", index), ind.id,
+            c, "E407", tocmp_asprintf("/indicators/%zu/calculator", ind.index), ind.id,
             tocmp_asprintf("indicator '%s' uses calculator '%s', which no loaded plugin "
                            "provides (see 'tocm plugins')",
                            ind.id, calc_name));
         return NULL;
     }
-    ind.table = table_for(c, json_string_value(json_object_get(def, "table")), index);
+    ind.table = table_for(c, model->table);
     if (!ind.table)
         return NULL;
-    const char *measure = json_string_value(json_object_get(def, "measure"));
+    const char *measure = model->measure;
     ind.percentage = measure && strcmp(measure, "percentage") == 0;
     json_t *rounding = json_object_get(def, "rounding");
     ind.decimals = json_is_integer(rounding) ? (int)json_integer_value(rounding) : 0;
-    const char *direction = json_string_value(json_object_get(def, "direction"));
+    const char *direction = model->direction;
     ind.lower_is_better = direction && strcmp(direction, "lower") == 0;
-    const char *agg = json_string_value(json_object_get(def, "aggregation"));
+    const char *agg = model->aggregation;
     ind.aggregation = !agg                             ? AGG_PERIODIC
                       : strcmp(agg, "cumulative") == 0 ? AGG_CUMULATIVE
                       : strcmp(agg, "latest") == 0     ? AGG_LATEST
                                                        : AGG_PERIODIC;
 
     size_t errors = c->errors;
-    const char *period = json_string_value(json_object_get(def, "period"));
+    const char *period = model->period;
     ind.period_col = period ? column_or_fail(c, &ind, period, "period") : TOCM_NONE;
     json_t *dis = json_object_get(def, "disaggregate");
     if (json_array_size(dis) > MAX_DIMS) {
@@ -229,26 +227,29 @@ static json_t *compute_indicator(struct ctx *c, size_t index, json_t *def) {
 json_t *tocmp_compute_report(const tocm_model *m, const tocm_registry *reg,
                              const struct tocmp_report_options *opts, tocm_diags *diags) {
     struct ctx c = {.m = m, .reg = reg, .opts = opts, .diags = diags};
-    c.tables_def = json_object_get(m->root, "tables");
-    tocmp_idmap_init(&c.table_ids, 8);
+    c.tables = tocmp_xcalloc(m->table_count + 1, sizeof *c.tables);
+    c.table_read = tocmp_xcalloc(m->table_count + 1, 1);
     char *copy = tocmp_xstrdup(m->file);
     c.model_dir = tocmp_xstrdup(dirname(copy));
     free(copy);
     c.checks = json_array();
 
+    /* The validator has checked every indicator: each has an id, a
+     * calculator and a table the model defines. */
     json_t *indicators = json_array();
-    json_t *defs = json_object_get(m->root, "indicators");
-    size_t i;
-    json_t *def;
-    int found = !opts->indicator;
-    json_array_foreach(defs, i, def) {
-        const char *id = json_string_value(json_object_get(def, "id"));
-        if (opts->indicator && strcmp(opts->indicator, id) != 0)
-            continue;
-        found = 1;
-        json_t *result = compute_indicator(&c, i, def);
+    int found = 1;
+    if (opts->indicator) {
+        size_t i = tocmp_model_find_indicator(m, opts->indicator);
+        found = i != TOCMP_NONE;
+        json_t *result = found ? compute_indicator(&c, i) : NULL;
         if (result)
             json_array_append_new(indicators, result);
+    } else {
+        for (size_t i = 0; i < m->indicator_count; i++) {
+            json_t *result = compute_indicator(&c, i);
+            if (result)
+                json_array_append_new(indicators, result);
+        }
     }
     if (!found)
         tocmp_engine_fail(&c, "E410", tocmp_xstrdup("/indicators"), opts->indicator,
@@ -269,10 +270,10 @@ json_t *tocmp_compute_report(const tocm_model *m, const tocm_registry *reg,
         json_decref(indicators);
         json_decref(c.checks);
     }
-    for (size_t t = 0; t < c.table_count; t++)
+    for (size_t t = 0; t < m->table_count; t++)
         tocmp_table_free(c.tables[t]);
     free(c.tables);
-    tocmp_idmap_free(&c.table_ids);
+    free(c.table_read);
     free(c.model_dir);
     return report;
 }

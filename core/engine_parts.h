@@ -38,10 +38,10 @@ struct ctx {
     const tocm_registry *reg;
     const struct tocmp_report_options *opts;
     tocm_diags *diags;
-    json_t *tables_def;
-    tocmp_idmap table_ids; /* table name -> index in tables[] */
+    /* The data of the model's tables (model->tables), read when an
+     * indicator first needs one; NULL when it could not be read. */
     struct tocm_table **tables;
-    size_t table_count;
+    unsigned char *table_read;
     char *model_dir;
     json_t *checks;
     size_t errors;
@@ -49,7 +49,8 @@ struct ctx {
 
 struct indicator {
     size_t index;
-    json_t *def;
+    const struct tocmp_indicator *model; /* the model's indicator */
+    json_t *def;                         /* its object, for nested members */
     const char *id;
     const struct tocm_calculator *calc;
     struct tocm_table *table;

@@ -60,14 +60,13 @@ json_t *tocmp_rollup(const tocm_model *m, json_t *indicators) {
                 strcmp(json_string_value(json_object_get(cell, "period")), "total") != 0)
                 status = json_string_value(json_object_get(cell, "status"));
         }
-        json_t *nodes = json_object_get(ind, "nodes");
-        size_t count = json_array_size(nodes);
-        size_t *starts = tocmp_xmalloc((count ? count : 1) * sizeof *starts);
-        json_t *node_id;
-        json_array_foreach(nodes, k, node_id) starts[k] =
-            tocm_model_find_node(m, json_string_value(node_id));
-        spread(m, starts, count, ind_status, status ? status : "no target", seen, queue);
-        free(starts);
+        /* The nodes the model attaches the indicator to. */
+        size_t mi = tocmp_model_find_indicator(m, json_string_value(json_object_get(ind, "id")));
+        if (mi == TOCMP_NONE)
+            continue;
+        const struct tocmp_indicator *def = &m->indicators[mi];
+        spread(m, m->indicator_nodes + def->node_begin, def->node_count, ind_status,
+               status ? status : "no target", seen, queue);
     }
     for (size_t node = 0; node < n; node++) {
         const char *status = tocm_node_status(m, node);

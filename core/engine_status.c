@@ -22,11 +22,7 @@ void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct c
     }
     json_t *baseline = json_object_get(json_object_get(ind->def, "baseline"), "value");
     double b = json_is_number(baseline) ? json_number_value(baseline) : 0;
-    json_t *thresholds = json_object_get(json_object_get(c->m->root, "status"), "thresholds");
-    json_t *on = json_object_get(thresholds, "on_track");
-    double on_track = json_is_number(on) ? json_number_value(on) : 0.8;
-    json_t *ach = json_object_get(thresholds, "achieved");
-    double achieved = json_is_number(ach) ? json_number_value(ach) : 1.0;
+    double on_track = c->m->status.on_track, achieved = c->m->status.achieved;
     double v = cell->r.value;
     const char *status;
     if (ind->lower_is_better ? v <= t : v >= t) {

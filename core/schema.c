@@ -341,6 +341,20 @@ char *tocmp_schema_doc_type(const struct tocmp_field *f) {
     return b.data ? b.data : tocmp_xstrdup("any");
 }
 
+size_t tocmp_schema_canonical(enum tocmp_place place, const struct tocmp_field **out) {
+    const struct tocmp_place_info *p = tocmp_schema_place(place);
+    size_t n = 0;
+    for (size_t k = 0; k < p->field_count && n < 64; k++) {
+        size_t i = n++;
+        while (i > 0 && out[i - 1]->pos > p->fields[k].pos) {
+            out[i] = out[i - 1];
+            i--;
+        }
+        out[i] = &p->fields[k];
+    }
+    return n;
+}
+
 size_t tocmp_schema_member_order(enum tocmp_place place, json_t *object, const char **keys) {
     const struct tocmp_place_info *p = tocmp_schema_place(place);
     int pos[64];

@@ -96,6 +96,10 @@ char *tocmp_schema_doc_type(const struct tocmp_field *field);
 /* "a string", "an integer", ...: what v is, for messages. static. */
 const char *tocmp_json_kind_name(const json_t *v);
 
+/* The fields of place by canonical position: fills out (at most 64) and
+ * returns the count. */
+size_t tocmp_schema_canonical(enum tocmp_place place, const struct tocmp_field **out);
+
 /* The known members of object at place, by canonical position, then the
  * unknown ones in the object's order: fills keys (borrowed from object) and
  * returns the count. keys must hold json_object_size(object) entries. */
