@@ -18,7 +18,11 @@ struct tocm_diags {
     size_t errors, warnings;
 };
 
-tocm_diags *tocm_diags_new(void) { return tocmp_xcalloc(1, sizeof(tocm_diags)); }
+tocm_diags *tocm_diags_new(void) {
+    /* Every use of the library starts here or at tocm_registry_load. */
+    tocmp_json_alloc_init();
+    return tocmp_xcalloc(1, sizeof(tocm_diags));
+}
 
 void tocm_diags_free(tocm_diags *diags) {
     if (!diags)

@@ -123,7 +123,7 @@ int tocm_edit_open(const char *path, const tocm_edit_options *options, tocm_diag
     char real[PATH_MAX];
     const char *target = realpath(path, real) ? real : path;
 
-    char err[PATH_MAX + 256];
+    char err[TOCM_MESSAGE_SIZE];
     int fd = tocmp_lock_file(target, path, timeout, notice, err, sizeof err);
     if (fd < 0) {
         tocm_diags_add(diags, TOCM_SEV_ERROR, "E000", path, 0, 0, "", NULL, "%s", err);
@@ -299,7 +299,7 @@ int tocm_edit_commit(tocm_edit *e, int flags, tocm_diags *added) {
                           e->path);
         return TOCM_EIO;
     }
-    char err[PATH_MAX + 256];
+    char err[TOCM_MESSAGE_SIZE];
     if (tocm_write_file_atomic(e->real, e->after, e->after_len, err, sizeof err) != TOCM_OK) {
         tocmp_edit_refuse(e, "%s", err);
         return TOCM_EIO;

@@ -64,7 +64,8 @@ void tocmp_reconcile(struct ctx *c, const struct indicator *ind) {
         const struct cell *cell = &ind->cells[i];
         keys[i] =
             tocmp_xstrdup(cell_key(buf, sizeof buf, ind, cell->mask, cell->period, cell->dims));
-        tocmp_idmap_put(&ids, keys[i], i);
+        /* (mask, period, values) names one cell: the keys are distinct. */
+        tocmp_idmap_add_new(&ids, keys[i], i);
     }
     struct parts {
         double value, num, den;
@@ -78,7 +79,7 @@ void tocmp_reconcile(struct ctx *c, const struct indicator *ind) {
             size_t p =
                 tocmp_idmap_get(&ids, cell_key(buf, sizeof buf, ind, child->mask & ~(1u << d),
                                                child->period, child->dims));
-            if (p == (size_t)-1)
+            if (p == TOCMP_IDMAP_NONE)
                 continue;
             struct parts *s = &sums[p * nd + d];
             s->children++;
@@ -127,7 +128,7 @@ static const struct cell *find_cell(const struct indicator *ind, const char *per
         if (d == ind->dim_count || !json_is_string(value))
             return NULL;
         size_t id = tocmp_idmap_get(&ind->dims[d].ids, json_string_value(value));
-        if (id == (size_t)-1)
+        if (id == TOCMP_IDMAP_NONE)
             return NULL;
         mask |= 1u << d;
         want[d] = ind->dims[d].rank[id];

@@ -25,14 +25,14 @@
 
 size_t tocmp_intern(struct interned *in, const char *text) {
     size_t id = tocmp_idmap_get(&in->ids, text);
-    if (id != (size_t)-1)
+    if (id != TOCMP_IDMAP_NONE)
         return id;
     if (in->count == in->cap) {
         in->cap = in->cap ? in->cap * 2 : 16;
         in->names = tocmp_xrealloc(in->names, in->cap * sizeof *in->names);
     }
     in->names[in->count] = text;
-    tocmp_idmap_put(&in->ids, text, in->count);
+    tocmp_idmap_add_new(&in->ids, text, in->count);
     return in->count++;
 }
 
@@ -72,7 +72,7 @@ void tocmp_rank_values(struct interned *in) {
     qsort(in->sorted, in->count, sizeof *in->sorted, compare_texts);
     in->rank = tocmp_xmalloc((in->count ? in->count : 1) * sizeof *in->rank);
     for (size_t r = 0; r < in->count; r++)
-        in->rank[tocmp_idmap_get(&in->ids, in->sorted[r])] = r;
+        in->rank[tocmp_idmap_get_known(&in->ids, in->sorted[r])] = r;
 }
 
 void tocmp_interned_free(struct interned *in) {
@@ -153,7 +153,7 @@ static int compute_cell(struct ctx *c, struct indicator *ind, const struct tripl
     cell->r = r;
     if (group_row != TOCM_NONE)
         for (size_t d = 0; d < ind->dim_count; d++)
-            cell->dims[d] = ind->dims[d].rank[tocmp_idmap_get(
+            cell->dims[d] = ind->dims[d].rank[tocmp_idmap_get_known(
                 &ind->dims[d].ids,
                 ind->table->text[tocmp_table_cell(ind->table, group_row, ind->dim_cols[d])])];
 

@@ -8,8 +8,11 @@
 #include "idmap.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 /* FNV-1a: simple, and good enough for short identifiers like "O2.4". */
 static uint64_t hash_string(const char *s) {
@@ -21,19 +24,17 @@ static uint64_t hash_string(const char *s) {
     return h;
 }
 
-int tocmp_idmap_init(tocmp_idmap *map, size_t expected) {
+void tocmp_idmap_init(tocmp_idmap *map, size_t expected) {
     size_t capacity = 16;
-    while (capacity < expected * 2)
+    while (capacity / 2 < expected) {
+        if (capacity > SIZE_MAX / 2 / sizeof *map->values)
+            tocmp_out_of_memory(SIZE_MAX);
         capacity *= 2;
-    map->keys = calloc(capacity, sizeof *map->keys);
-    map->values = malloc(capacity * sizeof *map->values);
+    }
+    map->keys = tocmp_xcalloc(capacity, sizeof *map->keys);
+    map->values = tocmp_xcalloc(capacity, sizeof *map->values);
     map->mask = capacity - 1;
     map->count = 0;
-    if (!map->keys || !map->values) {
-        tocmp_idmap_free(map);
-        return -1;
-    }
-    return 0;
 }
 
 void tocmp_idmap_free(tocmp_idmap *map) {
@@ -44,19 +45,25 @@ void tocmp_idmap_free(tocmp_idmap *map) {
     map->count = 0;
 }
 
-static int grow(tocmp_idmap *map) {
+/* The slot holding key, or the empty slot where it would go. */
+static size_t find_slot(const tocmp_idmap *map, const char *key);
+
+static void grow(tocmp_idmap *map) {
     tocmp_idmap bigger;
-    if (tocmp_idmap_init(&bigger, (map->mask + 1)) != 0)
-        return -1;
-    for (size_t i = 0; i <= map->mask; i++)
-        if (map->keys[i])
-            tocmp_idmap_put(&bigger, map->keys[i], map->values[i]);
+    tocmp_idmap_init(&bigger, map->mask + 1);
+    /* The keys are distinct: each goes straight into its empty slot. */
+    for (size_t i = 0; i <= map->mask; i++) {
+        if (!map->keys[i])
+            continue;
+        size_t slot = find_slot(&bigger, map->keys[i]);
+        bigger.keys[slot] = map->keys[i];
+        bigger.values[slot] = map->values[i];
+        bigger.count++;
+    }
     tocmp_idmap_free(map);
     *map = bigger;
-    return 0;
 }
 
-/* The slot holding key, or the empty slot where it would go. */
 static size_t find_slot(const tocmp_idmap *map, const char *key) {
     size_t i = (size_t)hash_string(key) & map->mask;
     while (map->keys[i] && strcmp(map->keys[i], key) != 0)
@@ -65,8 +72,8 @@ static size_t find_slot(const tocmp_idmap *map, const char *key) {
 }
 
 size_t tocmp_idmap_put(tocmp_idmap *map, const char *key, size_t value) {
-    if ((map->count + 1) * 2 > map->mask + 1 && grow(map) != 0)
-        return (size_t)-1;
+    if ((map->count + 1) * 2 > map->mask + 1)
+        grow(map);
     size_t i = find_slot(map, key);
     if (map->keys[i])
         return map->values[i];
@@ -78,7 +85,26 @@ size_t tocmp_idmap_put(tocmp_idmap *map, const char *key, size_t value) {
 
 size_t tocmp_idmap_get(const tocmp_idmap *map, const char *key) {
     if (!map->keys)
-        return (size_t)-1;
+        return TOCMP_IDMAP_NONE;
     size_t i = find_slot(map, key);
-    return map->keys[i] ? map->values[i] : (size_t)-1;
+    return map->keys[i] ? map->values[i] : TOCMP_IDMAP_NONE;
+}
+
+static void internal_error(const char *file, int line, const char *key, const char *what) {
+    fprintf(stderr, "tocm: internal error at %s:%d: '%s' %s the index\n", file, line, key, what);
+    abort();
+}
+
+void tocmp_idmap_add_new_at(tocmp_idmap *map, const char *key, size_t value, const char *file,
+                            int line) {
+    if (tocmp_idmap_put(map, key, value) != value || map->keys[find_slot(map, key)] != key)
+        internal_error(file, line, key, "is already in");
+}
+
+size_t tocmp_idmap_get_known_at(const tocmp_idmap *map, const char *key, const char *file,
+                                int line) {
+    size_t value = tocmp_idmap_get(map, key);
+    if (value == TOCMP_IDMAP_NONE)
+        internal_error(file, line, key, "is not in");
+    return value;
 }

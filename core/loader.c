@@ -435,18 +435,22 @@ static void load_rest(struct load_ctx *c, json_t *root) {
 static void build_graph(tocm_model *m) {
     tocmp_idmap levels_by_id;
     tocmp_idmap_init(&levels_by_id, m->level_count);
-    for (size_t i = 0; i < m->level_count; i++)
-        tocmp_idmap_put(&levels_by_id, m->levels[i].id, i);
+    for (size_t i = 0; i < m->level_count; i++) {
+        if (tocmp_idmap_put(&levels_by_id, m->levels[i].id, i) != i) {
+            /* A level defined twice keeps its first index (validate: E103). */
+        }
+    }
     tocmp_idmap_init(&m->ids, m->node_count);
 
     size_t link_capacity = 0;
     for (size_t i = 0; i < m->node_count; i++) {
         struct tocmp_node *n = &m->nodes[i];
-        if (n->id)
-            tocmp_idmap_put(&m->ids, n->id, i);
+        if (n->id && tocmp_idmap_put(&m->ids, n->id, i) != i) {
+            /* A duplicate id names its first node (validate: E101). */
+        }
         if (n->level_name) {
             size_t l = tocmp_idmap_get(&levels_by_id, n->level_name);
-            n->level = l == (size_t)-1 ? -1 : (long)l;
+            n->level = l == TOCMP_IDMAP_NONE ? -1 : (long)l;
         }
         json_t *targets = json_is_object(n->json) ? json_object_get(n->json, "contributes_to") : NULL;
         if (json_is_array(targets))

@@ -6,6 +6,9 @@
 
 #include "model_internal.h"
 
+/* tocm_model_find_node passes the index's "no such key" through. */
+_Static_assert(TOCM_NO_NODE == TOCMP_IDMAP_NONE, "TOCM_NO_NODE is TOCMP_IDMAP_NONE");
+
 void tocm_model_free(tocm_model *m) {
     if (!m)
         return;

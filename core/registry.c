@@ -352,6 +352,7 @@ char *tocm_registry_search_path(void) {
 }
 
 tocm_registry *tocm_registry_load(const struct tocm_registry_options *opts) {
+    tocmp_json_alloc_init();
     tocm_registry *r = tocmp_xcalloc(1, sizeof *r);
     r->messages = opts && opts->messages ? opts->messages : stderr;
     r->allow_unsafe = opts && opts->allow_unsafe;

@@ -3,34 +3,64 @@
  */
 #include "util.h"
 
+#include "tocm/tocm.h"
+
 #include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void out_of_memory(void) {
-    fputs("tocm: out of memory\n", stderr);
+static tocm_oom_handler oom_handler;
+
+tocm_oom_handler tocm_set_oom_handler(tocm_oom_handler handler) {
+    tocm_oom_handler previous = oom_handler;
+    oom_handler = handler;
+    return previous;
+}
+
+void tocmp_out_of_memory(size_t size) {
+    if (oom_handler)
+        oom_handler(size);
+    /* No allocation from here on: stdio's stderr is unbuffered. */
+    fprintf(stderr, "tocm: out of memory (%zu bytes wanted)\n", size);
     abort();
 }
+
+static void *json_xmalloc(size_t size) { return tocmp_xmalloc(size); }
+
+static pthread_once_t json_alloc_once = PTHREAD_ONCE_INIT;
+
+static void json_alloc_install(void) {
+    json_malloc_t current_malloc;
+    json_free_t current_free;
+    json_get_alloc_funcs(&current_malloc, &current_free);
+    if (current_malloc == malloc && current_free == free)
+        json_set_alloc_funcs(json_xmalloc, free);
+}
+
+void tocmp_json_alloc_init(void) { pthread_once(&json_alloc_once, json_alloc_install); }
 
 void *tocmp_xmalloc(size_t size) {
     void *p = malloc(size ? size : 1);
     if (!p)
-        out_of_memory();
+        tocmp_out_of_memory(size);
     return p;
 }
 
 void *tocmp_xcalloc(size_t count, size_t size) {
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p)
-        out_of_memory();
+        tocmp_out_of_memory(size && count > SIZE_MAX / size ? SIZE_MAX : count * size);
     return p;
 }
 
 void *tocmp_xrealloc(void *ptr, size_t size) {
     void *p = realloc(ptr, size ? size : 1);
     if (!p)
-        out_of_memory();
+        tocmp_out_of_memory(size);
     return p;
 }
 

@@ -8,8 +8,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* Abort with a message on out-of-memory: a half-built model is worse than
- * a clear stop, and every caller would otherwise need the same check. */
+/* Allocation under the library's rule (include/tocm/tocm.h, "Errors and
+ * memory"): these never return NULL. When the system has no memory left
+ * they call tocmp_out_of_memory, which runs the program's handler
+ * (tocm_set_oom_handler) and then aborts. */
+void tocmp_out_of_memory(size_t size) __attribute__((noreturn));
+/* Puts jansson's allocations under the same rule, unless the program gave
+ * jansson allocators of its own first (json_set_alloc_funcs). Acts once.
+ * tocm_diags_new and tocm_registry_load call it: every use of the library
+ * starts with one of them (loading a model needs a diagnostics list). */
+void tocmp_json_alloc_init(void);
 void *tocmp_xmalloc(size_t size);
 void *tocmp_xcalloc(size_t count, size_t size);
 void *tocmp_xrealloc(void *ptr, size_t size);

@@ -93,7 +93,7 @@ static void check_nodes(struct vctx *v) {
         if (!n->id)
             continue;
         check_id_characters(v, n->id, "node", n->id, i);
-        size_t first = tocmp_idmap_get(&m->ids, n->id);
+        size_t first = tocmp_idmap_get_known(&m->ids, n->id);
         if (first != i)
             reportf(v, TOCM_SEV_ERROR, "E101", n->id, tocmp_asprintf("/nodes/%zu/id", i),
                     tocmp_asprintf("duplicate id '%s' (first used at /nodes/%zu)", n->id,
@@ -246,7 +246,7 @@ static void check_shape_warnings(struct vctx *v) {
         /* Links to a duplicated id go to its first node (E101): the later
          * one has no contributors by construction, so do not warn. */
         if (m->levels[n->level].outcome && n->in_count == 0 &&
-            tocmp_idmap_get(&m->ids, n->id) == i)
+            tocmp_idmap_get_known(&m->ids, n->id) == i)
             reportf(v, TOCM_SEV_WARNING, "W202", n->id, tocmp_asprintf("/nodes/%zu", i),
                     tocmp_asprintf("nothing contributes to outcome '%s'", n->id));
     }

@@ -86,7 +86,7 @@ int cli_output_write(void *sink, const void *data, size_t len) {
 int cli_output_close(struct cli_output *out, int ok) {
     int rc = 0;
     if (out->path && ok) {
-        char err[512];
+        char err[TOCM_MESSAGE_SIZE];
         if (tocm_write_file_atomic(out->path, out->data.data ? out->data.data : "",
                                    out->data.len, err, sizeof err) != TOCM_OK) {
             fprintf(stderr, "tocm: %s\n", err);

@@ -47,7 +47,7 @@ int cmd_fmt(int argc, char **argv) {
      * reading to renaming, so a concurrent `tocm set` is never undone. */
     int lock = -1;
     if (write) {
-        char err[512];
+        char err[TOCM_MESSAGE_SIZE];
         lock = tocmp_lock_file(path, path, 10.0, stderr, err, sizeof err);
         if (lock < 0) {
             fprintf(stderr, "tocm fmt: %s\n", err);
@@ -79,7 +79,7 @@ int cmd_fmt(int argc, char **argv) {
             fprintf(stderr, "%s: not in canonical format (run 'tocm fmt -w %s')\n", path, path);
             status = EXIT_MODEL_ERRORS;
         } else if (write && !same) {
-            char err[512];
+            char err[TOCM_MESSAGE_SIZE];
             if (tocm_write_file_atomic(path, text, len, err, sizeof err) != TOCM_OK) {
                 fprintf(stderr, "tocm fmt: %s\n", err);
                 status = EXIT_USAGE;

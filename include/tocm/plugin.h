@@ -53,13 +53,21 @@ extern "C" {
 
 /* ---- Errors ----------------------------------------------------------- */
 
+/* The sizes of the fixed text fields that cross the boundary (part of the
+ * ABI: they never change within a major version). Longer text is cut. */
+#define TOCM_ERROR_SOURCE_SIZE 80
+#define TOCM_ERROR_TEXT_SIZE 256
+#define TOCM_CALC_PART_NAME_SIZE 32
+#define TOCM_CALC_NOTE_SIZE 128
+
 /* Filled by whoever fails; owned by the caller. The first error set wins
- * (tocm_error_set does nothing when text[0] is already set). */
+ * (tocm_error_set does nothing when text[0] is already set). The host turns
+ * it into one diagnostic (tocm.h, "Errors and memory"). */
 typedef struct tocm_error {
-    int code;         /* 0 none; otherwise free for the plugin to choose */
-    int line, column; /* where in an input, when the error is about one */
-    char source[80];  /* what the error is about: a file, a column, ... */
-    char text[256];   /* one line, no trailing newline */
+    int code;                            /* 0 none; otherwise free for the plugin to choose */
+    int line, column;                    /* where in an input, when the error is about one */
+    char source[TOCM_ERROR_SOURCE_SIZE]; /* what the error is about: a file, a column, ... */
+    char text[TOCM_ERROR_TEXT_SIZE];     /* one line, no trailing newline */
 } tocm_error;
 
 /* ---- Opaque objects the host lends to plugins -------------------------- */
@@ -201,10 +209,10 @@ struct tocm_calc_result {
     /* Named sub-figures, e.g. gesi's female / male / other. */
     size_t part_count;
     struct {
-        char name[32];
+        char name[TOCM_CALC_PART_NAME_SIZE];
         double value;
     } parts[TOCM_CALC_MAX_PARTS];
-    char note[128]; /* why there is no value, when has_value is 0 */
+    char note[TOCM_CALC_NOTE_SIZE]; /* why there is no value, when has_value is 0 */
 };
 
 struct tocm_calculator {

@@ -7,6 +7,45 @@
  *   borrowed the pointer stays owned by the model (or diagnostics list) and
  *            is valid until that object is freed;
  *   stolen   the callee takes ownership of the argument.
+ *
+ * Errors and memory: the one rule.
+ *
+ *   Out of memory stops the program. No tocm function returns an error for
+ *   it: when an allocation fails, tocm calls the handler the program set
+ *   with tocm_set_oom_handler (if any), then prints "tocm: out of memory"
+ *   and calls abort(). That holds for the JSON values tocm builds too: the
+ *   first call to tocm_diags_new or tocm_registry_load gives jansson
+ *   allocation functions that follow this rule, unless the program has
+ *   already given jansson its own (json_set_alloc_funcs), which then stay.
+ *
+ *   Why, as git does and unlike jansson: tocm is first a command-line tool,
+ *   whose only sensible answer to a failed allocation is to stop. A model is
+ *   thousands of small allocations; an error code for each would double the
+ *   error paths, none of them exercised by real use, for a caller that could
+ *   only give up anyway. Stopping cannot damage a user's file: every write
+ *   is atomic (a temporary file renamed over the old), so an abort leaves
+ *   the old file or the new one, never half of each. A program embedding
+ *   libtocm that must not die sets a handler that does not return (saves
+ *   its state and exits with its own status, or longjmps to a point that
+ *   then exits, accepting that tocm's objects are lost).
+ *
+ *   Everything else is reported, never printed and never fatal, in one
+ *   shape on each side of the plugin boundary:
+ *     - the library: findings in a tocm_diags list (tocm_diag: severity,
+ *       code, file, line, column, JSON path, node, message) and a status
+ *       (enum tocm_status) as the return value. Input that is not a model,
+ *       errors in it, and files that cannot be read or written (code E000)
+ *       all take this form. Two lower-level calls hand back one sentence
+ *       instead, which their callers turn into a finding or print:
+ *       tocm_edit_error (why an edit operation refused a request: not a
+ *       finding in a file) and tocm_write_file_atomic (why a write failed,
+ *       in the caller's buffer; TOCM_MESSAGE_SIZE bytes always suffice).
+ *     - plugins (tocm/plugin.h): a caller-owned struct tocm_error of fixed
+ *       size (TOCM_ERROR_SOURCE_SIZE, TOCM_ERROR_TEXT_SIZE), so that no heap
+ *       string crosses the boundary; the host turns it into a diagnostic.
+ *
+ *   Bugs in tocm itself (an index that must hold a key does not) stop the
+ *   program with "tocm: internal error at FILE:LINE".
  */
 #ifndef TOCM_TOCM_H
 #define TOCM_TOCM_H
@@ -22,12 +61,22 @@ extern "C" {
 /* The model file format this library reads and writes ("tocm": 1). */
 #define TOCM_FORMAT_VERSION 1
 
+/* Room for one message with a file name in it: what tocm_write_file_atomic
+ * needs for its err buffer (longer ones are cut, never overrun). */
+#define TOCM_MESSAGE_SIZE 4352
+
 /* Results of operations that can fail for reasons other than the model. */
 enum tocm_status {
     TOCM_OK = 0,
     TOCM_EINVALID = 1, /* the model (or data) has errors; see diagnostics */
     TOCM_EIO = 2,      /* the file could not be read or written */
 };
+
+/* Called with the size wanted when an allocation fails, before tocm
+ * aborts (see "Errors and memory" above). It must not return; if it does,
+ * tocm aborts. NULL restores the default (none). Returns the previous one. */
+typedef void (*tocm_oom_handler)(size_t size);
+tocm_oom_handler tocm_set_oom_handler(tocm_oom_handler handler);
 
 /* ---- Diagnostics ------------------------------------------------------ */
 
