@@ -57,7 +57,10 @@
 extern "C" {
 #endif
 
-#define TOCM_VERSION "0.1.0"
+/* TOCM_VERSION ("0.1.0") and TOCM_VERSION_MAJOR/MINOR/PATCH, from CMake's
+ * project(VERSION). */
+#include "tocm/version.h"
+
 /* The model file format this library reads and writes ("tocm": 1). */
 #define TOCM_FORMAT_VERSION 1
 

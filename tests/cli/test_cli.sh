@@ -77,7 +77,7 @@ for c in $commands; do
   check "tocm $c --no-such-option exits 2" 2 '[[ -z $out ]]' '[[ -n $err ]]'
 done
 
-version=$(sed -n 's/^#define TOCM_VERSION "\(.*\)"$/\1/p' "$src/include/tocm/tocm.h")
+version=$(sed -n 's/^project(tocm VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
 run --version
 check "tocm --version" 0 '[[ $out == "tocm $version"* ]]' '[[ -n $version ]]'
 
