@@ -334,7 +334,8 @@ static void load_tables(struct load_ctx *c, json_t *tables) {
         t->columns = json_is_object(json_object_get(t->json, "columns"))
                          ? json_object_get(t->json, "columns")
                          : NULL;
-        tocmp_idmap_put(&m->table_ids, name, m->table_count++);
+        /* The keys of a JSON object are distinct (duplicates are E001). */
+        tocmp_idmap_add_new(&m->table_ids, name, m->table_count++);
     }
 }
 
@@ -372,8 +373,9 @@ static void load_indicators(struct load_ctx *c, json_t *indicators) {
         ind->period = string_of(entry, "period");
         ind->direction = string_of(entry, "direction");
         ind->aggregation = string_of(entry, "aggregation");
-        if (ind->id)
-            tocmp_idmap_put(&m->indicator_ids, ind->id, i);
+        if (ind->id && tocmp_idmap_put(&m->indicator_ids, ind->id, i) != i) {
+            /* A duplicate id names its first indicator (validate: E402). */
+        }
         if (ind->table_name)
             ind->table = tocmp_idmap_get(&m->table_ids, ind->table_name);
         json_t *nodes = json_object_get(entry, "nodes");
