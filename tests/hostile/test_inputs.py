@@ -157,7 +157,29 @@ def escapes(work):
     check("escapes: titles are not an error", r.status == 0, r.out.decode()[:300])
 
 
-CHECKS = [cycles, deep_show, escapes]
+# ---- defect 11: rename matching in diff quadratic --------------------------
+def diff_renames(work):
+    n = 4000
+
+    def model(prefix):
+        nodes = [{"id": "G", "level": "goal", "title": "Goal"}]
+        nodes += [{"id": "%s%d" % (prefix, i), "level": "activity", "title": "Training",
+                   "country": "KH", "contributes_to": ["G"]} for i in range(n)]
+        return {"tocm": 1, "program": program(), "nodes": nodes}
+    write_model(work, model("A"), "old.json")
+    write_model(work, model("B"), "new.json")
+    r = run(["diff", "--json", "old.json", "new.json"], work, max_seconds=20)
+    within("diff renames: 4,000 nodes renamed, one title", r, 150)
+    try:
+        summary = json.loads(r.out)["summary"]
+    except ValueError:
+        summary = {}
+    check("diff renames: every one found", summary.get("nodes_renamed") == n
+          and not summary.get("nodes_added") and not summary.get("nodes_removed"), str(summary))
+    check("diff renames: in %.1f s" % r.seconds, r.seconds < 5 * SLOW, "%.1f s" % r.seconds)
+
+
+CHECKS = [cycles, deep_show, escapes, diff_renames]
 
 
 def main():
