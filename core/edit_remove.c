@@ -11,17 +11,92 @@
 #include "edit_internal.h"
 #include "util.h"
 
+/* Keeps the items of array for which keep() says 1, in order, in one pass
+ * (json_array_remove one by one moves the rest each time: quadratic).
+ * Returns how many went. */
+static size_t filter_array(json_t *array, int (*keep)(json_t *item, void *arg), void *arg) {
+    size_t n = json_array_size(array), kept = 0;
+    if (n == 0)
+        return 0;
+    json_t **items = tocmp_xmalloc(n * sizeof *items);
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = json_array_get(array, i);
+        if (keep(item, arg))
+            items[kept++] = json_incref(item);
+    }
+    if (kept < n) {
+        json_array_clear(array);
+        for (size_t i = 0; i < kept; i++)
+            json_array_append(array, items[i]);
+    }
+    for (size_t i = 0; i < kept; i++)
+        json_decref(items[i]);
+    free(items);
+    return n - kept;
+}
+
+static int not_removed_id(json_t *item, void *removed) {
+    return !json_is_string(item) || !json_object_get(removed, json_string_value(item));
+}
+
+static int not_removed_node(json_t *node, void *removed) {
+    const char *nid = tocmp_edit_str_member(node, "id");
+    return !nid || !json_object_get(removed, nid);
+}
+
 /* Removes entries naming removed nodes from a list; returns how many. */
 static size_t drop_removed(json_t *list, json_t *removed) {
-    size_t dropped = 0;
-    for (size_t i = json_array_size(list); i-- > 0;) {
-        json_t *item = json_array_get(list, i);
-        if (json_is_string(item) && json_object_get(removed, json_string_value(item))) {
-            json_array_remove(list, i);
-            dropped++;
+    return filter_array(list, not_removed_id, removed);
+}
+
+/* Grows the removed set to a fixpoint: a node goes when it has links and
+ * every one of them goes to a removed node. A worklist, so the cost is
+ * linear in nodes and links whatever the order of the nodes (a pass over
+ * all nodes per round took one round per level of a chain listed
+ * bottom-up). links: the member holding a node's links. */
+static void cascade(json_t *nodes, json_t *removed, const char *target, const char *links) {
+    size_t n = json_array_size(nodes);
+    size_t *left = tocmp_xcalloc(n ? n : 1, sizeof *left); /* links not (yet) removed */
+    json_t *referrers = json_object(); /* id -> [node index per link to it] */
+    size_t i;
+    json_t *item;
+    json_array_foreach(nodes, i, item) {
+        json_t *targets = json_object_get(item, links);
+        left[i] = json_array_size(targets);
+        size_t k;
+        json_t *t;
+        json_array_foreach(targets, k, t) {
+            if (!json_is_string(t))
+                continue; /* never removed: the node keeps a link */
+            json_t *list = json_object_get(referrers, json_string_value(t));
+            if (!list) {
+                list = json_array();
+                json_object_set_new(referrers, json_string_value(t), list);
+            }
+            json_array_append_new(list, json_integer((json_int_t)i));
         }
     }
-    return dropped;
+    /* Ids removed whose referrers are still to be looked at. */
+    const char **queue = tocmp_xmalloc((n + 1) * sizeof *queue);
+    size_t head = 0, tail = 0;
+    queue[tail++] = target;
+    while (head < tail) {
+        json_t *list = json_object_get(referrers, queue[head++]);
+        size_t k;
+        json_t *ref;
+        json_array_foreach(list, k, ref) {
+            size_t r = (size_t)json_integer_value(ref);
+            json_t *node = json_array_get(nodes, r);
+            const char *nid = tocmp_edit_str_member(node, "id");
+            if (--left[r] > 0 || !nid || json_object_get(removed, nid))
+                continue;
+            json_object_set_new(removed, nid, json_true());
+            queue[tail++] = nid; /* each id once: at most n */
+        }
+    }
+    free(queue);
+    free(left);
+    json_decref(referrers);
 }
 
 static int remove_indicator(tocm_edit *e, const char *id) {
@@ -130,29 +205,7 @@ int tocm_edit_remove(tocm_edit *e, const char *id, enum tocm_remove_mode mode,
             free(b);
         }
     } else if (mode == TOCM_REMOVE_CASCADE) {
-        /* Grow the removed set to a fixpoint: a node goes when it has links
-         * and every one of them goes to a removed node. */
-        int grew = 1;
-        while (grew) {
-            grew = 0;
-            json_array_foreach(nodes, i, item) {
-                const char *nid = tocmp_edit_str_member(item, "id");
-                json_t *targets = json_object_get(item, node_links);
-                if (!nid || json_object_get(removed, nid) || json_array_size(targets) == 0)
-                    continue;
-                int all = 1;
-                size_t k;
-                json_t *t;
-                json_array_foreach(targets, k, t) {
-                    if (!json_is_string(t) || !json_object_get(removed, json_string_value(t)))
-                        all = 0;
-                }
-                if (all) {
-                    json_object_set_new(removed, nid, json_true());
-                    grew = 1;
-                }
-            }
-        }
+        cascade(nodes, removed, target, node_links);
     }
     /* Take out the links to removed nodes, then the nodes. */
     size_t dropped_links = 0;
@@ -204,11 +257,7 @@ int tocm_edit_remove(tocm_edit *e, const char *id, enum tocm_remove_mode mode,
             gone_count++;
         }
     }
-    for (size_t k = json_array_size(nodes); k-- > 0;) {
-        const char *nid = tocmp_edit_str_member(json_array_get(nodes, k), "id");
-        if (nid && json_object_get(removed, nid))
-            json_array_remove(nodes, k);
-    }
+    filter_array(nodes, not_removed_node, removed);
     tocmp_edit_note(e, "removed '%s'", target);
     if (gone_count)
         tocmp_edit_note(e, "removed with it, as they contributed only to removed nodes: %s",

@@ -116,7 +116,34 @@ void tocmp_reconcile(struct ctx *c, const struct indicator *ind) {
     free(keys);
 }
 
-static const struct cell *find_cell(const struct indicator *ind, const char *period, json_t *dims) {
+/* The key of a cell in the index of tocmp_check_reported: its mask, its
+ * period's name and its value ranks. new. */
+static char *cell_index_key(const struct indicator *ind, unsigned mask, const char *period,
+                            const size_t *dims) {
+    tocmp_buf b = {0};
+    tocmp_buf_printf(&b, "%u\x1f%s", mask, period);
+    for (size_t d = 0; d < ind->dim_count; d++)
+        if (mask & (1u << d))
+            tocmp_buf_printf(&b, "\x1f%zu", dims[d]);
+    return b.data;
+}
+
+/* Every cell by its key, the first of equal keys kept. new. */
+static json_t *cell_index(const struct indicator *ind) {
+    json_t *index = json_object();
+    for (size_t i = 0; i < ind->cell_count; i++) {
+        const struct cell *cell = &ind->cells[i];
+        char *key = cell_index_key(ind, cell->mask, tocmp_period_name(ind, cell->period),
+                                   cell->dims);
+        if (!json_object_get(index, key))
+            json_object_set_new(index, key, json_integer((json_int_t)i));
+        free(key);
+    }
+    return index;
+}
+
+static const struct cell *find_cell(const struct indicator *ind, json_t *index,
+                                    const char *period, json_t *dims) {
     unsigned mask = 0;
     size_t want[MAX_DIMS] = {0};
     const char *name;
@@ -133,23 +160,19 @@ static const struct cell *find_cell(const struct indicator *ind, const char *per
         mask |= 1u << d;
         want[d] = ind->dims[d].rank[id];
     }
-    for (size_t i = 0; i < ind->cell_count; i++) {
-        const struct cell *cell = &ind->cells[i];
-        if (cell->mask != mask || strcmp(tocmp_period_name(ind, cell->period), period) != 0)
-            continue;
-        size_t d = 0;
-        while (d < ind->dim_count && (!(mask & (1u << d)) || cell->dims[d] == want[d]))
-            d++;
-        if (d == ind->dim_count)
-            return cell;
-    }
-    return NULL;
+    char *key = cell_index_key(ind, mask, period, want);
+    json_t *at = json_object_get(index, key);
+    free(key);
+    return at ? &ind->cells[json_integer_value(at)] : NULL;
 }
 
 /* Every figure the model records as printed is compared with the computed
  * one, rounded the way the indicator is displayed. */
 void tocmp_check_reported(struct ctx *c, const struct indicator *ind) {
     json_t *reported = json_object_get(ind->def, "reported");
+    if (json_array_size(reported) == 0)
+        return;
+    json_t *index = cell_index(ind);
     size_t i;
     json_t *entry;
     json_array_foreach(reported, i, entry) {
@@ -165,7 +188,7 @@ void tocmp_check_reported(struct ctx *c, const struct indicator *ind) {
         json_t *dims = json_object_get(entry, "dims");
         json_t *value = json_object_get(entry, "value");
         const char *source = json_string_value(json_object_get(entry, "source"));
-        const struct cell *cell = find_cell(ind, period, dims);
+        const struct cell *cell = find_cell(ind, index, period, dims);
         json_t *o = json_object();
         json_object_set_new(o, "indicator", json_string(ind->id));
         json_object_set_new(o, "period", json_string(period));
@@ -211,4 +234,5 @@ void tocmp_check_reported(struct ctx *c, const struct indicator *ind) {
             }
         }
     }
+    json_decref(index);
 }

@@ -246,6 +246,27 @@ int tocmp_compute_subset(struct ctx *c, struct indicator *ind, const size_t *row
     struct triple *t = sorted_triples(ind, rows, row_count, period_of, dim_of, mask);
     size_t periods = ind->periods.count ? ind->periods.count : 1;
     int rc = 0;
+    /* Every combination of values that occurs gets a cell in every period:
+     * a table with many periods and many values (a few hundred kilobytes of
+     * CSV) would ask for hundreds of millions. Count them before making
+     * any, and refuse past the limit. */
+    size_t groups = row_count ? 1 : 0;
+    for (size_t i = 1; i < row_count; i++)
+        groups += t[i].key != t[i - 1].key;
+    size_t per_group = periods + (periods > 1);
+    size_t cells = (groups ? groups : 1) * per_group;
+    if (groups > TOCMP_REPORT_MAX_CELLS / per_group ||
+        cells > TOCMP_REPORT_MAX_CELLS - ind->cell_count) {
+        tocmp_engine_fail(
+            c, "E411", tocmp_asprintf("/indicators/%zu", ind->index), ind->id,
+            tocmp_asprintf("indicator '%s' has too many cells to report: %zu combinations of "
+                           "values over %zu period%s (the limit is %d cells per indicator); "
+                           "break it down by fewer columns, or filter its rows",
+                           ind->id, groups, periods, periods == 1 ? "" : "s",
+                           TOCMP_REPORT_MAX_CELLS));
+        free(t);
+        return -1;
+    }
     /* The grand total exists even with no rows (a count of 0 is a figure);
      * a breakdown has a cell only for values that occur. */
     if (row_count == 0 && mask != 0) {

@@ -15,6 +15,9 @@
 #include "table.h"
 
 #define MAX_DIMS 6
+/* The most cells one indicator may have (E411): each costs about a
+ * kilobyte, and no one reads a table of more. */
+#define TOCMP_REPORT_MAX_CELLS 50000
 
 /* One computed figure, kept for the reconciliation and reported checks. */
 struct cell {

@@ -89,7 +89,7 @@ for name in "${targets[@]}"; do
     done < <(find "$root/$dir" -type f -name "$pattern" -print0)
   done
   dict=$(field "$src" dict)
-  args=(-rss_limit_mb=2048 -timeout=20 -max_len=$max_len -print_final_stats=1
+  args=(-rss_limit_mb=2048 -timeout=60 -max_len=$max_len -print_final_stats=1
         "-artifact_prefix=$build/fuzz-artifacts/$name-")
   [[ -n $dict ]] && args+=("-dict=$here/$dict")
   regress=$here/regress/$name

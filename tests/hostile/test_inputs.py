@@ -179,7 +179,62 @@ def diff_renames(work):
     check("diff renames: in %.1f s" % r.seconds, r.seconds < 5 * SLOW, "%.1f s" % r.seconds)
 
 
-CHECKS = [cycles, deep_show, escapes, diff_renames]
+# ---- defect 14: rm --cascade quadratic on a model listed bottom-up ---------
+def cascade(work):
+    n = 4000
+    levels = ["L%d" % i for i in range(n)]
+    nodes = [{"id": "N%d" % i, "level": "L%d" % i, "title": "T%d" % i,
+              "contributes_to": ["N%d" % (i - 1)] if i else []} for i in reversed(range(n))]
+    nodes.append({"id": "K", "level": "L1", "title": "Kept", "contributes_to": ["N0", "Z"]})
+    nodes.append({"id": "Z", "level": "L0", "title": "Other top"})
+    write_model(work, {"tocm": 1, "program": program(), "levels": levels, "nodes": nodes})
+    r = run(["rm", "model.json", "N0", "--cascade"], work, max_seconds=20)
+    within("cascade: a 4,000-node chain listed bottom-up", r, 150)
+    check("cascade: exit status 0", r.status == 0, r.err.decode()[:300])
+    with open(os.path.join(work, "model.json")) as f:
+        left = json.load(f)["nodes"]
+    check("cascade: only the nodes with other links are left",
+          [(x["id"], x.get("contributes_to")) for x in left] == [("K", ["Z"]), ("Z", None)],
+          str(left)[:300])
+    check("cascade: in %.1f s" % r.seconds, r.seconds < 5 * SLOW, "%.1f s" % r.seconds)
+
+
+# ---- defect 8: dense period x value tables in report -----------------------
+def dense_report(work):
+    os.mkdir(os.path.join(work, "data"))
+    rows = 12000
+    with open(os.path.join(work, "data", "t.csv"), "w") as f:
+        f.write("year,country,n\n")
+        for i in range(rows):
+            f.write("%d,C%d,%d\n" % (1000 + i % 6000, i, i % 7))
+    model = {"tocm": 1, "program": program(), "levels": ["goal"],
+             "nodes": [{"id": "G", "level": "goal", "title": "Goal"}],
+             "tables": {"t": {"path": "data/t.csv",
+                              "columns": {"year": "integer", "n": "integer"}}},
+             "indicators": [{"id": "n", "title": "N", "calculator": "sum", "table": "t",
+                             "params": {"column": "n"}, "period": "year",
+                             "disaggregate": ["country"],
+                             "reported": [{"period": "%d" % (1000 + i), "dims": {}, "value": 1}
+                                          for i in range(5000)]}]}
+    write_model(work, model)
+    r = run(["report", "model.json"], work, max_seconds=30)
+    within("dense report: 6,000 periods x 12,000 values (%d KB of CSV)"
+           % (os.path.getsize(os.path.join(work, "data", "t.csv")) // 1024), r, 150)
+    err = r.err.decode("utf-8", "replace")
+    check("dense report: refused with E411", r.status == 1 and "E411" in err
+          and "the limit is 50000 cells per indicator" in err, "%d %s" % (r.status, err[:300]))
+    # Within the limit: the same table cut to 40 periods x 1,000 values.
+    with open(os.path.join(work, "data", "t.csv"), "w") as f:
+        f.write("year,country,n\n")
+        for i in range(1000):
+            f.write("%d,C%d,%d\n" % (1000 + i % 40, i, i % 7))
+    r = run(["report", "model.json", "--format", "json"], work, max_out=256 << 20, max_seconds=60)
+    within("dense report: 40 periods x 1,000 values", r, 300)
+    check("dense report: within the limit it reports", r.status == 0,
+          "%d %s" % (r.status, r.err.decode()[:300]))
+
+
+CHECKS = [cycles, deep_show, escapes, diff_renames, cascade, dense_report]
 
 
 def main():
