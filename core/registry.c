@@ -72,30 +72,60 @@ static void refuse(tocm_registry *r, const char *file, const char *fmt, ...) {
     r->refused++;
 }
 
+/* Why the file or directory st describes is unsafe, or NULL: someone other
+ * than us or root owns it, or others (or its group) may write it. */
+static const char *unsafe_mode(const struct stat *st, int sticky_ok) {
+    if (st->st_uid != 0 && st->st_uid != geteuid())
+        return "is owned by another user";
+    /* A root-owned sticky directory such as /tmp lets others add names but
+     * not rename or remove ours, so the path through it cannot be swapped.
+     * Only an ancestor gets this: the plugin's own directory must be ours. */
+    if (sticky_ok && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && st->st_uid == 0)
+        return NULL;
+    if (st->st_mode & S_IWOTH)
+        return "is writable by others";
+    if (st->st_mode & S_IWGRP)
+        return "is writable by its group";
+    return NULL;
+}
+
 /* A plugin runs with the user's rights, so a file that someone else could
  * have replaced is refused: writable by group or others, or owned by a user
- * other than us or root. The same for the directory holding it, since whoever
- * can write there can swap the file. */
+ * other than us or root. The same for every directory from the plugin's up
+ * to the root, since whoever can write to any of them can swap the file (or
+ * a directory on its path), as OpenSSH's StrictModes checks. real is the
+ * file's realpath, so no component is a symbolic link. */
 static int unsafe_reason(const char *real, char *why, size_t size) {
-    char *copy = tocmp_xstrdup(real);
-    const char *paths[2] = {real, dirname(copy)};
-    const char *what[2] = {"the file", "its directory"};
+    char *path = tocmp_xstrdup(real);
     int unsafe = 0;
-    for (int i = 0; i < 2 && !unsafe; i++) {
+    for (int level = 0; !unsafe; level++) {
         struct stat st;
-        if (stat(paths[i], &st) != 0)
-            continue;
-        if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-            snprintf(why, size, "%s %s is writable by %s", what[i], paths[i],
-                     (st.st_mode & S_IWOTH) ? "others" : "its group");
+        const char *what = level == 0 ? "the file" : level == 1 ? "its directory" : "the directory";
+        if (stat(path, &st) != 0) {
+            snprintf(why, size, "cannot check %s %s: %s", what, path, strerror(errno));
             unsafe = 1;
-        } else if (st.st_uid != 0 && st.st_uid != geteuid()) {
-            snprintf(why, size, "%s %s is owned by another user (uid %u)", what[i], paths[i],
-                     (unsigned)st.st_uid);
+            break;
+        }
+        const char *reason = unsafe_mode(&st, level >= 2);
+        if (reason) {
+            if (st.st_uid != 0 && st.st_uid != geteuid())
+                snprintf(why, size, "%s %s %s (uid %u)", what, path, reason,
+                         (unsigned)st.st_uid);
+            else
+                snprintf(why, size, "%s %s %s", what, path, reason);
             unsafe = 1;
         }
+        if (strcmp(path, "/") == 0)
+            break;
+        char *slash = strrchr(path, '/');
+        if (!slash)
+            break;
+        if (slash == path)
+            slash[1] = '\0'; /* up to "/" itself */
+        else
+            *slash = '\0';
     }
-    free(copy);
+    free(path);
     return unsafe;
 }
 
@@ -362,9 +392,20 @@ tocm_registry *tocm_registry_load(const struct tocm_registry_options *opts) {
         return r;
     char *path = tocm_registry_search_path();
     for (char *save = NULL, *dir = strtok_r(path, ":", &save); dir;
-         dir = strtok_r(NULL, ":", &save))
-        if (*dir)
-            load_directory(r, dir);
+         dir = strtok_r(NULL, ":", &save)) {
+        /* A relative entry (".", "plugs") names a different directory in
+         * every folder tocm runs in: it would load a downloaded folder's
+         * code. Refuse it rather than guess what was meant. */
+        if (dir[0] != '/') {
+            fprintf(r->messages,
+                    "tocm: TOCM_PLUGIN_PATH entry '%s' is not an absolute directory; ignored "
+                    "(plugins are never loaded from relative paths)\n",
+                    dir);
+            r->refused++;
+            continue;
+        }
+        load_directory(r, dir);
+    }
     free(path);
     return r;
 }

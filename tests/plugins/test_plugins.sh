@@ -68,6 +68,34 @@ check plugin-path 1 "$got"
 got=$(cd "$work/p" && "$tocm" plugins 2>&1 | grep -c "^good 0.0.1")
 check not-cwd 0 "$got"
 
+# Relative TOCM_PLUGIN_PATH entries ("." or "p") would load whatever the
+# current directory holds: refused with a message, never searched.
+for entry in . p ./p; do
+    dir=$work/p; [ "$entry" = . ] || dir=$work
+    out=$(cd "$dir" && TOCM_PLUGIN_PATH=$entry "$tocm" plugins 2>&1)
+    check "relative-entry-$entry-not-loaded" 0 "$(printf '%s\n' "$out" | grep -c "^good 0.0.1")"
+    check "relative-entry-$entry-message" \
+        "tocm: TOCM_PLUGIN_PATH entry '$entry' is not an absolute directory; ignored (plugins are never loaded from relative paths)" \
+        "$(printf '%s\n' "$out" | grep -F "TOCM_PLUGIN_PATH entry")"
+done
+
+# Every directory up to the root is checked, not only the plugin's own:
+# a world-writable ancestor lets anyone swap the subdirectory.
+mkdir -p "$work/ww/sub" && cp "$fx/fixture_good.so" "$work/ww/sub/" && chmod 777 "$work/ww"
+f=$work/ww/sub/fixture_good.so
+check unsafe-ancestor "tocm: plugin $f: refused: the directory $work/ww is writable by others (use --allow-unsafe-plugins to load it anyway)" "$(refusal "$f")"
+got=$(TOCM_PLUGIN_PATH=$work/ww/sub "$tocm" plugins 2>&1 | grep -c "^good 0.0.1")
+check unsafe-ancestor-path 0 "$got"
+chmod 775 "$work/ww"
+check unsafe-ancestor-group "tocm: plugin $f: refused: the directory $work/ww is writable by its group (use --allow-unsafe-plugins to load it anyway)" "$(refusal "$f")"
+# A sticky, root-owned ancestor (as /tmp is) cannot have our names swapped.
+chmod 1777 "$work/ww"
+if [ "$(id -u)" = 0 ]; then
+    check sticky-ancestor-ok "" "$(refusal "$f")"
+fi
+chmod 755 "$work/ww"
+check safe-ancestors "" "$(refusal "$f")"
+
 # Built-ins: the entry point is the only exported symbol.
 for so in "$builtin"/*.so; do
     syms=$(nm -D --defined-only "$so" | awk '{print $3}' | sort | tr '\n' ' ')
