@@ -644,10 +644,97 @@ static int unreadable(const char *path, int error, tocm_diags *diags, tocm_model
     return TOCM_EIO;
 }
 
+/* Reading a model from a stream: jansson pulls the bytes through this, so
+ * nothing is read twice and nothing seeks (a pipe cannot: `tocm validate
+ * /dev/stdin`, `tocm diff <(git show v1:model.json) model.json`). On the way
+ * it drops a leading byte-order mark, notes whether any byte was more than
+ * whitespace (an empty file gets a clearer message than jansson's), stops at
+ * a NUL byte (no JSON text holds one; jansson would take it for the end of
+ * the file) and at the size limit (`/dev/zero` or `yes` must not run on). */
+struct stream {
+    FILE *f;
+    int started, content, nul, too_big, failed, error;
+    int stopped; /* pull refused to go on: jansson's error is ours */
+    size_t total, line, column; /* 1-based position of the next byte */
+};
+
+static size_t pull(void *buffer, size_t size, void *data) {
+    struct stream *s = data;
+    if (s->nul || s->too_big) {
+        s->stopped = 1;
+        return (size_t)-1;
+    }
+    unsigned char *b = buffer;
+    size_t n = fread(b, 1, size, s->f);
+    if (n == 0 && ferror(s->f)) {
+        s->failed = s->stopped = 1;
+        s->error = errno ? errno : EIO;
+        return (size_t)-1;
+    }
+    if (!s->started) {
+        s->started = 1;
+        /* Editors on Windows like to start UTF-8 files with a byte-order
+         * mark; it carries no meaning. jansson's buffer is far larger than
+         * 3 bytes, and fread fills it unless the file ends first. */
+        if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) {
+            memmove(b, b + 3, n - 3);
+            n -= 3;
+        }
+    }
+    if (s->total + n > TOCMP_MAX_MODEL_BYTES) {
+        s->too_big = s->stopped = 1;
+        return (size_t)-1;
+    }
+    s->total += n;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = b[i];
+        if (c == '\0') {
+            s->nul = 1;
+            if (i == 0)
+                s->stopped = 1;
+            return i ? i : (size_t)-1; /* the text before it, then stop */
+        }
+        if (c == '\n') {
+            s->line++;
+            s->column = 1;
+        } else {
+            s->column++;
+        }
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            s->content = 1;
+    }
+    return n;
+}
+
+int tocm_model_load_stream(void *stdio_file, const char *name, tocm_diags *diags,
+                           tocm_model **out) {
+    struct stream s = {.f = stdio_file, .line = 1, .column = 1};
+    json_error_t err;
+    errno = 0;
+    json_t *root = json_load_callback(pull, &s, PARSE_FLAGS, &err);
+    if (root && !s.stopped)
+        return load_document(root, name, diags, out);
+    json_decref(root);
+    *out = NULL;
+    if (!s.stopped) /* a syntax error (or the end) before anything stopped the read */
+        return s.content ? parsed(NULL, &err, name, diags, out) : empty_file(name, diags, out);
+    if (s.failed)
+        return unreadable(name, s.error, diags, out);
+    if (s.too_big) {
+        tocm_diags_add(diags, TOCM_SEV_ERROR, "E000", name, 0, 0, "", NULL,
+                       "the file is larger than %d MiB, the most a model may be",
+                       (int)(TOCMP_MAX_MODEL_BYTES >> 20));
+        return TOCM_EIO;
+    }
+    tocm_diags_add(diags, TOCM_SEV_ERROR, "E001", name, (int)s.line, (int)s.column, "", NULL,
+                   "a NUL byte: a model is JSON text, which never holds one (is this the "
+                   "right file?)");
+    return TOCM_EINVALID;
+}
+
 int tocm_model_load_file(const char *path, tocm_diags *diags, tocm_model **out) {
-    /* Parse from the stream, as json_load_file does, rather than reading the
-     * whole file first: a large model then costs no more memory than its
-     * JSON tree. */
+    /* Parse from the stream rather than reading the whole file first: a
+     * large model then costs no more memory than its JSON tree. */
     FILE *f = fopen(path, "rb");
     if (!f)
         return unreadable(path, errno, diags, out);
@@ -656,21 +743,7 @@ int tocm_model_load_file(const char *path, tocm_diags *diags, tocm_model **out) 
         fclose(f);
         return unreadable(path, EISDIR, diags, out);
     }
-    unsigned char bom[3];
-    long start = fread(bom, 1, 3, f) == 3 && memcmp(bom, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    fseek(f, start, SEEK_SET);
-    int c;
-    while ((c = getc(f)) != EOF && strchr(" \t\r\n", c))
-        ;
-    if (c == EOF) {
-        int failed = ferror(f);
-        fclose(f);
-        return failed ? unreadable(path, EIO, diags, out) : empty_file(path, diags, out);
-    }
-    /* Back to the start, so jansson counts lines from the first. */
-    fseek(f, start, SEEK_SET);
-    json_error_t err;
-    json_t *root = json_loadf(f, PARSE_FLAGS, &err);
+    int rc = tocm_model_load_stream(f, path, diags, out);
     fclose(f);
-    return parsed(root, &err, path, diags, out);
+    return rc;
 }

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,14 @@ static int read_field(struct parser *ps, const char **text, size_t *field_line,
         if (c == '\n') { /* only inside quotes */
             ps->line++;
             ps->line_start = ps->p + 1;
+        }
+        if (c == '\0') {
+            /* Stopping here, not taking it for the end of the cell: "20\0 21"
+             * is not 20. */
+            fail(ps, ps->line, (size_t)(ps->p - ps->line_start) + 1, "E305",
+                 tocmp_xstrdup("a NUL byte: a CSV file is text, which never holds one (is "
+                               "this the right file, saved as CSV?)"));
+            return 0;
         }
         if (c >= 0x80) {
             size_t n = utf8_length((const unsigned char *)ps->p, (const unsigned char *)ps->end);
@@ -244,7 +253,13 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
                                     const struct tocmp_column_spec *specs, size_t spec_count,
                                     tocm_diags *diags) {
     size_t len;
-    char *data = tocmp_read_file(path, &len); /* NUL-terminated */
+    char *data = tocmp_read_text(path, TOCMP_MAX_DATA_BYTES, &len); /* NUL-terminated */
+    if (!data && errno == EFBIG) {
+        tocm_diags_add(diags, TOCM_SEV_ERROR, "E301", display_name, 0, 0, "", NULL,
+                       "the data file is larger than %zu MiB, the most tocm reads",
+                       TOCMP_MAX_DATA_BYTES >> 20);
+        return NULL;
+    }
     if (!data) {
         tocm_diags_add(diags, TOCM_SEV_ERROR, "E301", display_name, 0, 0, "", NULL,
                        "cannot read the data file: %s", strerror(errno));
@@ -287,12 +302,17 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
     t->column_count = cc;
     t->names = tocmp_xcalloc(cc, sizeof *t->names);
     t->types = tocmp_xcalloc(cc, sizeof *t->types);
+    /* Each name once: one hash lookup per column, so a header of a million
+     * columns is checked in a blink rather than a million squared compares. */
+    if (tocmp_idmap_init(&t->columns, cc) != 0) {
+        fputs("tocm: out of memory\n", stderr); /* as every tocmp_x allocation does */
+        abort();
+    }
     for (size_t c = 0; c < cc; c++) {
         t->names[c] = tocmp_xstrdup(header[c]);
-        for (size_t k = 0; k < c && !ps.failed; k++)
-            if (strcmp(t->names[k], t->names[c]) == 0)
-                fail(&ps, 1, field_columns[c], "E306",
-                     tocmp_asprintf("the header names column '%s' twice", t->names[c]));
+        if (!ps.failed && tocmp_idmap_put(&t->columns, t->names[c], c) != c)
+            fail(&ps, 1, field_columns[c], "E306",
+                 tocmp_asprintf("the header names column '%s' twice", t->names[c]));
     }
     for (size_t s = 0; s < spec_count && !ps.failed; s++) {
         size_t c = tocmp_table_column(t, specs[s].name);
@@ -323,6 +343,10 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
     size_t rows = 0;
     while (ps.p < ps.end && !ps.failed) {
         size_t record_line = ps.line, fields = 0;
+        /* A line with nothing on it is not a record, in any table (as
+         * spreadsheets and most CSV readers skip it); a quoted empty field,
+         * "", is one: a row with a missing value (models/FORMAT.md). */
+        int blank = *ps.p == '\n' || *ps.p == '\r';
         if (rows == max_rows) { /* cannot happen: see max_rows */
             fail(&ps, record_line, 1, "E302", tocmp_xstrdup("more records than lines"));
             break;
@@ -339,8 +363,7 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
         } while (more && !ps.failed);
         if (ps.failed)
             break;
-        /* A blank line (one empty field) is skipped, as spreadsheets do. */
-        if (fields == 1 && t->text[rows][0] == '\0')
+        if (blank)
             continue;
         if (fields != cc) {
             fail(&ps, record_line, 1, "E302",
@@ -381,6 +404,7 @@ done:
 void tocmp_table_free(struct tocm_table *t) {
     if (!t)
         return;
+    tocmp_idmap_free(&t->columns);
     for (size_t c = 0; c < t->column_count && t->names; c++)
         free(t->names[c]);
     free(t->names);
@@ -394,8 +418,6 @@ void tocmp_table_free(struct tocm_table *t) {
 }
 
 size_t tocmp_table_column(const struct tocm_table *t, const char *name) {
-    for (size_t c = 0; c < t->column_count; c++)
-        if (strcmp(t->names[c], name) == 0)
-            return c;
-    return TOCM_NONE;
+    size_t c = tocmp_idmap_get(&t->columns, name);
+    return c == (size_t)-1 ? TOCM_NONE : c;
 }

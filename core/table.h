@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "idmap.h"
 #include "tocm/plugin.h"
 #include "tocm/tocm.h"
 
@@ -14,6 +15,7 @@ struct tocm_table {
     char *path;
     size_t row_count, column_count;
     char **names;                 /* column_count names (owned) */
+    tocmp_idmap columns;          /* name -> column, so a lookup costs no scan */
     enum tocm_cell_type *types;   /* column_count types */
     /* row_count * column_count cells, column by column: the cell of row r
      * and column c is at tocmp_table_cell(t, r, c). text points into `arena`;

@@ -125,15 +125,24 @@ void tocmp_buf_pointer_key(tocmp_buf *b, const char *key) {
     }
 }
 
-char *tocmp_read_file(const char *path, size_t *len) {
+static char *read_whole(const char *path, size_t max, int text, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
     tocmp_buf b = {0};
     char chunk[65536];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (n > max - b.len) {
+            fclose(f);
+            free(b.data);
+            errno = EFBIG;
+            return NULL;
+        }
         tocmp_buf_append(&b, chunk, n);
+        if (text && memchr(chunk, '\0', n))
+            break;
+    }
     int failed = ferror(f);
     int saved = errno;
     fclose(f);
@@ -189,4 +198,12 @@ int tocmp_char_is_control(const char *s, size_t *len, long *cp) {
     return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
            (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 ||
            c == 0x2029;
+}
+
+char *tocmp_read_file(const char *path, size_t *len) {
+    return read_whole(path, (size_t)-1, 0, len);
+}
+
+char *tocmp_read_text(const char *path, size_t max, size_t *len) {
+    return read_whole(path, max, 1, len);
 }

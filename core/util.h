@@ -45,6 +45,22 @@ void tocmp_buf_pointer_key(tocmp_buf *b, const char *key);
  * point (-1 for an invalid byte). s must not point at the terminating NUL. */
 int tocmp_char_is_control(const char *s, size_t *len, long *cp);
 
+/* The largest model file tocm reads (room for some 500,000 nodes with
+ * sentence-length titles, 100,000 being 52 MB): past it, or from an endless
+ * device, a read stops with an error rather than filling memory. models/FORMAT.md documents it. */
+#define TOCMP_MAX_MODEL_BYTES ((size_t)256 << 20)
+
+/* The largest data (CSV) file tocm reads: 2,000,000 rows of monitoring
+ * data are about 70 MB. models/FORMAT.md documents it. */
+#define TOCMP_MAX_DATA_BYTES ((size_t)1 << 30)
+
+/* Reads a text file whole: new, NUL-terminated, free() it. Returns NULL
+ * with errno EFBIG past max bytes (so an endless device ends), or another
+ * errno when it cannot be read. Reading stops after the chunk holding the
+ * first NUL byte, which no text holds: the caller finds it and reports
+ * where it is, and `/dev/zero` ends at once. */
+char *tocmp_read_text(const char *path, size_t max, size_t *len);
+
 /* Reads a whole file. new: free() it. Returns NULL and sets errno on failure. */
 char *tocmp_read_file(const char *path, size_t *len);
 

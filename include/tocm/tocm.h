@@ -140,6 +140,10 @@ typedef struct tocm_model tocm_model;
  * graph (a node without a title, say) give TOCM_OK with errors in diags: run
  * tocm_validate for the full picture. */
 int tocm_model_load_file(const char *path, tocm_diags *diags, tocm_model **out);
+/* As above from an open stream (a FILE *: a pipe or standard input will do,
+ * nothing seeks), read to its end; name is used in diagnostics. */
+int tocm_model_load_stream(void *stdio_file, const char *name, tocm_diags *diags,
+                           tocm_model **out);
 /* As above from a NUL-terminated buffer; name is used in diagnostics. */
 int tocm_model_load_string(const char *text, const char *name,
                            tocm_diags *diags, tocm_model **out);
