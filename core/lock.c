@@ -33,13 +33,37 @@ static void nap(long micros) {
 
 int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *notice,
                     char *err, size_t err_size) {
+    /* Negative or infinite: wait for as long as it takes. NaN (which no
+     * caller should pass) is taken as 0: an answer now, never a hang. */
+    if (timeout != timeout)
+        timeout = 0;
+    int forever = timeout < 0 || timeout > 1e15;
     double start = now_seconds();
     long pause = 1000; /* microseconds */
     int told = 0;
     for (;;) {
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+        int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0) {
             snprintf(err, err_size, "cannot open %s: %s", name, strerror(errno));
+            return -1;
+        }
+        /* Only a file can be edited: a device such as /dev/zero never ends
+         * and a FIFO's content is gone once read. */
+        struct stat kind;
+        if (fstat(fd, &kind) != 0) {
+            snprintf(err, err_size, "cannot read %s: %s", name, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (!S_ISREG(kind.st_mode)) {
+            snprintf(err, err_size, "%s is not a regular file (%s); tocm edits model files only",
+                     name,
+                     S_ISDIR(kind.st_mode)    ? "a folder"
+                     : S_ISFIFO(kind.st_mode) ? "a pipe"
+                     : S_ISCHR(kind.st_mode) || S_ISBLK(kind.st_mode) ? "a device"
+                                                                      : "not a file");
+            close(fd);
             return -1;
         }
         for (;;) {
@@ -53,7 +77,7 @@ int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *no
                 return -1;
             }
             double waited = now_seconds() - start;
-            if (timeout >= 0 && waited >= timeout) {
+            if (!forever && waited >= timeout) {
                 snprintf(err, err_size,
                          "%s is being edited by another program (another tocm edit still "
                          "running?); gave up waiting after %g s; nothing was changed (try "
@@ -67,8 +91,10 @@ int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *no
                 fflush(notice);
                 told = 1;
             }
-            long left = timeout >= 0 ? (long)((timeout - waited) * 1e6) + 1 : pause;
-            nap(pause < left ? pause : left);
+            /* In double until it is known to fit: (long)INFINITY is
+             * undefined and once made this loop spin. */
+            double left = forever ? (double)pause : (timeout - waited) * 1e6 + 1;
+            nap(left < (double)pause ? (long)left : pause);
             if (pause < 50000)
                 pause *= 2;
         }

@@ -15,7 +15,8 @@
  * new file in meanwhile).
  *
  * name: the file as messages call it (the path as the user gave it).
- * timeout: seconds to wait for another holder (< 0: forever, 0: not at all).
+ * timeout: seconds to wait for another holder (< 0 or infinite: forever, 0:
+ * not at all; NaN is taken as 0).
  * notice: when not NULL, told once (one line) if the wait passes a second.
  * Returns the locked descriptor, or -1 with a sentence in err. */
 int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *notice,

@@ -45,9 +45,19 @@ void tocmp_buf_pointer_key(tocmp_buf *b, const char *key);
  * point (-1 for an invalid byte). s must not point at the terminating NUL. */
 int tocmp_char_is_control(const char *s, size_t *len, long *cp);
 
+/* Replaces path atomically (tocm_write_file_atomic, whose rules are in
+ * atomic_write.c); when expect is not NULL, the file path names (after
+ * following links) must still be that one (st_dev, st_ino), e.g. the file
+ * an edit locked and read, or nothing is written. Returns TOCM_OK or
+ * TOCM_EIO with a sentence in err. */
+struct stat;
+int tocmp_replace_file(const char *path, const char *data, size_t len, const struct stat *expect,
+                       char *err, size_t err_size);
+
 /* The largest model file tocm reads (room for some 500,000 nodes with
  * sentence-length titles, 100,000 being 52 MB): past it, or from an endless
- * device, a read stops with an error rather than filling memory. models/FORMAT.md documents it. */
+ * device, a read stops with an error rather than filling memory.
+ * models/FORMAT.md documents it. */
 #define TOCMP_MAX_MODEL_BYTES ((size_t)256 << 20)
 
 /* The largest data (CSV) file tocm reads: 2,000,000 rows of monitoring
