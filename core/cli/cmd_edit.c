@@ -7,6 +7,7 @@
  * each; refusals and findings to stderr.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +78,10 @@ static int common_option(struct edit_cli *o, int c, const char *arg) {
     case OPT_LOCK_TIMEOUT: {
         char *end;
         double v = strtod(arg, &end);
-        if (!*arg || *end || v != v) {
-            cli_usage_error(o->cmd, "--lock-timeout needs a number of seconds, not '%s'", arg);
+        if (!*arg || *end || !isfinite(v) || v < 0) { /* inf once made the wait spin */
+            cli_usage_error(o->cmd,
+                            "--lock-timeout needs a number of seconds (0 or more), not '%s'",
+                            arg);
             return -1;
         }
         o->lock_timeout = v;
