@@ -11,21 +11,15 @@
 set -u
 tocm=$1 shim=$2 src=$3
 [[ $tocm == /* ]] || tocm=$PWD/$tocm
-pass=0 fail=0
-work=$(mktemp -d)
-cleanup() {
-    umount "$work/full" 2>/dev/null
-    chmod -R u+w "$work" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/../lib.sh"
+# A tmpfs mounted for the full-disk check goes before lib.sh's clean-up.
+trap 'tf_status=$?; umount "$work/full" 2>/dev/null; (exit $tf_status); tl_cleanup' EXIT
 # A sanitizer build wants its runtime first; the shim only wraps calls.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ok() { pass "$1"; }
 bad() {
-    fail=$((fail + 1)); echo "FAIL $1"
-    [ -s "$work/err" ] && sed 's/^/     err: /' "$work/err" | head -5
+    if [ -s "$work/err" ]; then fail "$1" "err: $(head -5 "$work/err")"; else fail "$1"; fi
 }
 
 # A fresh folder d/ holding model.json (not canonical, so fmt -w rewrites
@@ -67,7 +61,7 @@ expect_intact() {
     local left
     left=$(find "$dir" -name '.*.tmp*' | head -3)
     [ -z "$left" ] || problems+=" temporary file left: $left;"
-    if [ -z "$problems" ]; then ok "$name"; else echo "     $problems"; bad "$name"; fi
+    if [ -z "$problems" ]; then ok "$name"; else fail "$name" "$problems" "err: $(head -3 "$work/err")"; fi
 }
 
 # inject PATH CALL:N:WHAT TEXT: one injected failure on one write path.
@@ -212,5 +206,4 @@ else
     echo "skip full tmpfs: cannot mount one here"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

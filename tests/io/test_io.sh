@@ -8,16 +8,17 @@
 set -u
 tocm=$1 src=$2
 [[ $tocm == /* ]] || tocm=$PWD/$tocm
-pass=0 fail=0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/../lib.sh"
 small=$src/tests/cli/small.json
 bundled=$src/models/asean-act-2021/model.json
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ok() { pass "$1"; }
 bad() {
-    fail=$((fail + 1)); echo "FAIL $1"
-    for f in out err; do [ -s "$work/$f" ] && sed "s/^/     $f: /" "$work/$f" | head -5; done
+    local details=() f
+    for f in out err; do
+        [ -s "$work/$f" ] && details+=("$f: $(head -5 "$work/$f")")
+    done
+    fail "$1" "${details[@]}"
 }
 # run NAME WANT_STATUS CMD...: CMD's exit status is WANT_STATUS, within 20 s
 # (a hang fails instead of stalling the suite). Output in $work/out, err.
@@ -95,5 +96,4 @@ done
 has "2 the message says what is wanted" err "--lock-timeout"
 run "2 --lock-timeout 0 is fine" 0 "$tocm" set "$work/m.json" P1 title=x --lock-timeout 0
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
