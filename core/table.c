@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -304,10 +303,7 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
     t->types = tocmp_xcalloc(cc, sizeof *t->types);
     /* Each name once: one hash lookup per column, so a header of a million
      * columns is checked in a blink rather than a million squared compares. */
-    if (tocmp_idmap_init(&t->columns, cc) != 0) {
-        fputs("tocm: out of memory\n", stderr); /* as every tocmp_x allocation does */
-        abort();
-    }
+    tocmp_idmap_init(&t->columns, cc);
     for (size_t c = 0; c < cc; c++) {
         t->names[c] = tocmp_xstrdup(header[c]);
         if (!ps.failed && tocmp_idmap_put(&t->columns, t->names[c], c) != c)
@@ -419,5 +415,5 @@ void tocmp_table_free(struct tocm_table *t) {
 
 size_t tocmp_table_column(const struct tocm_table *t, const char *name) {
     size_t c = tocmp_idmap_get(&t->columns, name);
-    return c == (size_t)-1 ? TOCM_NONE : c;
+    return c == TOCMP_IDMAP_NONE ? TOCM_NONE : c;
 }
