@@ -233,8 +233,8 @@ size_t tocmp_diff_compare_fields(struct tocm_diff *d, const char *what, const ch
             continue;
         json_t *a = json_object_get(old_obj, name), *b = json_object_get(new_obj, name);
         const struct tocmp_field *f = tocmp_schema_field(place, name);
-        json_t *mapped = map && a && f && (f->flags & TOCMP_F_NODE_IDS) ? map_array(a, map)
-                                                                         : json_incref(a);
+        json_t *mapped =
+            map && a && f && (f->flags & TOCMP_F_NODE_IDS) ? map_array(a, map) : json_incref(a);
         n += tocmp_diff_value(d, what, id, name, mapped, b);
         json_decref(mapped);
     }
@@ -248,14 +248,11 @@ tocm_diff *tocm_diff_models(const tocm_model *old_model, const tocm_model *new_m
     d->summary = json_object();
     d->labels = json_object();
     d->levels = json_object();
-    static const char *const keys[] = {"nodes_added",        "nodes_removed",
-                                       "nodes_renamed",      "nodes_changed",
-                                       "links_added",        "links_removed",
-                                       "indicators_added",   "indicators_removed",
-                                       "indicators_renamed", "indicators_changed",
-                                       "program_changes",    "level_changes",
-                                       "table_changes",      "status_changes",
-                                       "other_changes",      NULL};
+    static const char *const keys[] = {
+        "nodes_added",        "nodes_removed",      "nodes_renamed",    "nodes_changed",
+        "links_added",        "links_removed",      "indicators_added", "indicators_removed",
+        "indicators_renamed", "indicators_changed", "program_changes",  "level_changes",
+        "table_changes",      "status_changes",     "other_changes",    NULL};
     for (const char *const *k = keys; *k; k++)
         json_object_set_new(d->summary, *k, json_integer(0));
     struct side o, n;

@@ -176,8 +176,8 @@ static void emit_value(tocmp_buf *b, json_t *v, int depth, const struct tocmp_fi
 }
 
 char *tocmp_format_json(json_t *root, size_t *len) {
-    static const struct tocmp_field top = {.name = "", .kinds = TOCMP_K_OBJECT,
-                                           .place = TOCMP_PLACE_ROOT};
+    static const struct tocmp_field top = {
+        .name = "", .kinds = TOCMP_K_OBJECT, .place = TOCMP_PLACE_ROOT};
     tocmp_buf b = {0};
     emit_value(&b, root, 0, &top);
     tocmp_buf_puts(&b, "\n");

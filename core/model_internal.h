@@ -8,8 +8,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "tocm/tocm.h"
 #include "idmap.h"
+#include "tocm/tocm.h"
 
 struct tocmp_level {
     const char *id;    /* borrowed from the JSON, or a static default */
@@ -19,12 +19,12 @@ struct tocmp_level {
 };
 
 struct tocmp_node {
-    const char *id;    /* borrowed from json; NULL if the node has no usable id */
-    const char *title; /* borrowed; "" when missing */
+    const char *id;         /* borrowed from json; NULL if the node has no usable id */
+    const char *title;      /* borrowed; "" when missing */
     const char *level_name; /* borrowed; NULL when missing */
-    long level;        /* index into levels, -1 when unknown */
-    json_t *json;      /* borrowed: the node's object in the document */
-    size_t json_index; /* position in "nodes" */
+    long level;             /* index into levels, -1 when unknown */
+    json_t *json;           /* borrowed: the node's object in the document */
+    size_t json_index;      /* position in "nodes" */
     /* Ranges into model->out_edges / model->in_edges (CSR adjacency). */
     size_t out_begin, out_count;
     size_t in_begin, in_count;
@@ -34,10 +34,10 @@ struct tocmp_node {
 
 /* One member of "tables". */
 struct tocmp_table {
-    const char *name;  /* borrowed: the key in "tables" */
-    json_t *json;      /* borrowed: its object; NULL when it is not one */
-    const char *path;  /* borrowed; NULL when missing or not a string */
-    json_t *columns;   /* borrowed: column -> type, or NULL */
+    const char *name; /* borrowed: the key in "tables" */
+    json_t *json;     /* borrowed: its object; NULL when it is not one */
+    const char *path; /* borrowed; NULL when missing or not a string */
+    json_t *columns;  /* borrowed: column -> type, or NULL */
 };
 
 #define TOCMP_NONE ((size_t)-1)
@@ -50,7 +50,7 @@ struct tocmp_indicator {
     json_t *json;      /* borrowed: its object; NULL when it is not one */
     size_t json_index; /* position in "indicators" */
     const char *calculator, *table_name, *measure, *unit, *period, *direction, *aggregation;
-    size_t table;      /* index into model->tables; TOCMP_NONE when not defined */
+    size_t table; /* index into model->tables; TOCMP_NONE when not defined */
     /* Range into model->indicator_nodes: one entry per string of "nodes",
      * in order, the node's index or TOCM_NO_NODE when no node has the id;
      * node_slots gives each entry's index in the "nodes" array. */
@@ -59,8 +59,8 @@ struct tocmp_indicator {
 
 /* "status": the vocabulary and thresholds of reports. */
 struct tocmp_status {
-    json_t *json;          /* borrowed; NULL when absent or not an object */
-    json_t *node_statuses; /* borrowed array of strings, or NULL */
+    json_t *json;              /* borrowed; NULL when absent or not an object */
+    json_t *node_statuses;     /* borrowed array of strings, or NULL */
     double achieved, on_track; /* thresholds; 1.0 and 0.8 when not given */
 };
 

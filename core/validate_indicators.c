@@ -55,8 +55,8 @@ static void check_enum(const tocm_model *m, tocm_diags *d, const struct tocmp_in
 /* The loader has checked each field's type (E003, E004); what is left is
  * what the fields mean: unique ids, known tables and nodes, known values. */
 static void check_indicator(const tocm_model *m, tocm_diags *d, size_t i) {
-    static const char *const measures[] = {"unit", "percentage", "nominal", "ordinal",
-                                           "qualitative", NULL};
+    static const char *const measures[] = {"unit",    "percentage",  "nominal",
+                                           "ordinal", "qualitative", NULL};
     static const char *const directions[] = {"higher", "lower", NULL};
     static const char *const aggregations[] = {"periodic", "cumulative", "latest", NULL};
     const struct tocmp_indicator *ind = &m->indicators[i];
@@ -70,13 +70,14 @@ static void check_indicator(const tocm_model *m, tocm_diags *d, size_t i) {
                              m->indicators[first].json_index));
     if (ind->table_name && ind->table == TOCMP_NONE)
         error(d, m, "E404", tocmp_asprintf("/indicators/%zu/table", ind->json_index), id,
-              tocmp_asprintf("indicator '%s' reads table '%s', which 'tables' does not define",
-                             id, ind->table_name));
+              tocmp_asprintf("indicator '%s' reads table '%s', which 'tables' does not define", id,
+                             ind->table_name));
     for (size_t k = ind->node_begin; k < ind->node_begin + ind->node_count; k++) {
         if (m->indicator_nodes[k] != TOCM_NO_NODE)
             continue;
         size_t slot = m->indicator_node_slots[k];
-        const char *nid = json_string_value(json_array_get(json_object_get(ind->json, "nodes"), slot));
+        const char *nid =
+            json_string_value(json_array_get(json_object_get(ind->json, "nodes"), slot));
         error(d, m, "E403", tocmp_asprintf("/indicators/%zu/nodes/%zu", ind->json_index, slot), id,
               tocmp_asprintf("indicator '%s' is attached to unknown node '%s'", id, nid));
     }
@@ -88,9 +89,9 @@ static void check_indicator(const tocm_model *m, tocm_diags *d, size_t i) {
     json_t *rounding = json_object_get(ind->json, "rounding");
     if (json_is_integer(rounding) &&
         (json_integer_value(rounding) < 0 || json_integer_value(rounding) > 6))
-        error(d, m, "E004", tocmp_asprintf("/indicators/%zu/rounding", ind->json_index), id,
-              tocmp_asprintf("'rounding' of indicator '%s' must be a whole number from 0 to 6",
-                             id));
+        error(
+            d, m, "E004", tocmp_asprintf("/indicators/%zu/rounding", ind->json_index), id,
+            tocmp_asprintf("'rounding' of indicator '%s' must be a whole number from 0 to 6", id));
 }
 
 size_t tocmp_validate_indicators(const tocm_model *m, tocm_diags *d) {

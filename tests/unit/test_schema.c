@@ -340,8 +340,8 @@ static void round_trip(const char *dir, enum tocmp_place place, const struct toc
     /* set: through tocm_edit_assign where set reaches (nodes, indicators),
      * in the document elsewhere. */
     write_text(path, t1);
-    int by_set = (place == TOCMP_PLACE_NODE || place == TOCMP_PLACE_INDICATOR) &&
-                 strcmp(f->name, "id") != 0;
+    int by_set =
+        (place == TOCMP_PLACE_NODE || place == TOCMP_PLACE_INDICATOR) && strcmp(f->name, "id") != 0;
     if (by_set) {
         char *json = json_dumps(v1, JSON_ENCODE_ANY | JSON_COMPACT);
         char *assignment = tocmp_asprintf("%s:=%s", f->name, json);
