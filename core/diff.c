@@ -260,11 +260,11 @@ tocm_diff *tocm_diff_models(const tocm_model *old_model, const tocm_model *new_m
     side_init(&n, new_model);
     json_t *map = json_object();
     tocmp_diff_nodes(d, &o, &n, map);
-    tocmp_diff_indicators(d, old_model->root, new_model->root, map);
+    tocmp_diff_indicators(d, old_model, new_model, map);
     tocmp_diff_section(d, old_model->root, new_model->root, "program", TOCMP_PLACE_PROGRAM,
                        "program_changes");
     tocmp_diff_levels(d, old_model->root, new_model->root);
-    tocmp_diff_tables(d, old_model->root, new_model->root);
+    tocmp_diff_tables(d, old_model, new_model);
     tocmp_diff_section(d, old_model->root, new_model->root, "status", TOCMP_PLACE_STATUS,
                        "status_changes");
     tocmp_diff_other(d, old_model->root, new_model->root);

@@ -74,14 +74,18 @@ void tocmp_diff_find_renames(const struct side *o, const struct side *n, json_t 
 /* Nodes: renames, additions, removals, then per node its level, links and
  * fields. Fills map (old id -> new id) with the renames. */
 void tocmp_diff_nodes(struct tocm_diff *d, const struct side *o, const struct side *n, json_t *map);
-void tocmp_diff_indicators(struct tocm_diff *d, json_t *old_root, json_t *new_root,
-                           json_t *node_map);
+/* Indicators, through the models' indicator objects and their id index:
+ * renames (same title), additions, removals, then per indicator the nodes
+ * it is attached to and its fields. */
+void tocmp_diff_indicators(struct tocm_diff *d, const tocm_model *old_model,
+                           const tocm_model *new_model, json_t *node_map);
 /* A top-level object of fields ("program", "status"): its field changes,
  * counted under count_key; records say what = name. */
 void tocmp_diff_section(struct tocm_diff *d, json_t *old_root, json_t *new_root, const char *name,
                         enum tocmp_place place, const char *count_key);
 /* The tables: added, removed, and each one's field changes. */
-void tocmp_diff_tables(struct tocm_diff *d, json_t *old_root, json_t *new_root);
+void tocmp_diff_tables(struct tocm_diff *d, const tocm_model *old_model,
+                       const tocm_model *new_model);
 void tocmp_diff_levels(struct tocm_diff *d, json_t *old_root, json_t *new_root);
 /* Top-level members the schema does not know. */
 void tocmp_diff_other(struct tocm_diff *d, json_t *old_root, json_t *new_root);

@@ -137,22 +137,25 @@ void tocmp_diff_nodes(struct tocm_diff *d, const struct side *o, const struct si
     json_decref(added);
 }
 
-static json_t *by_id_of(json_t *array) {
-    json_t *map = json_object();
-    size_t i;
-    json_t *item;
-    json_array_foreach(array, i, item) {
-        const char *id = tocmp_diff_str_member(item, "id");
-        if (id && !json_object_get(map, id))
-            json_object_set(map, id, item);
-    }
-    return map;
+/* 1 when indicator i of m is the first (or only) one with its id. */
+static int first_with_id(const tocm_model *m, size_t i) {
+    return m->indicators[i].id && tocmp_model_find_indicator(m, m->indicators[i].id) == i;
 }
 
-void tocmp_diff_indicators(struct tocm_diff *d, json_t *old_root, json_t *new_root,
+/* The indicator of m with id, or NULL. */
+static const struct tocmp_indicator *indicator_named(const tocm_model *m, const char *id) {
+    size_t i = tocmp_model_find_indicator(m, id);
+    return i == TOCMP_NONE ? NULL : &m->indicators[i];
+}
+
+static const char *title_of(const struct tocmp_indicator *ind) {
+    return tocmp_diff_str_member(ind->json, "title");
+}
+
+void tocmp_diff_indicators(struct tocm_diff *d, const tocm_model *om, const tocm_model *nm,
                            json_t *node_map) {
-    json_t *oa = json_object_get(old_root, "indicators");
-    json_t *na = json_object_get(new_root, "indicators");
+    json_t *oa = json_object_get(om->root, "indicators");
+    json_t *na = json_object_get(nm->root, "indicators");
     if (!json_is_array(oa) && !json_is_array(na)) {
         /* Neither side has a list of indicators: compare whatever is there. */
         if ((oa || na) && !json_equal(oa, na)) {
@@ -161,90 +164,91 @@ void tocmp_diff_indicators(struct tocm_diff *d, json_t *old_root, json_t *new_ro
         }
         return;
     }
-    json_t *old_by = by_id_of(json_is_array(oa) ? oa : NULL);
-    json_t *new_by = by_id_of(json_is_array(na) ? na : NULL);
-    /* Renamed indicators: a removed and an added one with the same title. */
-    json_t *renamed = json_object(), *renamed_to = json_object();
-    const char *id;
-    json_t *v;
-    json_object_foreach(old_by, id, v) {
-        if (json_object_get(new_by, id))
+    /* Renamed indicators: a removed and an added one with the same title.
+     * renamed[i] is 1 + the new index of old indicator i (0: none);
+     * renamed_from[j] the other way round. */
+    size_t *renamed = tocmp_xcalloc(om->indicator_count + 1, sizeof *renamed);
+    size_t *renamed_from = tocmp_xcalloc(nm->indicator_count + 1, sizeof *renamed_from);
+    for (size_t i = 0; i < om->indicator_count; i++) {
+        const struct tocmp_indicator *a = &om->indicators[i];
+        if (!first_with_id(om, i) || indicator_named(nm, a->id) || !title_of(a))
             continue;
-        const char *title = tocmp_diff_str_member(v, "title");
-        const char *nid;
-        json_t *w;
-        json_object_foreach(new_by, nid, w) {
-            if (json_object_get(old_by, nid) || json_object_get(renamed_to, nid))
+        for (size_t j = 0; j < nm->indicator_count; j++) {
+            const struct tocmp_indicator *b = &nm->indicators[j];
+            if (!first_with_id(nm, j) || indicator_named(om, b->id) || renamed_from[j])
                 continue;
-            if (title && tocmp_diff_str_member(w, "title") &&
-                strcmp(title, tocmp_diff_str_member(w, "title")) == 0) {
-                json_object_set_new(renamed, id, json_string(nid));
-                json_object_set_new(renamed_to, nid, json_string(id));
+            if (title_of(b) && strcmp(title_of(a), title_of(b)) == 0) {
+                renamed[i] = j + 1;
+                renamed_from[j] = i + 1;
                 break;
             }
         }
     }
-    json_object_foreach(new_by, id, v) {
-        const char *old_id = tocmp_diff_str_member(renamed_to, id);
-        if (old_id) {
+    for (size_t j = 0; j < nm->indicator_count; j++) {
+        const struct tocmp_indicator *b = &nm->indicators[j];
+        if (!first_with_id(nm, j))
+            continue;
+        if (renamed_from[j]) {
             json_t *r = tocmp_diff_record(d, "indicator", "renamed");
-            tocmp_diff_set_str(r, "id", id);
-            tocmp_diff_set_str(r, "from", old_id);
+            tocmp_diff_set_str(r, "id", b->id);
+            tocmp_diff_set_str(r, "from", om->indicators[renamed_from[j] - 1].id);
             tocmp_diff_count_add(d, "indicators_renamed", 1);
-        } else if (!json_object_get(old_by, id)) {
+        } else if (!indicator_named(om, b->id)) {
             json_t *r = tocmp_diff_record(d, "indicator", "added");
-            tocmp_diff_set_str(r, "id", id);
-            tocmp_diff_set_str(r, "title", tocmp_diff_str_member(v, "title"));
-            json_t *nodes = json_object_get(v, "nodes");
+            tocmp_diff_set_str(r, "id", b->id);
+            tocmp_diff_set_str(r, "title", title_of(b));
+            json_t *nodes = json_object_get(b->json, "nodes");
             if (nodes)
                 json_object_set(r, "nodes", nodes);
             tocmp_diff_count_add(d, "indicators_added", 1);
         }
     }
-    json_object_foreach(old_by, id, v) {
-        if (json_object_get(new_by, id) || json_object_get(renamed, id))
+    for (size_t i = 0; i < om->indicator_count; i++) {
+        const struct tocmp_indicator *a = &om->indicators[i];
+        if (!first_with_id(om, i) || indicator_named(nm, a->id) || renamed[i])
             continue;
         json_t *r = tocmp_diff_record(d, "indicator", "removed");
-        tocmp_diff_set_str(r, "id", id);
-        tocmp_diff_set_str(r, "title", tocmp_diff_str_member(v, "title"));
+        tocmp_diff_set_str(r, "id", a->id);
+        tocmp_diff_set_str(r, "title", title_of(a));
         tocmp_diff_count_add(d, "indicators_removed", 1);
     }
     static const char *const skip[] = {"id", "nodes", NULL};
-    json_object_foreach(new_by, id, v) {
-        const char *old_id = tocmp_diff_str_member(renamed_to, id);
-        json_t *old = json_object_get(old_by, old_id ? old_id : id);
-        if (!old)
+    for (size_t j = 0; j < nm->indicator_count; j++) {
+        const struct tocmp_indicator *b = &nm->indicators[j];
+        if (!first_with_id(nm, j))
+            continue;
+        const struct tocmp_indicator *a =
+            renamed_from[j] ? &om->indicators[renamed_from[j] - 1] : indicator_named(om, b->id);
+        if (!a)
             continue;
         size_t before = json_array_size(d->changes);
-        json_t *a = tocmp_diff_id_set(json_object_get(old, "nodes"), node_map);
-        json_t *b = tocmp_diff_id_set(json_object_get(v, "nodes"), NULL);
+        json_t *was = tocmp_diff_id_set(json_object_get(a->json, "nodes"), node_map);
+        json_t *now = tocmp_diff_id_set(json_object_get(b->json, "nodes"), NULL);
         const char *t;
         json_t *x;
-        json_object_foreach(b, t, x) {
-            if (!json_object_get(a, t)) {
+        json_object_foreach(now, t, x) {
+            if (!json_object_get(was, t)) {
                 json_t *r = tocmp_diff_record(d, "indicator", "attached");
-                tocmp_diff_set_str(r, "id", id);
+                tocmp_diff_set_str(r, "id", b->id);
                 tocmp_diff_set_str(r, "node", t);
             }
         }
-        json_object_foreach(a, t, x) {
-            if (!json_object_get(b, t)) {
+        json_object_foreach(was, t, x) {
+            if (!json_object_get(now, t)) {
                 json_t *r = tocmp_diff_record(d, "indicator", "detached");
-                tocmp_diff_set_str(r, "id", id);
+                tocmp_diff_set_str(r, "id", b->id);
                 tocmp_diff_set_str(r, "node", t);
             }
         }
-        json_decref(a);
-        json_decref(b);
-        tocmp_diff_compare_fields(d, "indicator", id, TOCMP_PLACE_INDICATOR, old, v, skip,
-                                  node_map);
+        json_decref(was);
+        json_decref(now);
+        tocmp_diff_compare_fields(d, "indicator", b->id, TOCMP_PLACE_INDICATOR, a->json, b->json,
+                                  skip, node_map);
         if (json_array_size(d->changes) > before)
             tocmp_diff_count_add(d, "indicators_changed", 1);
     }
-    json_decref(renamed);
-    json_decref(renamed_to);
-    json_decref(old_by);
-    json_decref(new_by);
+    free(renamed);
+    free(renamed_from);
 }
 
 void tocmp_diff_section(struct tocm_diff *d, json_t *old_root, json_t *new_root, const char *name,
@@ -267,8 +271,8 @@ static void whole_table(struct tocm_diff *d, const char *name, json_t *table, co
     tocmp_diff_set_str(r, "path", tocmp_diff_str_member(table, "path"));
 }
 
-void tocmp_diff_tables(struct tocm_diff *d, json_t *old_root, json_t *new_root) {
-    json_t *a = json_object_get(old_root, "tables"), *b = json_object_get(new_root, "tables");
+void tocmp_diff_tables(struct tocm_diff *d, const tocm_model *om, const tocm_model *nm) {
+    json_t *a = json_object_get(om->root, "tables"), *b = json_object_get(nm->root, "tables");
     if ((!a && !b) || json_equal(a, b))
         return;
     size_t before = json_array_size(d->changes);
@@ -278,20 +282,22 @@ void tocmp_diff_tables(struct tocm_diff *d, json_t *old_root, json_t *new_root) 
         return;
     }
     static const char *const skip[] = {NULL};
-    const char *name;
-    json_t *v;
-    json_object_foreach(b, name, v) {
-        json_t *old = json_object_get(a, name);
+    for (size_t j = 0; j < nm->table_count; j++) {
+        const struct tocmp_table *t = &nm->tables[j];
+        size_t i = tocmp_model_find_table(om, t->name);
+        json_t *old = i == TOCMP_NONE ? NULL : json_object_get(a, t->name);
+        json_t *now = json_object_get(b, t->name);
         if (!old)
-            whole_table(d, name, v, "added");
-        else if (json_is_object(old) && json_is_object(v))
-            tocmp_diff_compare_fields(d, "table", name, TOCMP_PLACE_TABLE, old, v, skip, NULL);
-        else if (!json_equal(old, v))
-            tocmp_diff_field_record(d, "table", name, "", old, v);
+            whole_table(d, t->name, now, "added");
+        else if (om->tables[i].json && t->json)
+            tocmp_diff_compare_fields(d, "table", t->name, TOCMP_PLACE_TABLE, old, now, skip, NULL);
+        else if (!json_equal(old, now))
+            tocmp_diff_field_record(d, "table", t->name, "", old, now);
     }
-    json_object_foreach(a, name, v) {
-        if (!json_object_get(b, name))
-            whole_table(d, name, v, "removed");
+    for (size_t i = 0; i < om->table_count; i++) {
+        const struct tocmp_table *t = &om->tables[i];
+        if (tocmp_model_find_table(nm, t->name) == TOCMP_NONE)
+            whole_table(d, t->name, json_object_get(a, t->name), "removed");
     }
     tocmp_diff_count_add(d, "table_changes", json_array_size(d->changes) - before);
 }

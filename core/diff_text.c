@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diff_internal.h"
+#include "model_internal.h"
 #include "util.h"
 
 static long summary(const tocm_diff *d, const char *key) {
@@ -34,6 +35,14 @@ static void put_value(tocmp_buf *b, json_t *v) {
             }
             return;
         }
+    }
+    if (json_is_real(v)) {
+        /* As fmt writes it (0.8, not 0.80000000000000004). */
+        size_t len;
+        char *s = tocmp_format_json(v, &len);
+        tocmp_buf_append(b, s, len - 1); /* without its final newline */
+        free(s);
+        return;
     }
     char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_PRESERVE_ORDER);
     tocmp_buf_puts(b, s ? s : "?");

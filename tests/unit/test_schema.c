@@ -192,6 +192,60 @@ static void test_shape_errors(void **state) {
     tocm_diags_free(d);
 }
 
+static tocm_model *load_text(const char *text, int shape_errors_allowed);
+
+/* diff compares tables and status as parts of their own, and indicators
+ * through the model's objects. */
+static void test_diff_parts(void **state) {
+    (void)state;
+    static const char old_text[] =
+        "{\"tocm\": 1, \"program\": {\"id\": \"p\", \"title\": \"P\"}, \"levels\": [\"goal\"],\n"
+        " \"nodes\": [{\"id\": \"G\", \"level\": \"goal\", \"title\": \"g\"},\n"
+        "           {\"id\": \"H\", \"level\": \"goal\", \"title\": \"h\"}],\n"
+        " \"tables\": {\"t1\": {\"path\": \"a.csv\"}, \"t2\": {\"path\": \"x.csv\"}},\n"
+        " \"indicators\": [{\"id\": \"I1\", \"title\": \"Trained\", \"calculator\": \"count\",\n"
+        "                 \"table\": \"t1\", \"nodes\": [\"G\"]}],\n"
+        " \"status\": {\"thresholds\": {\"on_track\": 0.8}}}\n";
+    static const char new_text[] =
+        "{\"tocm\": 1, \"program\": {\"id\": \"p\", \"title\": \"P\"}, \"levels\": [\"goal\"],\n"
+        " \"nodes\": [{\"id\": \"G\", \"level\": \"goal\", \"title\": \"g\"},\n"
+        "           {\"id\": \"H\", \"level\": \"goal\", \"title\": \"h\"}],\n"
+        " \"tables\": {\"t1\": {\"path\": \"b.csv\"}, \"t3\": {\"path\": \"y.csv\"}},\n"
+        " \"indicators\": [{\"id\": \"I9\", \"title\": \"Trained\", \"calculator\": \"count\",\n"
+        "                 \"table\": \"t1\", \"nodes\": [\"H\"]}],\n"
+        " \"status\": {\"thresholds\": {\"on_track\": 0.7}}}\n";
+    tocm_model *a = load_text(old_text, 0), *b = load_text(new_text, 0);
+    tocm_diff *diff = tocm_diff_models(a, b);
+    char *json = tocm_diff_json(diff, "old", "new");
+    json_error_t err;
+    json_t *doc = json_loads(json, 0, &err);
+    json_t *summary = json_object_get(doc, "summary");
+    assert_int_equal(json_integer_value(json_object_get(summary, "table_changes")), 3);
+    assert_int_equal(json_integer_value(json_object_get(summary, "status_changes")), 1);
+    assert_int_equal(json_integer_value(json_object_get(summary, "indicators_renamed")), 1);
+    assert_int_equal(json_integer_value(json_object_get(summary, "indicators_changed")), 1);
+    assert_int_equal(json_integer_value(json_object_get(summary, "other_changes")), 0);
+    char *text = tocm_diff_text(diff, "old", "new");
+    static const char *const lines[] = {
+        "  'I1' is now 'I9'\n",
+        "      now attached to 'H'\n",
+        "      no longer attached to 'G'\n",
+        "Tables\n  't1': path changed from \"a.csv\" to \"b.csv\"\n",
+        "  added table 't3' (y.csv)\n",
+        "  removed table 't2' (x.csv)\n",
+        "Status\n  thresholds.on_track changed from 0.8 to 0.7\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        if (!strstr(text, lines[i]))
+            fail_msg("diff text lacks \"%s\":\n%s", lines[i], text);
+    free(text);
+    json_decref(doc);
+    free(json);
+    tocm_diff_free(diff);
+    tocm_model_free(a);
+    tocm_model_free(b);
+}
+
 /* ---- every field through load -> fmt -> set -> diff -> rename ---------- */
 
 static const char base_model[] =
@@ -452,6 +506,7 @@ int main(void) {
         cmocka_unit_test(test_objects),
         cmocka_unit_test(test_shape_errors),
         cmocka_unit_test(test_every_field_round_trips),
+        cmocka_unit_test(test_diff_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
