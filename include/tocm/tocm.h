@@ -29,8 +29,10 @@
  *   its state and exits with its own status, or longjmps to a point that
  *   then exits, accepting that tocm's objects are lost).
  *
- *   Everything else is reported, never printed and never fatal, in one
- *   shape on each side of the plugin boundary:
+ *   Everything else is handed back to the caller, never fatal, in one
+ *   shape on each side of the plugin boundary (the library prints only
+ *   where it is given a stream, and what plugins log with host->log and the
+ *   registry's refusals, by default, go to standard error):
  *     - the library: findings in a tocm_diags list (tocm_diag: severity,
  *       code, file, line, column, JSON path, node, message) and a status
  *       (enum tocm_status) as the return value. Input that is not a model,
