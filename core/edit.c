@@ -107,6 +107,11 @@ static char *read_fd(int fd, size_t *len) {
         }
         if (n == 0)
             break;
+        if ((size_t)n > TOCMP_MAX_MODEL_BYTES - b.len) { /* a file that keeps growing */
+            free(b.data);
+            errno = EFBIG;
+            return NULL;
+        }
         tocmp_buf_append(&b, chunk, (size_t)n);
     }
     if (!b.data)
@@ -300,7 +305,9 @@ int tocm_edit_commit(tocm_edit *e, int flags, tocm_diags *added) {
         return TOCM_EIO;
     }
     char err[TOCM_MESSAGE_SIZE];
-    if (tocm_write_file_atomic(e->real, e->after, e->after_len, err, sizeof err) != TOCM_OK) {
+    /* ... nor write anywhere but over the file locked and read: the
+     * replace checks again just before its rename. */
+    if (tocmp_replace_file(e->real, e->after, e->after_len, &e->st, err, sizeof err) != TOCM_OK) {
         tocmp_edit_refuse(e, "%s", err);
         return TOCM_EIO;
     }

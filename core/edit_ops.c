@@ -236,6 +236,12 @@ int tocm_edit_assign(tocm_edit *e, const char *id, const char *assignment) {
         rc = TOCM_EINVALID;
         goto out;
     }
+    /* jansson refuses such a key, and a refusal unchecked was reported as
+     * set while nothing changed. */
+    if (!is_utf8(key)) {
+        rc = tocmp_edit_refuse(e, "the field name before '%c' is not valid UTF-8 text", op);
+        goto out;
+    }
     if (strcmp(key, "id") == 0) {
         rc = tocmp_edit_refuse(
             e,
@@ -300,7 +306,11 @@ int tocm_edit_assign(tocm_edit *e, const char *id, const char *assignment) {
             }
             if (!old) {
                 old = json_array();
-                json_object_set_new(object, key, old);
+                if (json_object_set_new(object, key, old) != 0) {
+                    json_decref(s);
+                    rc = tocmp_edit_refuse(e, "cannot add the field '%s'", key);
+                    goto out;
+                }
             }
             json_array_append_new(old, s);
             tocmp_edit_note(e, "added \"%s\" to '%s' of '%s'", text, key, id);
@@ -320,7 +330,10 @@ int tocm_edit_assign(tocm_edit *e, const char *id, const char *assignment) {
         tocmp_edit_note(e, "'%s' of '%s' is already %s", key, id, shown);
         goto out;
     }
-    json_object_set(object, key, value);
+    if (json_object_set(object, key, value) != 0) {
+        rc = tocmp_edit_refuse(e, "cannot set the field '%s'", key);
+        goto out;
+    }
     tocmp_edit_note(e, "set '%s' of '%s' to %s", key, id, shown);
 out:
     json_decref(value);

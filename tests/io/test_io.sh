@@ -96,4 +96,13 @@ done
 has "2 the message says what is wanted" err "--lock-timeout"
 run "2 --lock-timeout 0 is fine" 0 "$tocm" set "$work/m.json" P1 title=x --lock-timeout 0
 
+# ---- defect 18: a field name that is not UTF-8 ----------------------------
+for op in = += := -=; do
+    cp "$small" "$work/m.json"
+    value=v; [ "$op" = := ] && value=1
+    run "18 set k\\xff$op: refused" 1 "$tocm" set "$work/m.json" P1 "k"$'\xff'"$op$value"
+    has "18 set k\\xff$op: says why" err "the field name before '${op:0:1}' is not valid UTF-8 text"
+    if cmp -s "$work/m.json" "$small"; then ok "18 set k\\xff$op: nothing changed"; else bad "18 set k\\xff$op: nothing changed"; fi
+done
+
 finish
