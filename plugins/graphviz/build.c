@@ -189,7 +189,7 @@ static void node_name(const struct tocm_host *host, const tocm_model *m, size_t 
 /* ---- labels ------------------------------------------------------------ */
 
 static void node_label(const struct tocm_host *host, const tocm_model *m, size_t node,
-                       const struct render_opts *o, struct buf *out) {
+                       const struct render_opts *o, int wrap, struct buf *out) {
     buf_reset(out);
     buf_puts(out, "<b>");
     html_text(out, host->node_id(m, node));
@@ -197,7 +197,7 @@ static void node_label(const struct tocm_host *host, const tocm_model *m, size_t
     const char *title = host->node_title(m, node);
     if (title && *title) {
         buf_puts(out, "<br/>");
-        html_wrapped(out, title, o->wrap);
+        html_wrapped(out, title, wrap);
     }
     if (o->color_by == COLOR_STATUS) {
         const char *status = host->node_string(m, node, "status");
@@ -231,12 +231,15 @@ static struct swatch node_swatch(const struct tocm_host *host, const tocm_model 
     return no_value;
 }
 
+/* Set by legend_colours for its cells: on a page, their text is wrapped. */
+static int legend_wrap = 400;
+
 static void legend_cell(struct buf *out, struct swatch s, const char *text) {
     buf_printf(out,
                "<td bgcolor=\"%s\" border=\"1\" color=\"#333333\" cellpadding=\"4\">"
                "<font color=\"%s\">",
                s.fill, s.font);
-    html_text(out, text);
+    html_wrapped(out, text, legend_wrap);
     buf_puts(out, "</font></td>");
 }
 
@@ -245,6 +248,7 @@ static void legend_colours(const struct tocm_host *host, const tocm_model *m, co
                            const struct render_opts *o, const struct countries *countries,
                            struct buf *out) {
     size_t n = host->node_count(m);
+    legend_wrap = o->compact ? 16 : 400;
     buf_puts(out, "<tr><td align=\"left\"><b>Colour</b></td>");
     if (o->color_by == COLOR_LEVEL) {
         size_t levels = host->level_count(m);
@@ -317,7 +321,7 @@ static void legend_colours(const struct tocm_host *host, const tocm_model *m, co
 
 /* What the key explains: only what the diagram shows. */
 struct key {
-    int inferred_node, inferred_link, country, through, direct_too, box;
+    int inferred_node, inferred_link, country, through, direct_too, box, assumptions;
 };
 
 static void graph_label(const struct tocm_host *host, const tocm_model *m, const struct view *v,
@@ -329,44 +333,76 @@ static void graph_label(const struct tocm_host *host, const tocm_model *m, const
     buf_puts(out, "<table border=\"0\" cellborder=\"0\" cellspacing=\"2\" cellpadding=\"2\">");
     buf_puts(out, "<tr><td align=\"left\"><font point-size=\"18\"><b>");
     html_text(out, title ? title : "");
-    buf_puts(out, "</b></font></td></tr><tr><td align=\"left\"><font point-size=\"13\">");
-    html_text(out, buf_str(&sub));
+    buf_puts(out, "</b></font></td></tr><tr><td align=\"left\" balign=\"left\">"
+                  "<font point-size=\"13\">");
+    struct buf wrapped = {0};
+    html_wrapped(&wrapped, buf_str(&sub), o->compact ? 90 : 400);
+    for (const char *p = buf_str(&wrapped); *p;) {
+        const char *br = strstr(p, "<br/>");
+        size_t len = br ? (size_t)(br - p) : strlen(p);
+        buf_add(out, p, len);
+        if (!br)
+            break;
+        buf_puts(out, "<br align=\"left\"/>");
+        p = br + 5;
+    }
+    buf_free(&wrapped);
     buf_puts(out, "</font></td></tr>");
     buf_free(&sub);
 
     /* The legend: a table per row, so rows do not share column widths. */
     buf_puts(out, "<tr><td align=\"left\"><table align=\"left\" border=\"0\" cellborder=\"0\" "
                   "cellspacing=\"3\" cellpadding=\"2\">");
-    legend_colours(host, m, v, o, countries, out);
+    /* On a page coloured by level, the grey tags name the levels already. */
+    if (!(o->compact && o->color_by == COLOR_LEVEL))
+        legend_colours(host, m, v, o, countries, out);
+    else
+        buf_puts(out, "<tr><td></td></tr>");
     buf_puts(out, "</table></td></tr>");
-    /* The key, a line of text per row: Graphviz spreads a nested table's
-     * spare width over its cells, which would scatter separate cells. */
-    static const char sep[] = " \xC2\xA0\xC2\xB7\xC2\xA0 "; /* a spaced middle dot */
-    buf_puts(out, "<tr><td align=\"left\"><b>Lines</b>  "
-                  "\xE2\x80\x94\xE2\x80\x94\xE2\x96\xB6 contributes to");
+    /* The key, lines of text: Graphviz spreads a nested table's spare
+     * width over its cells, which would scatter separate cells. On a page,
+     * two items a line, so the key is no wider than the drawing. */
+    const char *items[12];
+    size_t count = 0;
+    items[count++] = "\xE2\x80\x94\xE2\x80\x94\xE2\x96\xB6 contributes to";
     if (key->inferred_link)
-        buf_printf(out, "%s- - \xE2\x96\xB6 link inferred by the modeller", sep);
+        items[count++] = "- - \xE2\x96\xB6 link inferred by the modeller";
     if (key->through)
-        buf_printf(out, "%s\xC2\xB7\xC2\xB7\xC2\xB7\xE2\x96\xB6 through the project's cluster", sep);
+        items[count++] = "\xC2\xB7\xC2\xB7\xC2\xB7\xE2\x96\xB6 through the project's cluster";
     if (key->direct_too)
-        buf_printf(out, "%sthick line: also cited directly by projects in the box", sep);
+        items[count++] = "thick line: also cited directly by projects in the box";
     if (key->inferred_node)
-        buf_printf(out, "%sdashed border: node inferred by the modeller", sep);
+        items[count++] = "dashed border: node inferred by the modeller";
     if (v->kind == VIEW_NODE)
-        buf_printf(out, "%sthick border: the node in focus", sep);
-    buf_printf(out,
-               "</td></tr><tr><td align=\"left\"><b>Layout</b>  grey tags: levels, one %s "
-               "each",
-               o->direction == DIR_TB || o->direction == DIR_BT ? "row" : "column");
+        items[count++] = "thick border: the node in focus";
+    if (o->compact && o->color_by == COLOR_LEVEL)
+        items[count++] = o->direction == DIR_TB || o->direction == DIR_BT
+                             ? "grey tags: levels, one row and one colour each"
+                             : "grey tags: levels, one column and one colour each";
+    else
+        items[count++] = o->direction == DIR_TB || o->direction == DIR_BT
+                             ? "grey tags: levels, one row each"
+                             : "grey tags: levels, one column each";
     if (key->country)
-        buf_printf(out, "%sframed boxes: countries", sep);
+        items[count++] = "framed boxes: countries";
     if (key->box && v->projects == PROJECTS_LIST)
-        buf_printf(out, "%sprojects listed in their cluster (\xE2\x97\x8F also cites the cluster's "
-                   "outcomes directly)",
-                   sep);
+        items[count++] = "\xE2\x97\x8F after a listed project: it also cites the cluster's "
+                         "outcomes directly";
     else if (key->box)
-        buf_printf(out, "%sprojects counted in their cluster", sep);
-    buf_puts(out, "</td></tr></table>");
+        items[count++] = "projects counted in their cluster";
+    if (key->assumptions)
+        items[count++] = "notes: the assumptions behind a node's links";
+    static const char sep[] = " \xC2\xA0\xC2\xB7\xC2\xA0 "; /* a spaced middle dot */
+    size_t per_line = o->compact ? 2 : count;
+    buf_puts(out, "<tr><td align=\"left\" balign=\"left\"><b>Key</b>  ");
+    for (size_t i = 0; i < count; i++) {
+        if (i && i % per_line == 0)
+            buf_puts(out, "<br align=\"left\"/>");
+        else if (i)
+            buf_puts(out, sep);
+        buf_puts(out, items[i]);
+    }
+    buf_puts(out, "<br align=\"left\"/></td></tr></table>");
 }
 
 /* ---- clusters that hold their projects ---------------------------------- */
@@ -507,7 +543,7 @@ static const char *rankdir(enum direction d) {
     return "BT";
 }
 
-static void declare(Agraph_t *g, struct syms *s) {
+static void declare(Agraph_t *g, struct syms *s, int compact) {
     /* Graph (and band/cluster) attributes. Defaults are "" where the root
      * and the subgraphs differ, so each sets its own. */
     agattr(g, AGRAPH, S("newrank"), S("true"));
@@ -519,9 +555,9 @@ static void declare(Agraph_t *g, struct syms *s) {
     agattr(g, AGRAPH, S("mclimit"), S("0.001"));
     agattr(g, AGRAPH, S("fontname"), S(FONT));
     agattr(g, AGRAPH, S("bgcolor"), S("white"));
-    agattr(g, AGRAPH, S("pad"), S("0.3"));
-    agattr(g, AGRAPH, S("nodesep"), S("0.22"));
-    agattr(g, AGRAPH, S("ranksep"), S("0.6"));
+    agattr(g, AGRAPH, S("pad"), S(compact ? "0.1" : "0.3"));
+    agattr(g, AGRAPH, S("nodesep"), S(compact ? "0.14" : "0.22"));
+    agattr(g, AGRAPH, S("ranksep"), S(compact ? "0.4" : "0.6"));
     agattr(g, AGRAPH, S("outputorder"), S("edgesfirst"));
     s->g_label = agattr(g, AGRAPH, S("label"), S(""));
     s->g_style = agattr(g, AGRAPH, S("style"), S(""));
@@ -541,7 +577,7 @@ static void declare(Agraph_t *g, struct syms *s) {
     agattr(g, AGNODE, S("shape"), S("box"));
     agattr(g, AGNODE, S("fontname"), S(FONT));
     s->n_fontsize = agattr(g, AGNODE, S("fontsize"), S("10"));
-    agattr(g, AGNODE, S("margin"), S("0.12,0.06"));
+    agattr(g, AGNODE, S("margin"), S(compact ? "0.08,0.03" : "0.12,0.06"));
     s->n_color = agattr(g, AGNODE, S("color"), S("#333333"));
     s->n_style = agattr(g, AGNODE, S("style"), S("rounded,filled"));
     s->n_penwidth = agattr(g, AGNODE, S("penwidth"), S("1"));
@@ -650,7 +686,7 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
     if (!g)
         goto done;
     struct syms s;
-    declare(g, &s);
+    declare(g, &s, o->compact);
     agattr(g, AGRAPH, S("rankdir"), S(rankdir(o->direction)));
     set(g, s.g_labeljust, "l");
     set(g, s.g_labelloc, "t");
@@ -768,7 +804,7 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
         if (v->shown[i])
             order[shown_n++] = i;
     sort_nodes(host, m, order, shown_n);
-    int any_inferred_node = 0, any_inferred_link = 0, any_direct = 0, any_box = 0;
+    int any_inferred_node = 0, any_inferred_link = 0, any_direct = 0, any_box = 0, any_note = 0;
     for (size_t oi = 0; oi < shown_n; oi++) {
         size_t i = order[oi];
         size_t l = (size_t)host->node_level(m, i);
@@ -797,7 +833,13 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
             cluster_box_label(host, m, v, i, o, scratch, &any_direct, &text);
             any_box = 1;
         } else {
-            node_label(host, m, i, o, &text);
+            /* On a page, a row of one or two nodes (the goal, an EOPO)
+             * takes wider, shorter boxes. */
+            int wrap = o->wrap;
+            int rows = o->direction == DIR_TB || o->direction == DIR_BT;
+            if (o->compact && rows && bands[l].count <= 2)
+                wrap = o->wrap * 2;
+            node_label(host, m, i, o, wrap, &text);
         }
         set_html(gn, s.n_label, buf_str(&text));
         char hex[8];
@@ -855,7 +897,7 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
 
     buf_reset(&text);
     struct key key = {any_inferred_node, any_inferred_link, any_country, lc.any_through,
-                      lc.any_direct_too || any_direct, any_box};
+                      lc.any_direct_too || any_direct, any_box, any_note};
     graph_label(host, m, v, o, &countries, &key, &text);
     set_html(g, s.g_label, buf_str(&text));
     set(g, s.g_fontsize, "12");

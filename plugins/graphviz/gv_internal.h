@@ -118,6 +118,7 @@ enum projects_mode { PROJECTS_NODES, PROJECTS_LIST, PROJECTS_COUNT, PROJECTS_HID
 
 struct view {
     enum view_kind kind;
+    char spec[128]; /* as given ("full" when none) */
     enum projects_mode projects;
     size_t focus;         /* VIEW_NODE, VIEW_EOPO: the node */
     char country[8];      /* VIEW_COUNTRY: the code, upper case */
@@ -215,6 +216,7 @@ struct render_opts {
     enum direction direction;
     int wrap; /* columns per title line */
     int assumptions; /* draw each node's assumptions as a note */
+    int compact;     /* on a page: tighter spacing, a narrower key */
 };
 
 struct Agraph_s;
@@ -222,5 +224,70 @@ struct Agraph_s;
  * memory. */
 struct Agraph_s *build_graph(const struct tocm_host *host, const tocm_model *m,
                              const struct view *v, const struct render_opts *o);
+
+/* ---- page.c -------------------------------------------------------------- */
+
+struct page {
+    double w, h;   /* points; 0: no page (the drawing at its own size) */
+    double margin; /* points, each side */
+    int landscape;
+    char name[48];
+};
+
+/* What fitting a laid-out drawing to a page gives. */
+struct fit {
+    double width, height; /* the drawing, points, with its pad */
+    double smallest;      /* its smallest text, points, before scaling */
+    double scale;         /* at most 1 */
+};
+
+/* Parses --page ("A4", "A3", "letter", "slide", "WxH" in mm, cm or in) and
+ * --landscape. 0, or -1 with err set. */
+int page_parse(const struct tocm_host *host, const char *spec, int landscape, struct page *p,
+               tocm_error *err);
+/* "A4 landscape (297 x 210 mm)". */
+void page_describe(const struct page *p, struct buf *out);
+/* The smallest text size (points) of a graph's visible labels: fontsize,
+ * and point-size inside HTML-like labels. */
+double drawing_smallest_font(struct Agraph_s *g);
+/* Fits the laid-out g to p (NULL or no size: scale 1). */
+void page_fit(struct Agraph_s *g, const struct page *p, struct fit *f);
+
+/* A PDF of any number of pages, built in memory. */
+struct pdf;
+struct GVC_s;
+struct pdf *pdf_open(void);
+/* Draws the laid-out g on a new page of p's size (or the drawing's own,
+ * when p has none), scaled by f->scale, at the top, centred. 0 or -1. */
+int pdf_page(struct pdf *d, struct GVC_s *gvc, struct Agraph_s *g, const struct page *p,
+             const struct fit *f);
+/* Finishes the PDF: its bytes go to *out (buf_free them). 0 or -1. */
+int pdf_close(struct pdf *d, struct buf *out);
+
+/* ---- matrix.c ------------------------------------------------------------ */
+
+struct matrix {
+    size_t *rows, row_count;  /* projects, by country then id */
+    size_t *cols, col_count;  /* outcomes, by EOPO */
+    size_t *group;            /* per column: its EOPO (TOCM_NONE: none) */
+};
+enum cell { CELL_NONE, CELL_CITED, CELL_INFERRED, CELL_CLUSTER };
+
+/* The rows and columns of the matrix of v. 0, -1 out of memory. */
+int matrix_collect(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                   struct matrix *mx);
+void matrix_free(struct matrix *mx);
+/* What the cell of project x outcome holds (*via: the cluster). */
+enum cell matrix_cell(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                      size_t project, size_t outcome, size_t *via);
+/* The matrix as CSV (cells: cited, inferred, "cluster ID" or empty) or as
+ * Markdown (the symbols). */
+void matrix_text(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                 const struct matrix *mx, int markdown, struct buf *out);
+/* The matrix drawn as one table: rows [from, to) (to 0: all); part, when
+ * not NULL, says which part ("1 of 2") in the subtitle. NULL: no memory. */
+struct Agraph_s *build_matrix(const struct tocm_host *host, const tocm_model *m,
+                              const struct view *v, const struct matrix *mx, size_t from,
+                              size_t to, const char *part);
 
 #endif

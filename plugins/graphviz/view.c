@@ -6,8 +6,7 @@
  *                 and everything it contributes to, with the links among them
  *   country:CODE  the country's nodes and every node they lead to, up to the
  *                 goal, with the links among them
- *   eopo:ID       the same for an end-of-program outcome: it, everything
- *                 beneath it and the goal
+ *   eopo:ID       an end-of-program outcome and everything beneath it
  *   outcomes      the goal and the outcome levels: the chain without
  *                 projects and clusters
  *   mapping       the projects and the outcomes each is cited for: the
@@ -24,6 +23,7 @@
  * folded into it (listed or counted in its box, or left out) instead of
  * being drawn as a node.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,8 +248,10 @@ static int select_nodes(const struct tocm_host *host, const tocm_model *m, struc
         for (size_t i = 0; i < n; i++)
             v->shown[i] = host->node_level(m, i) >= 0;
         break;
-    case VIEW_NODE:
     case VIEW_EOPO:
+        mark_reachable(host, m, v->focus, 0, v->shown, stack);
+        break;
+    case VIEW_NODE:
         mark_reachable(host, m, v->focus, 1, v->shown, stack);
         mark_reachable(host, m, v->focus, 0, down, stack);
         for (size_t i = 0; i < n; i++)
@@ -371,6 +373,7 @@ int view_open(const struct tocm_host *host, const tocm_model *m, const char *spe
     v->project_level = find_project_level(host, m);
     v->cluster_level = find_cluster_level(host, m, v->project_level);
     v->eopo_level = find_eopo_level(host, m);
+    snprintf(v->spec, sizeof v->spec, "%s", spec ? spec : "full");
     if (!spec || strcmp(spec, "full") == 0) {
         v->kind = VIEW_FULL;
     } else if (strcmp(spec, "mapping") == 0) {

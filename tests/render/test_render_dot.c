@@ -207,7 +207,11 @@ static size_t expected_nodes(const struct model *m, const char *view, unsigned c
     } else if (strcmp(view, "outcomes") == 0) {
         for (size_t i = 0; i < m->count; i++)
             shown[i] = m->nodes[i].level == 0 || is_outcome(m, i);
-    } else if (strncmp(view, "node:", 5) == 0 || strncmp(view, "eopo:", 5) == 0) {
+    } else if (strncmp(view, "eopo:", 5) == 0) {
+        reach(m, find_node(m, view + 5), 0, mark); /* everything beneath it */
+        for (size_t i = 0; i < m->count; i++)
+            shown[i] = mark[i] != 0;
+    } else if (strncmp(view, "node:", 5) == 0) {
         size_t focus = find_node(m, view + 5);
         reach(m, focus, 1, mark);
         reach(m, focus, 0, mark);
