@@ -472,7 +472,7 @@ static void cluster_box_label(const struct tocm_host *host, const tocm_model *m,
     size_t cols = v->projects == PROJECTS_LIST && count ? (count + LIST_ROWS - 1) / LIST_ROWS : 1;
     buf_printf(out,
                "<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"1\">"
-               "<tr><td colspan=\"%zu\" align=\"left\"><b>",
+               "<tr><td colspan=\"%zu\" align=\"left\" balign=\"left\"><b>",
                cols);
     html_text(out, host->node_id(m, c));
     buf_puts(out, "</b>");
@@ -523,7 +523,7 @@ static void cluster_box_label(const struct tocm_host *host, const tocm_model *m,
             if (direct)
                 buf_puts(out, " \xE2\x97\x8F");
             buf_puts(out, " ");
-            short_title(out, host->node_title(m, p), cols > 2 ? 16 : 24);
+            short_title(out, host->node_title(m, p), cols > 2 ? 16 : cols == 2 ? 24 : 32);
             buf_puts(out, "</td>");
         }
         buf_puts(out, "</tr>");
@@ -577,7 +577,7 @@ static void declare(Agraph_t *g, struct syms *s, int compact) {
     agattr(g, AGNODE, S("shape"), S("box"));
     agattr(g, AGNODE, S("fontname"), S(FONT));
     s->n_fontsize = agattr(g, AGNODE, S("fontsize"), S("10"));
-    agattr(g, AGNODE, S("margin"), S(compact ? "0.08,0.03" : "0.12,0.06"));
+    agattr(g, AGNODE, S("margin"), S(compact ? "0.08,0.045" : "0.12,0.06"));
     s->n_color = agattr(g, AGNODE, S("color"), S("#333333"));
     s->n_style = agattr(g, AGNODE, S("style"), S("rounded,filled"));
     s->n_penwidth = agattr(g, AGNODE, S("penwidth"), S("1"));
@@ -608,6 +608,7 @@ struct band {
 };
 
 struct link_ctx {
+    enum direction direction;
     const struct tocm_host *host;
     const tocm_model *m;
     const struct view *v;
@@ -640,8 +641,10 @@ static int add_link(const struct drawn_link *l, void *ctx) {
         c->any_through = 1;
     }
     if (l->kind == LINK_LISTED && c->v->projects == PROJECTS_LIST) {
+        /* From the project's row, on the side that faces the goal. */
+        static const char *const side[] = {"n", "s", "e", "w"};
         buf_reset(text);
-        buf_printf(text, "p%zu", l->from);
+        buf_printf(text, "p%zu:%s", l->from, side[c->direction]);
         agsafeset(e, S("tailport"), S(buf_str(text)), S(""));
     }
     if (l->direct_too) {
@@ -873,7 +876,7 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
     }
 
     /* Links, in file order. */
-    struct link_ctx lc = {host, m, v, &s, gnodes, &text, 0, 0, 0};
+    struct link_ctx lc = {o->direction, host, m, v, &s, gnodes, &text, 0, 0, 0};
     view_each_link(host, m, v, add_link, &lc);
     any_inferred_link |= lc.any_inferred;
     free(order);

@@ -472,6 +472,91 @@ static void refuse_small(const struct tocm_host *host, const tocm_model *m, cons
     buf_free(&page);
 }
 
+/* ---- ways of drawing a page ------------------------------------------------ */
+
+struct candidate {
+    enum direction direction;
+    enum projects_mode projects;
+    int wrap; /* title columns */
+    const char *words;
+};
+
+static const struct candidate chain_ways[] = {
+    {DIR_LR, PROJECTS_LIST, 28, "left to right, projects listed in their clusters"},
+    {DIR_LR, PROJECTS_LIST, 40, "left to right, projects listed in their clusters"},
+    {DIR_LR, PROJECTS_LIST, 20, "left to right, projects listed in their clusters"},
+    {DIR_TB, PROJECTS_LIST, 22, "goal at the top, projects listed in their clusters"},
+    {DIR_TB, PROJECTS_LIST, 16, "goal at the top, projects listed in their clusters"},
+    {DIR_LR, PROJECTS_COUNT, 28, "left to right, projects counted in their clusters"},
+    {DIR_LR, PROJECTS_COUNT, 40, "left to right, projects counted in their clusters"},
+    {DIR_LR, PROJECTS_COUNT, 20, "left to right, projects counted in their clusters"},
+    {DIR_TB, PROJECTS_COUNT, 22, "goal at the top, projects counted in their clusters"},
+    {DIR_TB, PROJECTS_COUNT, 16, "goal at the top, projects counted in their clusters"},
+    {DIR_TB, PROJECTS_HIDE, 16, "goal at the top, projects counted, their own links left out"},
+};
+static const struct candidate outcome_ways[] = {
+    {DIR_LR, PROJECTS_NODES, 28, "left to right"},
+    {DIR_LR, PROJECTS_NODES, 40, "left to right"},
+    {DIR_TB, PROJECTS_NODES, 22, "goal at the top"},
+    {DIR_TB, PROJECTS_NODES, 16, "goal at the top"},
+};
+#define WAYS(a) (sizeof(a) / sizeof(a)[0])
+
+static void candidate_apply(const struct candidate *c, const struct job *j, struct render_opts *o,
+                            enum projects_mode *projects) {
+    o->direction = c->direction;
+    if (!j->wrap_given)
+        o->wrap = c->wrap;
+    *projects = c->projects;
+}
+
+/* The first way of drawing spec that fits (LR first: the pages are
+ * landscape), else the one with the largest text. 1 fits, 0 does not, -1
+ * error. */
+static int choose_way(const struct tocm_host *host, const tocm_model *m, GVC_t *gvc,
+                      const struct job *j, const char *spec, struct candidate *way,
+                      tocm_error *err) {
+    int is_outcomes = spec && strcmp(spec, "outcomes") == 0;
+    const struct candidate *list = is_outcomes ? outcome_ways : chain_ways;
+    size_t count = is_outcomes ? WAYS(outcome_ways) : WAYS(chain_ways);
+    double best = -1;
+    for (size_t k = 0; k < count; k++) {
+        struct candidate c = list[k];
+        if (j->direction_given && c.direction != j->o.direction)
+            continue;
+        if (j->projects_given && !is_outcomes && c.projects != j->projects)
+            continue;
+        if (j->wrap_given && k && list[k - 1].direction == c.direction &&
+            list[k - 1].projects == c.projects)
+            continue; /* --option wrap: one try per way */
+        struct render_opts o = j->o;
+        o.direction = c.direction;
+        if (!j->wrap_given)
+            o.wrap = c.wrap;
+        struct drawing t;
+        int rc = draw(host, m, gvc, spec, c.projects, &o, &j->page, 0, 0, NULL, &t, err);
+        int ok = rc == 0 && fits(&t, j->min_font);
+        double scale = t.fit.scale;
+        drawing_free(gvc, &t);
+        if (rc != 0)
+            return -1;
+        if (ok) {
+            *way = c;
+            return 1;
+        }
+        if (scale > best) {
+            best = scale;
+            *way = c;
+        }
+    }
+    if (best < 0) {
+        host->error_set(err, "options", "no way of drawing %s matches --direction and --projects",
+                        spec);
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- one diagram ------------------------------------------------------------ */
 
 static int write_single(const struct tocm_host *host, const struct tocm_export_input *in,
@@ -514,6 +599,7 @@ static int write_single(const struct tocm_host *host, const struct tocm_export_i
         view_close(&v);
         return -1;
     }
+    enum view_kind kind = v.kind;
     view_close(&v);
 
     log_host = host;
@@ -544,7 +630,17 @@ static int write_single(const struct tocm_host *host, const struct tocm_export_i
             rc = host->export_write(in->request, bytes.data, bytes.len) == 0 ? 0 : -1;
         goto out;
     }
-    if (draw(host, m, gvc, j->spec, j->projects, &j->o, &j->page, 0, 0, NULL, &d, err) != 0)
+    /* On a page, an outcome, EOPO or country view is drawn the first way
+     * that fits, as in the book (within --direction and --projects). */
+    enum projects_mode projects = j->projects;
+    struct render_opts o = j->o;
+    if (j->page.w > 0 && (kind == VIEW_COUNTRY || kind == VIEW_EOPO || kind == VIEW_OUTCOMES)) {
+        struct candidate way;
+        if (choose_way(host, m, gvc, j, j->spec, &way, err) < 0)
+            goto out;
+        candidate_apply(&way, j, &o, &projects);
+    }
+    if (draw(host, m, gvc, j->spec, projects, &o, &j->page, 0, 0, NULL, &d, err) != 0)
         goto out;
     if (j->page.w > 0 && !fits(&d, j->min_font)) {
         if (!j->force) {
@@ -600,81 +696,6 @@ out:
  * globals, and renders through them: a graph is rendered right after its
  * own layout, never after another's. So each page is chosen (laying out
  * the ways of drawing it), then laid out again and drawn at once. */
-
-struct candidate {
-    enum direction direction;
-    enum projects_mode projects;
-    int wrap; /* title columns */
-    const char *words;
-};
-
-static const struct candidate chain_ways[] = {
-    {DIR_LR, PROJECTS_LIST, 28, "left to right, projects listed in their clusters"},
-    {DIR_LR, PROJECTS_LIST, 40, "left to right, projects listed in their clusters"},
-    {DIR_LR, PROJECTS_LIST, 20, "left to right, projects listed in their clusters"},
-    {DIR_TB, PROJECTS_LIST, 22, "goal at the top, projects listed in their clusters"},
-    {DIR_TB, PROJECTS_LIST, 16, "goal at the top, projects listed in their clusters"},
-    {DIR_LR, PROJECTS_COUNT, 28, "left to right, projects counted in their clusters"},
-    {DIR_LR, PROJECTS_COUNT, 40, "left to right, projects counted in their clusters"},
-    {DIR_LR, PROJECTS_COUNT, 20, "left to right, projects counted in their clusters"},
-    {DIR_TB, PROJECTS_COUNT, 22, "goal at the top, projects counted in their clusters"},
-    {DIR_TB, PROJECTS_COUNT, 16, "goal at the top, projects counted in their clusters"},
-    {DIR_TB, PROJECTS_HIDE, 16, "goal at the top, projects counted, their own links left out"},
-};
-static const struct candidate outcome_ways[] = {
-    {DIR_LR, PROJECTS_NODES, 28, "left to right"},
-    {DIR_LR, PROJECTS_NODES, 40, "left to right"},
-    {DIR_TB, PROJECTS_NODES, 22, "goal at the top"},
-    {DIR_TB, PROJECTS_NODES, 16, "goal at the top"},
-};
-#define WAYS(a) (sizeof(a) / sizeof(a)[0])
-
-/* The first way of drawing spec that fits (LR first: the pages are
- * landscape), else the one with the largest text. 1 fits, 0 does not, -1
- * error. */
-static int choose_way(const struct tocm_host *host, const tocm_model *m, GVC_t *gvc,
-                      const struct job *j, const char *spec, struct candidate *way,
-                      tocm_error *err) {
-    int is_outcomes = strcmp(spec, "outcomes") == 0;
-    const struct candidate *list = is_outcomes ? outcome_ways : chain_ways;
-    size_t count = is_outcomes ? WAYS(outcome_ways) : WAYS(chain_ways);
-    double best = -1;
-    for (size_t k = 0; k < count; k++) {
-        struct candidate c = list[k];
-        if (j->direction_given && c.direction != j->o.direction)
-            continue;
-        if (j->projects_given && !is_outcomes && c.projects != j->projects)
-            continue;
-        if (j->wrap_given && k && list[k - 1].direction == c.direction &&
-            list[k - 1].projects == c.projects)
-            continue; /* --option wrap: one try per way */
-        struct render_opts o = j->o;
-        o.direction = c.direction;
-        if (!j->wrap_given)
-            o.wrap = c.wrap;
-        struct drawing t;
-        int rc = draw(host, m, gvc, spec, c.projects, &o, &j->page, 0, 0, NULL, &t, err);
-        int ok = rc == 0 && fits(&t, j->min_font);
-        double scale = t.fit.scale;
-        drawing_free(gvc, &t);
-        if (rc != 0)
-            return -1;
-        if (ok) {
-            *way = c;
-            return 1;
-        }
-        if (scale > best) {
-            best = scale;
-            *way = c;
-        }
-    }
-    if (best < 0) {
-        host->error_set(err, "options", "no way of drawing %s matches --direction and --projects",
-                        spec);
-        return -1;
-    }
-    return 0;
-}
 
 /* Where the matrix is cut into parts that fit: cuts[0..*parts]. Even
  * shares, moved back to the start of a country when one is near. 1 fits,

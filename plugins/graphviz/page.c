@@ -92,7 +92,12 @@ int page_parse(const struct tocm_host *host, const char *spec, int landscape, st
             p->w = w;
             p->h = h;
             snprintf(p->name, sizeof p->name, "%.40s", spec);
-            goto found;
+            /* As given; --landscape turns a portrait one. */
+            if (landscape && w < h) {
+                p->w = h;
+                p->h = w;
+            }
+            goto sized;
         }
     }
     host->error_set(err, "options",
@@ -106,6 +111,7 @@ found:
         p->w = p->h;
         p->h = t;
     }
+sized:
     p->landscape = p->w > p->h;
     p->margin = 8 * MM;
     if (p->w < 2 * p->margin + 36 || p->h < 2 * p->margin + 36) {
@@ -117,7 +123,7 @@ found:
 
 void page_describe(const struct page *p, struct buf *out) {
     buf_printf(out, "%s %s (%.0f x %.0f mm)", p->name, p->landscape ? "landscape" : "portrait",
-               p->w / MM, p->h / MM);
+               p->w / MM + 0.01, p->h / MM + 0.01);
 }
 
 /* ---- the smallest text ---------------------------------------------------- */

@@ -142,6 +142,94 @@ grep -q -- "--force" "$work/err" || fail "the refusal does not mention --force"
 expect_status 0 "$tocm" render "$model" --option max-nodes=40 --force -o "$work/big.svg"
 [[ -s $work/big.svg ]] || fail "--force did not render"
 
+# ---- pages, the book and the matrix (issue 12) ------------------------------------
+# A page-sized PDF has the page's size; a view too large for it is refused
+# with the narrower views, and writes nothing.
+expect_status 0 "$tocm" render "$model" --view country:KH --projects list --direction LR \
+  --page A4 --landscape -T pdf -o "$work/kh-a4.pdf"
+if command -v pdfinfo >/dev/null; then
+  pdfinfo "$work/kh-a4.pdf" | grep -q "Page size: *841.89 x 595.276 pts (A4)" ||
+    fail "--page A4 --landscape is not an A4 landscape page"
+fi
+expect_status 2 "$tocm" render "$model" --view full --page A4 -T pdf -o "$work/full-a4.pdf"
+[[ -e $work/full-a4.pdf ]] && fail "a refused page still wrote its file"
+grep -q "under --min-font 8" "$work/err" || fail "the page refusal does not name --min-font"
+grep -q -- "--view eopo:EOPO1" "$work/err" || fail "the page refusal does not offer eopo:EOPO1"
+expect_status 0 "$tocm" render "$model" --view full --page A4 --force -T svg -o "$work/full-a4.svg"
+xmllint --noout "$work/full-a4.svg" || fail "the forced page SVG is not well-formed"
+expect_status 2 "$tocm" render "$model" --page B5
+grep -q "page must be A4, A3, letter, slide or WxH" "$work/err" || fail "bad --page message"
+expect_status 2 "$tocm" render "$model" --landscape
+expect_status 0 "$tocm" render "$model" --view outcomes --page 400x250mm -T pdf -o "$work/custom.pdf"
+if command -v pdfinfo >/dev/null; then
+  pdfinfo "$work/custom.pdf" | grep -q "Page size: *1133.86 x 708.66[0-9]* pts" ||
+    fail "--page 400x250mm is not 400 x 250 mm"
+fi
+# --dpi sets the bitmap's resolution: twice the dpi, twice the width.
+expect_status 0 "$tocm" render "$model" --view country:ID --dpi 72 -T png -o "$work/72.png"
+expect_status 0 "$tocm" render "$model" --view country:ID --dpi 144 -T png -o "$work/144.png"
+python3 - "$work/72.png" "$work/144.png" <<'EOF2' || fail "--dpi does not scale the PNG"
+import struct, sys
+w = [struct.unpack(">I", open(f, "rb").read()[16:20])[0] for f in sys.argv[1:]]
+assert abs(w[1] - 2 * w[0]) <= 2, w
+EOF2
+
+# The book: every page A4 landscape (the page-by-page font check is in
+# test_render_dot), and the same bytes twice.
+expect_status 0 "$tocm" render "$model" --book -T pdf -o "$work/book.pdf"
+[[ $(head -c 5 "$work/book.pdf") == %PDF- ]] || fail "the book is not a PDF"
+if command -v pdfinfo >/dev/null; then
+  pages=$(pdfinfo "$work/book.pdf" | awk '/^Pages:/ { print $2 }')
+  ((pages >= 11)) || fail "the book has $pages pages, not the outcomes, 3 EOPOs, 6 countries and the matrix"
+  [[ $(pdfinfo -f 1 -l "$pages" "$work/book.pdf" | grep -c "size: *841.89 x 595.276 pts") == "$pages" ]] ||
+    fail "a page of the book is not A4 landscape"
+fi
+expect_status 2 "$tocm" render "$model" --book -T svg -o "$work/book.svg"
+expect_status 2 "$tocm" render "$model" --book --view full -T pdf -o "$work/book2.pdf"
+
+# The matrix as CSV equals the model's links, derived here again: cited,
+# inferred, or "cluster ID" when the project reaches the outcome only through
+# its cluster.
+expect_status 0 "$tocm" render "$model" -T csv -o "$work/matrix.csv"
+python3 - "$model" "$work/matrix.csv" <<'EOF2' || fail "the matrix CSV differs from the model"
+import csv, json, re, sys
+m = json.load(open(sys.argv[1]))
+levels = [l["id"] for l in m["levels"]]
+outcome_levels = {l["id"] for l in m["levels"] if l.get("outcome")}
+nodes = {n["id"]: n for n in m["nodes"]}
+rows = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8")))
+head, body = rows[0], rows[1:]
+assert head[:3] == ["country", "project", "title"], head
+outcomes = [n["id"] for n in m["nodes"] if n["level"] in outcome_levels]
+assert sorted(head[3:]) == sorted(outcomes), head
+def natural(s):
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s)]
+projects = [n for n in m["nodes"] if n["level"] == "project"]
+projects.sort(key=lambda n: (n.get("country") is not None, n.get("country") or "", natural(n["id"])))
+assert [r[1] for r in body] == [p["id"] for p in projects], "rows: regional first, then by country and id"
+for r, p in zip(body, projects):
+    assert r[0] == p.get("country", ""), r
+    assert r[2] == p["title"], r
+    out = p.get("contributes_to", [])
+    inferred = set(p.get("inferred", []) if isinstance(p.get("inferred"), list) else [])
+    for o, cell in zip(head[3:], r[3:]):
+        if o in out:
+            want = "inferred" if o in inferred else "cited"
+        else:
+            via = sorted((c for c in out if nodes[c]["level"] == "cluster"
+                          and o in nodes[c].get("contributes_to", [])), key=natural)
+            want = "cluster " + via[0] if via else ""
+        assert cell == want, (p["id"], o, cell, want)
+EOF2
+expect_status 0 "$tocm" render "$model" --view matrix -T md -o "$work/matrix.md"
+grep -q "^| KH | C202 |" "$work/matrix.md" || fail "the Markdown matrix lacks C202"
+expect_status 2 "$tocm" render "$model" --view full -T csv
+grep -q "writes the matrix view" "$work/err" || fail "-T csv of another view is not refused"
+for f in svg png; do
+  expect_status 0 "$tocm" render "$model" --view matrix -T "$f" -o "$work/matrix.$f"
+done
+xmllint --noout "$work/matrix.svg" || fail "the matrix SVG is not well-formed"
+
 # ---- usage errors --------------------------------------------------------------------
 expect_status 2 "$tocm" render "$model" --view nonsense
 grep -q "unknown view 'nonsense'" "$work/err" || fail "unknown view message"

@@ -22,6 +22,7 @@
 // clang-format on
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -567,6 +568,93 @@ static void projects_listed(void **state) {
     agclose(g);
 }
 
+/* ---- the book: every page readable ----------------------------------------- */
+
+static double number(void *obj, const char *name, double fallback) {
+    const char *v = attr(obj, name);
+    char *end;
+    double d = strtod(v, &end);
+    return end != v ? d : fallback;
+}
+
+/* The smallest text of a visible label of obj, in points before scaling:
+ * its fontsize (Graphviz's default 14), or the smallest point-size inside
+ * an HTML-like label. */
+static double label_font(void *obj, double smallest) {
+    const char *label = attr(obj, "label");
+    if (!*label || strstr(attr(obj, "style"), "invis"))
+        return smallest;
+    double size = number(obj, "fontsize", 14);
+    if (aghtmlstr((char *)label))
+        for (const char *p = label; (p = strstr(p, "point-size=\"")); p++) {
+            double d = strtod(p + 12, NULL);
+            if (d < size)
+                size = d;
+        }
+    return size < smallest ? size : smallest;
+}
+
+static double subgraph_font(Agraph_t *g, double smallest) {
+    smallest = label_font(g, smallest);
+    for (Agraph_t *sub = agfstsubg(g); sub; sub = agnxtsubg(sub))
+        smallest = subgraph_font(sub, smallest);
+    return smallest;
+}
+
+/* Every page of the book, at A4 landscape: the drawing, with its pad, fits
+ * the page at the scale it is drawn at, and its smallest text at that scale
+ * is at least --min-font. The pages: outcomes, one per EOPO, one per
+ * country, then the matrix. */
+static void check_book(const char *extra, double min_font, double page_w, double page_h) {
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' render '%s/%s' --book -T dot %s", tocm_path, source_dir, ASEAN,
+             extra);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t pages = 0, eopos = 0, countries = 0, matrices = 0;
+    Agraph_t *g;
+    while ((g = agread(p, NULL)) != NULL) {
+        pages++;
+        const char *view = attr(g, "tocm_view");
+        eopos += strncmp(view, "eopo:", 5) == 0;
+        countries += strncmp(view, "country:", 8) == 0;
+        matrices += strcmp(view, "matrix") == 0;
+        if (pages == 1)
+            assert_string_equal(view, "outcomes");
+        assert_true(fabs(number(g, "tocm_page_width", 0) - page_w) < 0.5);
+        assert_true(fabs(number(g, "tocm_page_height", 0) - page_h) < 0.5);
+        double scale = number(g, "tocm_scale", 0);
+        assert_true(scale > 0 && scale <= 1);
+        double llx, lly, urx, ury;
+        assert_int_equal(sscanf(attr(g, "bb"), "%lf,%lf,%lf,%lf", &llx, &lly, &urx, &ury), 4);
+        double pad = number(g, "pad", 0.0555) * 72;
+        if ((urx - llx + 2 * pad) * scale > page_w || (ury - lly + 2 * pad) * scale > page_h)
+            fail_msg("page %zu (%s): %.0f x %.0f pt at %.2f does not fit the page", pages, view,
+                     urx - llx, ury - lly, scale);
+        double smallest = subgraph_font(g, 1e9);
+        for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n)) {
+            smallest = label_font(n, smallest);
+            for (Agedge_t *e = agfstout(g, n); e; e = agnxtout(g, e))
+                smallest = label_font(e, smallest);
+        }
+        if (smallest * scale < min_font - 1e-6)
+            fail_msg("page %zu (%s): smallest text %.2f pt (%.1f at %.2f), under %.1f", pages, view,
+                     smallest * scale, smallest, scale, min_font);
+        agclose(g);
+    }
+    assert_int_equal(pclose(p), 0);
+    assert_int_equal(eopos, 3);
+    assert_int_equal(countries, 6);
+    assert_true(matrices >= 1);
+    assert_int_equal(pages, 1 + eopos + countries + matrices);
+}
+
+static void book_pages(void **state) {
+    (void)state;
+    check_book("", 8, 841.89, 595.28);                   /* A4 landscape, the default */
+    check_book("--page A3 --landscape --min-font 10", 10, 1190.55, 841.89);
+}
+
 static void directions(void **state) {
     (void)state;
     check_view(ASEAN, "country:VN", "BT");
@@ -741,6 +829,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(directions),     cmocka_unit_test(cambodia_page),
         cmocka_unit_test(hostile_titles), cmocka_unit_test(eopo_and_outcome_views),
         cmocka_unit_test(stable_order),   cmocka_unit_test(projects_listed),
+        cmocka_unit_test(book_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
