@@ -106,6 +106,13 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
     ind.percentage = measure && strcmp(measure, "percentage") == 0;
     json_t *rounding = json_object_get(def, "rounding");
     ind.decimals = json_is_integer(rounding) ? (int)json_integer_value(rounding) : 0;
+    ind.qualitative = measure && strcmp(measure, "qualitative") == 0;
+    ind.zero_fill = json_is_true(json_object_get(def, "zero_fill"));
+    json_t *thresholds = json_object_get(def, "thresholds");
+    json_t *th = json_object_get(thresholds, "achieved");
+    ind.achieved = json_is_number(th) ? json_number_value(th) : c->m->status.achieved;
+    th = json_object_get(thresholds, "on_track");
+    ind.on_track = json_is_number(th) ? json_number_value(th) : c->m->status.on_track;
     const char *direction = model->direction;
     ind.lower_is_better = direction && strcmp(direction, "lower") == 0;
     const char *agg = model->aggregation;
@@ -168,8 +175,24 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
                 tocmp_intern(&ind.dims[d], t->text[tocmp_table_cell(t, row, ind.dim_cols[d])]);
         n++;
     }
-    if (ind.period_col == TOCM_NONE)
+    if (ind.period_col == TOCM_NONE) {
         tocmp_intern(&ind.periods, "all");
+    } else {
+        /* Periods with a target and no figures yet are part of the plan:
+         * they appear, not reported. */
+        const char *tp;
+        json_t *tv;
+        json_object_foreach(json_object_get(def, "targets"), tp, tv) {
+            if (strcmp(tp, "total") != 0)
+                tocmp_intern(&ind.periods, tp);
+        }
+        size_t e;
+        json_array_foreach(json_object_get(def, "breakdown_targets"), e, tv) {
+            const char *bp = json_string_value(json_object_get(tv, "period"));
+            if (bp && strcmp(bp, "total") != 0)
+                tocmp_intern(&ind.periods, bp);
+        }
+    }
     tocmp_rank_values(&ind.periods);
     for (size_t i = 0; i < n; i++)
         period_id[i] = ind.periods.rank[period_id[i]];
@@ -196,8 +219,23 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
     json_object_set_new(out, "rounding", json_integer(ind.decimals));
     if (json_object_get(def, "aggregation"))
         json_object_set(out, "aggregation", json_object_get(def, "aggregation"));
-    if (json_object_get(def, "baseline"))
-        json_object_set(out, "baseline", json_object_get(def, "baseline"));
+    /* The plan as written (percentages as people write them), for the
+     * printers' header lines. */
+    static const char *const plan[] = {"baseline", "lop_target", "verification", "notes",
+                                       "direction", NULL};
+    for (const char *const *f = plan; *f; f++)
+        if (json_object_get(def, *f))
+            json_object_set(out, *f, json_object_get(def, *f));
+    if (json_object_get(def, "lop_target")) {
+        json_t *lop = json_object_get(def, "lop_target");
+        json_t *num = json_is_object(lop) ? json_object_get(lop, "value") : lop;
+        if (json_is_number(num)) {
+            char *d = tocmp_display(json_number_value(num) / (ind.percentage ? 100.0 : 1.0), 1,
+                                    ind.percentage, ind.decimals);
+            json_object_set_new(out, "lop_target_display", json_string(d));
+            free(d);
+        }
+    }
 
     json_t *cells = json_array();
     struct tocm_calc_request req = {.params = json_object_get(def, "params"), .table = t};

@@ -111,9 +111,80 @@ const char *tocmp_period_name(const struct indicator *ind, long period) {
 
 /* Computes the figure for rows from[0..n) (possibly none), a cell of the
  * group whose first row is group_row (TOCM_NONE for the empty grand total). */
+/* The non-empty texts of column name over the rows, joined with "; " (each
+ * text once), or NULL. new. */
+static char *joined_column(const struct indicator *ind, const size_t *rows, size_t n,
+                           const char *name) {
+    size_t col = tocmp_table_column(ind->table, name);
+    if (col == TOCM_NONE)
+        return NULL;
+    tocmp_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        const char *text = ind->table->text[tocmp_table_cell(ind->table, rows[i], col)];
+        if (!*text || (b.data && strstr(b.data, text)))
+            continue;
+        tocmp_buf_printf(&b, "%s%s", b.data ? "; " : "", text);
+    }
+    return b.data;
+}
+
+/* Comments, sources and texts: from a results table's own columns (for the
+ * rows of the period itself, own[0..own_n)), and the indicator's "comments"
+ * for this period and breakdown. */
+static void add_texts(const struct indicator *ind, json_t *j, const size_t *own, size_t own_n) {
+    int results = strcmp(ind->calc->name, "recorded") == 0;
+    /* A results table's comments belong to the figures entered: the finest
+     * breakdown (a total adds up many rows and would repeat them all). */
+    int finest = json_object_size(json_object_get(j, "dims")) == ind->dim_count &&
+                 strcmp(json_string_value(json_object_get(j, "period")), "total") != 0;
+    if (results && own_n && !finest && ind->qualitative) {
+        own += own_n - 1; /* a qualitative total: the latest entry */
+        own_n = 1;
+    }
+    if (results && own_n && (finest || ind->qualitative)) {
+        static const char *const cols[][2] = {
+            {"comment", "comment"}, {"source", "source"}, {"status", "assessed"}};
+        for (size_t k = 0; k < 3; k++) {
+            char *text = finest || k == 2 ? joined_column(ind, own, own_n, cols[k][0]) : NULL;
+            if (text)
+                json_object_set_new(j, cols[k][1], json_string(text));
+            free(text);
+        }
+        if (ind->qualitative) {
+            /* The latest entry for the period is the figure. */
+            size_t col = tocmp_table_column(ind->table, "value");
+            const char *text =
+                col == TOCM_NONE ? ""
+                                 : ind->table->text[tocmp_table_cell(ind->table, own[own_n - 1], col)];
+            if (*text) {
+                json_object_set_new(j, "text", json_string(text));
+                json_object_set_new(j, "display", json_string(text));
+                json_object_del(j, "note");
+            }
+        }
+    }
+    const char *period = json_string_value(json_object_get(j, "period"));
+    json_t *dims = json_object_get(j, "dims");
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(ind->def, "comments"), i, e) {
+        json_t *p = json_object_get(e, "period");
+        json_t *d = json_object_get(e, "dims");
+        const char *text = json_string_value(json_object_get(e, "text"));
+        if (!text || !json_is_string(p) || strcmp(json_string_value(p), period) != 0)
+            continue;
+        if (d ? !json_equal(d, dims) : json_object_size(dims) != 0)
+            continue;
+        const char *had = json_string_value(json_object_get(j, "comment"));
+        char *both = had ? tocmp_asprintf("%s; %s", had, text) : tocmp_xstrdup(text);
+        json_object_set_new(j, "comment", json_string(both));
+        free(both);
+    }
+}
+
 static int compute_cell(struct ctx *c, struct indicator *ind, const struct triple *from, size_t n,
-                        size_t group_row, unsigned mask, long period, json_t *cells_json,
-                        const struct tocm_calc_request *req) {
+                        size_t own, size_t group_row, unsigned mask, long period,
+                        json_t *cells_json, const struct tocm_calc_request *req) {
     size_t *rows = tocmp_xmalloc((n ? n : 1) * sizeof *rows);
     for (size_t i = 0; i < n; i++)
         rows[i] = from[i].row;
@@ -126,9 +197,21 @@ static int compute_cell(struct ctx *c, struct indicator *ind, const struct tripl
     struct tocm_calc_result r;
     tocm_error err;
     const char *plugin = tocm_registry_plugin_of(c->reg, ind->calc);
-    int rc = tocmp_calc_call(ind->calc, plugin, &input, &r, &err);
-    free(rows);
+    int rc = 0;
+    /* (With no period at all, the one cell is the total over none: a count
+     * of 0 is a figure.) */
+    if (own == 0 && !ind->zero_fill && ind->periods.count &&
+        (period >= 0 || ind->aggregation == AGG_LATEST)) {
+        /* No rows for the period: not reported, which is not zero. */
+        memset(&r, 0, sizeof r);
+        r.size = sizeof r;
+        snprintf(r.note, sizeof r.note, "not reported: no data for %s",
+                 period >= 0 ? tocmp_period_name(ind, period) : "the last period");
+    } else {
+        rc = tocmp_calc_call(ind->calc, plugin, &input, &r, &err);
+    }
     if (rc != 0) {
+        free(rows);
         tocmp_engine_fail(c, "E409", tocmp_asprintf("/indicators/%zu/params", ind->index), ind->id,
                           tocmp_asprintf("indicator '%s': calculator '%s' (plugin '%s') failed: "
                                          "%s%s%s",
@@ -179,9 +262,11 @@ static int compute_cell(struct ctx *c, struct indicator *ind, const struct tripl
     }
     if (r.note[0])
         json_object_set_new(j, "note", json_string(r.note));
+    /* The period's own rows are the last `own` of the cell's rows. */
+    add_texts(ind, j, rows + (n - own), own);
+    free(rows);
     cell->json = j;
-    if (mask == 0)
-        tocmp_add_status(c, ind, cell);
+    tocmp_add_status(c, ind, cell);
     if (in_output)
         json_array_append_new(cells_json, j);
     else
@@ -273,6 +358,11 @@ int tocmp_compute_subset(struct ctx *c, struct indicator *ind, const size_t *row
         free(t);
         return 0;
     }
+    /* The last period with figures: later ones are plan only. */
+    size_t last_data = 0;
+    for (size_t i = 0; i < row_count; i++)
+        if (period_of[i] > last_data)
+            last_data = period_of[i];
     size_t start = 0;
     do {
         size_t group_row = row_count ? t[start].row : TOCM_NONE;
@@ -285,26 +375,26 @@ int tocmp_compute_subset(struct ctx *c, struct indicator *ind, const size_t *row
             while (run_end < end && t[run_end].period == p)
                 run_end++;
             if (ind->aggregation == AGG_CUMULATIVE)
-                rc = compute_cell(c, ind, t + start, run_end - start, group_row, mask, (long)p,
-                                  cells_json, req);
+                rc = compute_cell(c, ind, t + start, run_end - start, run_end - run, group_row,
+                                  mask, (long)p, cells_json, req);
             else
-                rc = compute_cell(c, ind, t + run, run_end - run, group_row, mask, (long)p,
-                                  cells_json, req);
+                rc = compute_cell(c, ind, t + run, run_end - run, run_end - run, group_row, mask,
+                                  (long)p, cells_json, req);
             run = run_end;
         }
         if (rc == 0 && periods > 1) {
             if (ind->aggregation == AGG_LATEST) {
-                /* The indicator's last period, not this group's: a group with
-                 * no rows then has the total its last column shows, and the
-                 * parts of a total still add up to it. */
+                /* The indicator's last period with figures, not this
+                 * group's: a group with no rows then is not reported, as its
+                 * last column shows. */
                 size_t last = end;
-                while (last > start && t[last - 1].period == periods - 1)
+                while (last > start && t[last - 1].period == last_data)
                     last--;
-                rc = compute_cell(c, ind, t + last, end - last, group_row, mask, -1, cells_json,
-                                  req);
+                rc = compute_cell(c, ind, t + last, end - last, end - last, group_row, mask, -1,
+                                  cells_json, req);
             } else {
-                rc = compute_cell(c, ind, t + start, end - start, group_row, mask, -1, cells_json,
-                                  req);
+                rc = compute_cell(c, ind, t + start, end - start, end - start, group_row, mask,
+                                  -1, cells_json, req);
             }
         }
         start = end;

@@ -173,22 +173,196 @@ static void print_table(FILE *out, json_t *ind, int markdown) {
     pivot_free(&p);
 }
 
-static void print_targets(FILE *out, json_t *ind, int markdown) {
-    size_t i;
-    json_t *cell;
-    json_array_foreach(json_object_get(ind, "cells"), i, cell) {
-        json_t *target = json_object_get(cell, "target");
-        if (json_object_size(json_object_get(cell, "dims")) || !target)
-            continue;
-        int pct = strcmp(json_string_value(json_object_get(ind, "measure")), "percentage") == 0;
-        char *t = tocmp_display(json_number_value(target), 1, pct,
-                                (int)json_integer_value(json_object_get(ind, "rounding")));
-        fprintf(out, "%s%s: %s against a target of %s: %s\n", markdown ? "- " : "  ",
-                json_string_value(json_object_get(cell, "period")),
-                json_string_value(json_object_get(cell, "display")), t,
-                json_string_value(json_object_get(cell, "status")));
+/* A status as a symbol and a word, never colour alone. */
+static const char *status_words(const char *status) {
+    static const char *const words[][2] = {
+        {"achieved", "\u2713 achieved"},     {"on track", "\u2192 on track"},
+        {"off track", "\u2717 off track"},   {"not reported", "\u2013 not reported"},
+        {"target pending", "\u2026 target pending"},
+        {"baseline pending", "\u2026 baseline pending"},
+        {"no baseline", "? no baseline"},    {"not assessed", "? not assessed"},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (status && strcmp(status, words[i][0]) == 0)
+            return words[i][1];
+    return status ? status : "";
+}
+
+/* Markdown cells: a | would end the cell, a line break the row. new. */
+static char *md_cell(const char *s, int markdown) {
+    tocmp_buf b = {0};
+    tocmp_buf_puts(&b, "");
+    for (; s && *s; s++) {
+        if (markdown && *s == '|')
+            tocmp_buf_puts(&b, "\\|");
+        else if (*s == '\n' || *s == '\r')
+            tocmp_buf_puts(&b, " ");
+        else
+            tocmp_buf_append(&b, s, 1);
+    }
+    return b.data;
+}
+
+static char *dims_words(json_t *dims) {
+    tocmp_buf b = {0};
+    tocmp_buf_puts(&b, "");
+    const char *k;
+    json_t *v;
+    json_object_foreach(dims, k, v) {
+        tocmp_buf_printf(&b, "%s%s %s", b.len ? ", " : "", k, json_string_value(v));
+    }
+    return b.data;
+}
+
+static char *percent_text(json_t *v) {
+    if (!json_is_number(v))
+        return tocmp_xstrdup("");
+    char *d = tocmp_display(json_number_value(v), 1, 0, 0);
+    char *out = tocmp_asprintf("%s%%", d);
+    free(d);
+    return out;
+}
+
+/* A plan value as written in the model (percentages as people write them). */
+static char *plan_text(json_t *v, json_t *ind) {
+    int pct = strcmp(json_string_value(json_object_get(ind, "measure")), "percentage") == 0;
+    int decimals = (int)json_integer_value(json_object_get(ind, "rounding"));
+    json_t *num = json_is_object(v) ? json_object_get(v, "value") : v;
+    const char *note = json_is_object(v) ? json_string_value(json_object_get(v, "note")) : NULL;
+    const char *period = json_is_object(v) ? json_string_value(json_object_get(v, "period")) : NULL;
+    tocmp_buf b = {0};
+    if (json_is_object(v) && json_is_true(json_object_get(v, "pending")))
+        tocmp_buf_puts(&b, "pending");
+    else if (json_is_string(v))
+        tocmp_buf_puts(&b, json_string_value(v));
+    else if (json_is_object(v) && json_is_string(json_object_get(v, "text")))
+        tocmp_buf_puts(&b, json_string_value(json_object_get(v, "text")));
+    else if (json_is_number(num)) {
+        char *d = tocmp_display(json_number_value(num) / (pct ? 100.0 : 1.0), 1, pct, decimals);
+        tocmp_buf_puts(&b, d);
+        free(d);
+    } else
+        tocmp_buf_puts(&b, "none");
+    if (period)
+        tocmp_buf_printf(&b, " (%s)", period);
+    if (note)
+        tocmp_buf_printf(&b, ": %s", note);
+    return b.data;
+}
+
+/* The indicator as an IPTT block: baseline, life-of-program target, and a
+ * row per period (and per breakdown with a target of its own): target,
+ * actual, % of target, status, comment. */
+static void print_iptt(FILE *out, json_t *ind, int markdown) {
+    const char *lead = markdown ? "- " : "  ";
+    json_t *baseline = json_object_get(ind, "baseline");
+    if (baseline) {
+        char *b = plan_text(baseline, ind);
+        fprintf(out, "%sBaseline: %s\n", lead, b);
+        free(b);
+        size_t k;
+        json_t *e;
+        json_array_foreach(json_object_get(baseline, "breakdown"), k, e) {
+            char *d = dims_words(json_object_get(e, "dims"));
+            char *v = plan_text(json_object_get(e, "value"), ind);
+            fprintf(out, "%s%s: %s\n", markdown ? "  - " : "    ", d, v);
+            free(d);
+            free(v);
+        }
+    }
+    if (json_object_get(ind, "lop_target")) {
+        char *t = plan_text(json_object_get(ind, "lop_target"), ind);
+        fprintf(out, "%sLife-of-program target: %s\n", lead, t);
         free(t);
     }
+    const char *mov = json_string_value(json_object_get(ind, "verification"));
+    if (mov)
+        fprintf(out, "%sMeans of verification: %s\n", lead, mov);
+    const char *direction = json_string_value(json_object_get(ind, "direction"));
+    if (direction && strcmp(direction, "lower") == 0)
+        fprintf(out, "%sLower is better.\n", lead);
+    const char *agg = json_string_value(json_object_get(ind, "aggregation"));
+    int cumulative = agg && strcmp(agg, "cumulative") == 0;
+
+    static const char *const head[] = {"Period", "Breakdown", "Target", "Actual",
+                                       "% of target", "Status", "Comment"};
+    enum { NC = 7 };
+    json_t *cells = json_object_get(ind, "cells");
+    size_t n = json_array_size(cells), rows = 1;
+    char **grid = tocmp_xcalloc((n + 1) * NC, sizeof *grid);
+    for (size_t c = 0; c < NC; c++)
+        grid[c] = tocmp_xstrdup(head[c]);
+    if (cumulative) {
+        free(grid[3]);
+        grid[3] = tocmp_xstrdup("Actual (cumulative)");
+    }
+    size_t i;
+    json_t *cell;
+    json_array_foreach(cells, i, cell) {
+        json_t *dims = json_object_get(cell, "dims");
+        int total = json_object_size(dims) == 0;
+        if (!total && !json_object_get(cell, "target"))
+            continue;
+        const char *period = json_string_value(json_object_get(cell, "period"));
+        int lop = strcmp(period, "total") == 0;
+        char **line = grid + rows++ * NC;
+        const char *label = json_string_value(json_object_get(cell, "target_label"));
+        line[0] = lop ? tocmp_xstrdup(cumulative || !json_object_get(ind, "periods")
+                                          ? "To date"
+                                          : "All periods")
+                      : label ? tocmp_asprintf("%s (%s)", period, label)
+                              : tocmp_xstrdup(period);
+        line[1] = total ? tocmp_xstrdup("Total") : dims_words(dims);
+        const char *tdisp = json_string_value(json_object_get(cell, "target_display"));
+        if (!tdisp && lop && json_object_get(ind, "lop_target_display"))
+            tdisp = json_string_value(json_object_get(ind, "lop_target_display"));
+        line[2] = md_cell(tdisp ? tdisp : "", markdown);
+        const char *disp = json_string_value(json_object_get(cell, "display"));
+        const char *status = json_string_value(json_object_get(cell, "status"));
+        json_t *value = json_object_get(cell, "value");
+        int reported = !json_is_null(value) || json_object_get(cell, "text");
+        line[3] = md_cell(reported ? disp : "not reported", markdown);
+        json_t *pot = json_object_get(cell, "percent_of_target");
+        line[4] = percent_text(pot ? pot : json_object_get(cell, "percent_of_lop_target"));
+        line[5] = tocmp_xstrdup(status ? status_words(status) : "");
+        /* The comment, else why there is no figure. */
+        const char *comment = json_string_value(json_object_get(cell, "comment"));
+        const char *note = json_string_value(json_object_get(cell, "note"));
+        tocmp_buf cb = {0};
+        tocmp_buf_puts(&cb, "");
+        if (comment)
+            tocmp_buf_puts(&cb, comment);
+        else if (!reported && note)
+            tocmp_buf_puts(&cb, note);
+        if (json_object_get(cell, "reported"))
+            tocmp_buf_printf(&cb, "%sas printed \u2713", cb.len ? "; " : "");
+        line[6] = md_cell(cb.data, markdown);
+        free(cb.data);
+    }
+    fputc('\n', out);
+    size_t w[NC] = {0};
+    for (size_t k = 0; k < rows * NC; k++)
+        if (width(grid[k]) > w[k % NC])
+            w[k % NC] = width(grid[k]);
+    for (size_t r = 0; r < rows; r++) {
+        fputs(markdown ? "|" : "  ", out);
+        for (size_t c = 0; c < NC; c++) {
+            fputs(markdown ? " " : (c ? "  " : ""), out);
+            if (markdown || c + 1 < NC)
+                pad(out, grid[r * NC + c], w[c], c >= 2 && c <= 4);
+            else
+                fputs(grid[r * NC + c], out);
+            if (markdown)
+                fputs(" |", out);
+        }
+        fputc('\n', out);
+        if (markdown && r == 0)
+            fputs("| --- | --- | ---: | ---: | ---: | --- | --- |\n", out);
+    }
+    fputc('\n', out);
+    for (size_t k = 0; k < rows * NC; k++)
+        free(grid[k]);
+    free(grid);
 }
 
 static void print_checks(FILE *out, json_t *report, int markdown) {
@@ -270,8 +444,11 @@ void tocmp_report_print_text(FILE *out, json_t *report, int markdown) {
                 unit ? unit : "", unit ? ")" : "",
                 json_string_value(json_object_get(ind, "calculator")), nodes, markdown ? "\n" : "");
         free(nodes);
-        print_table(out, ind, markdown);
-        print_targets(out, ind, markdown);
+        print_iptt(out, ind, markdown);
+        if (json_array_size(json_object_get(ind, "dimensions"))) {
+            fputs(markdown ? "Figures by breakdown:\n\n" : "  Figures by breakdown:\n", out);
+            print_table(out, ind, markdown);
+        }
     }
     print_checks(out, report, markdown);
     print_rollup(out, report, markdown);

@@ -112,7 +112,23 @@ static const struct tocmp_field indicator_fields[] = {
      "break the figure down by these columns; each combination is a cell, and the totals are "
      "recomputed from the rows, never added up from rounded parts"},
     {"baseline", O, 0, TOCMP_PLACE_BASELINE, 0, 120, "where the program started (below)"},
-    {"targets", O, 0, NO_PLACE, MAP, 130, "period → target value"},
+    {"targets", O, N | S | O, NO_PLACE, MAP, 130,
+     "period → target: a number of the indicator's measure, a text (qualitative), or "
+     "`{ \"value\" or \"text\", \"label\", \"date\", \"note\" }` or "
+     "`{ \"pending\": true, \"note\" }`"},
+    {"lop_target", N | S | O, 0, NO_PLACE, 0, 132,
+     "the life-of-program target, in any form a period's target takes"},
+    {"breakdown_targets", A, O, NO_PLACE, 0, 134,
+     "targets of one breakdown: `{ \"period\", \"dims\": { \"country\": \"KH\" }, "
+     "\"value\" }` (no `period`: for the whole program)"},
+    {"thresholds", O, 0, TOCMP_PLACE_THRESHOLDS, 0, 136,
+     "this indicator's own thresholds, overriding the program's (`status.thresholds`)"},
+    {"zero_fill", B, 0, NO_PLACE, 0, 145,
+     "`true`: a period with no rows is 0 (a count where no row means none); otherwise it is "
+     "not reported"},
+    {"verification", S, 0, NO_PLACE, 0, 165, "the means of verification, shown in the IPTT"},
+    {"comments", A, O, NO_PLACE, 0, 168,
+     "comments on figures: `{ \"period\", \"dims\", \"text\" }`, shown beside the cell"},
     {"direction", S, 0, NO_PLACE, 0, 140, "`higher` (default) or `lower` is better"},
     {"aggregation", S, 0, NO_PLACE, 0, 150,
      "how periods combine in the total column: `periodic` (each period alone; the total is "
@@ -127,7 +143,15 @@ static const struct tocmp_field indicator_fields[] = {
 
 static const struct tocmp_field baseline_fields[] = {
     {"period", S | I, 0, NO_PLACE, 0, 10, "the period the baseline was measured in"},
-    {"value", N, 0, NO_PLACE, 0, 20, "the figure then"},
+    {"value", N, 0, NO_PLACE, 0, 20,
+     "the figure then, of the indicator's measure (percentages as people write them: 50 is 50 %)"},
+    {"text", S, 0, NO_PLACE, 0, 25, "the situation then, for a qualitative indicator"},
+    {"pending", B, 0, NO_PLACE, 0, 30,
+     "`true`: not known yet (to be confirmed); reports say so instead of assuming 0"},
+    {"date", S, 0, NO_PLACE, 0, 40, "when it was measured (ISO 8601)"},
+    {"note", S, 0, NO_PLACE, 0, 50, "how it was measured, or why it is pending"},
+    {"breakdown", A, O, NO_PLACE, 0, 60,
+     "baselines of breakdowns: `{ \"dims\": { \"sex\": \"female\" }, \"value\" }`"},
 };
 
 static const struct tocmp_field reported_fields[] = {

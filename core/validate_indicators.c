@@ -54,6 +54,131 @@ static void check_enum(const tocm_model *m, tocm_diags *d, const struct tocmp_in
 
 /* The loader has checked each field's type (E003, E004); what is left is
  * what the fields mean: unique ids, known tables and nodes, known values. */
+/* ---- the plan: baselines and targets (E411, E412, W205) ---------------- */
+
+struct plan_check {
+    const tocm_model *m;
+    tocm_diags *d;
+    const struct tocmp_indicator *ind;
+    int qualitative, percentage;
+};
+
+static void fraction_warning(struct plan_check *p, json_t *v, const char *path) {
+    if (!p->percentage || !json_is_number(v))
+        return;
+    double x = json_number_value(v);
+    if (x > 0 && x <= 1)
+        tocm_diags_add(p->d, TOCM_SEV_WARNING, "W205", p->m->file, 0, 0, path, p->ind->id,
+                       "indicator '%s': %g looks like a fraction; percentages are written as "
+                       "people write them (50 for 50 %%)",
+                       p->ind->id, x);
+}
+
+/* One target: a number of the indicator's measure, a text for a
+ * qualitative one, or explicitly pending; never silently nothing. */
+static void check_target(struct plan_check *p, json_t *v, const char *what, char *path) {
+    json_t *value = json_is_object(v) ? json_object_get(v, "value") : v;
+    json_t *text = json_is_object(v) ? json_object_get(v, "text") : v;
+    int pending = json_is_object(v) && json_is_true(json_object_get(v, "pending"));
+    int ok = pending || (p->qualitative ? json_is_string(text) : json_is_number(value));
+    if (!ok) {
+        char *shown = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        error(p->d, p->m, "E411", tocmp_xstrdup(path), p->ind->id,
+              p->qualitative
+                  ? tocmp_asprintf("indicator '%s': %s %s is not a text (the indicator is "
+                                   "qualitative); write a text, or {\"pending\": true}",
+                                   p->ind->id, what, shown ? shown : "?")
+                  : tocmp_asprintf("indicator '%s': %s %s is not a number; write a number "
+                                   "(10000, not \"10,000\"), or {\"pending\": true} for a "
+                                   "target to be confirmed",
+                                   p->ind->id, what, shown ? shown : "?"));
+        free(shown);
+    } else if (!pending && !p->qualitative) {
+        fraction_warning(p, value, path);
+    }
+    free(path);
+}
+
+static void check_plan(const tocm_model *m, tocm_diags *d, const struct tocmp_indicator *ind) {
+    json_t *def = ind->json;
+    size_t at = ind->json_index;
+    struct plan_check p = {.m = m, .d = d, .ind = ind};
+    p.qualitative = ind->measure && strcmp(ind->measure, "qualitative") == 0;
+    p.percentage = ind->measure && strcmp(ind->measure, "percentage") == 0;
+    const char *period;
+    json_t *v;
+    json_t *targets = json_object_get(def, "targets");
+    if (json_is_object(targets))
+        json_object_foreach(targets, period, v) {
+            char *what = tocmp_asprintf("the target for %s", period);
+            check_target(&p, v, what, tocmp_asprintf("/indicators/%zu/targets/%s", at, period));
+            free(what);
+        }
+    if (json_object_get(def, "lop_target"))
+        check_target(&p, json_object_get(def, "lop_target"), "the life-of-program target",
+                     tocmp_asprintf("/indicators/%zu/lop_target", at));
+    json_t *dis = json_object_get(def, "disaggregate");
+    size_t k;
+    json_t *e;
+    json_array_foreach(json_object_get(def, "breakdown_targets"), k, e) {
+        if (!json_is_object(e))
+            continue; /* the loader reports the shape */
+        check_target(&p, e, "the breakdown target",
+                     tocmp_asprintf("/indicators/%zu/breakdown_targets/%zu", at, k));
+        json_t *dims = json_object_get(e, "dims");
+        const char *name;
+        json_t *dv;
+        if (!json_is_object(dims) || json_object_size(dims) == 0)
+            error(d, m, "E411", tocmp_asprintf("/indicators/%zu/breakdown_targets/%zu/dims", at, k),
+                  ind->id,
+                  tocmp_asprintf("indicator '%s': a breakdown target needs 'dims', e.g. "
+                                 "{\"country\": \"KH\"} (a total's target goes in 'targets')",
+                                 ind->id));
+        json_object_foreach(dims, name, dv) {
+            int known = 0;
+            size_t j;
+            json_t *col;
+            json_array_foreach(dis, j, col) known |= json_is_string(col) &&
+                                                    strcmp(json_string_value(col), name) == 0;
+            if (!known || !json_is_string(dv))
+                error(d, m, "E411",
+                      tocmp_asprintf("/indicators/%zu/breakdown_targets/%zu/dims/%s", at, k, name),
+                      ind->id,
+                      !known ? tocmp_asprintf("indicator '%s': a breakdown target names '%s', "
+                                              "which is not in its 'disaggregate'",
+                                              ind->id, name)
+                             : tocmp_asprintf("indicator '%s': breakdown values are texts "
+                                              "(\"KH\"), not %s",
+                                              ind->id, json_is_number(dv) ? "numbers" : "this"));
+        }
+    }
+    json_t *b = json_object_get(def, "baseline");
+    if (json_is_object(b)) {
+        int pending = json_is_true(json_object_get(b, "pending"));
+        json_t *value = json_object_get(b, p.qualitative ? "text" : "value");
+        if (!pending && !(p.qualitative ? json_is_string(value) : json_is_number(value)))
+            error(d, m, "E412", tocmp_asprintf("/indicators/%zu/baseline", at), ind->id,
+                  tocmp_asprintf("indicator '%s': the baseline has no %s; give it, or write "
+                                 "\"pending\": true (to be confirmed) so reports say so rather "
+                                 "than assume 0",
+                                 ind->id, p.qualitative ? "'text'" : "numeric 'value'"));
+        else if (!pending) {
+            char *path = tocmp_asprintf("/indicators/%zu/baseline/value", at);
+            fraction_warning(&p, value, path);
+            free(path);
+        }
+        json_array_foreach(json_object_get(b, "breakdown"), k, e) {
+            json_t *bv = json_object_get(e, "value");
+            if (!json_is_number(bv) && !p.qualitative)
+                error(d, m, "E412",
+                      tocmp_asprintf("/indicators/%zu/baseline/breakdown/%zu", at, k), ind->id,
+                      tocmp_asprintf("indicator '%s': a breakdown's baseline needs a numeric "
+                                     "'value' and its 'dims'",
+                                     ind->id));
+        }
+    }
+}
+
 static void check_indicator(const tocm_model *m, tocm_diags *d, size_t i) {
     static const char *const measures[] = {"unit",    "percentage",  "nominal",
                                            "ordinal", "qualitative", NULL};
@@ -92,6 +217,8 @@ static void check_indicator(const tocm_model *m, tocm_diags *d, size_t i) {
         error(
             d, m, "E004", tocmp_asprintf("/indicators/%zu/rounding", ind->json_index), id,
             tocmp_asprintf("'rounding' of indicator '%s' must be a whole number from 0 to 6", id));
+    if (ind->json)
+        check_plan(m, d, ind);
 }
 
 size_t tocmp_validate_indicators(const tocm_model *m, tocm_diags *d) {

@@ -9,7 +9,7 @@
 #include <tocm/plugin.h>
 
 extern const struct tocm_calculator tocm_calc_count, tocm_calc_sum, tocm_calc_mean,
-    tocm_calc_share, tocm_calc_ratio, tocm_calc_distinct, tocm_calc_gesi;
+    tocm_calc_share, tocm_calc_ratio, tocm_calc_distinct, tocm_calc_gesi, tocm_calc_recorded;
 
 /* A column named by a parameter, as an index; TOCM_NONE with err set when
  * the parameter is missing (and required) or the table lacks the column.

@@ -55,6 +55,68 @@ static int sum_compute(const struct tocm_host *host, const struct tocm_calc_inpu
     return 0;
 }
 
+/* recorded: figures entered directly (`tocm record`), one row per period and
+ * breakdown in a results table of columns value, comment and source. A cell
+ * adds up its rows, like sum; but a row whose value is empty is a figure
+ * not reported, so the cell and every total it is part of are not reported
+ * either, with the row's comment as the reason: a partial total must never
+ * read as the whole. A text column of values (a qualitative indicator)
+ * gives no figure; tocm shows the text itself. */
+static int recorded_compute(const struct tocm_host *host, const struct tocm_calc_input *in,
+                            struct tocm_calc_result *out, tocm_error *err) {
+    size_t col = calc_column_param(host, in, "column", 0, err);
+    if (col == TOCM_NONE && !err->text[0])
+        col = host->table_column_find(in->table, "value");
+    if (col == TOCM_NONE) {
+        host->error_set(err, "value", "a recorded indicator's table needs a 'value' column");
+        return -1;
+    }
+    enum tocm_cell_type type = host->table_column_type(in->table, col);
+    if (type != TOCM_CELL_INTEGER && type != TOCM_CELL_DECIMAL) {
+        out->has_value = 0;
+        snprintf(out->note, sizeof out->note, "qualitative: see the text");
+        return 0;
+    }
+    size_t comment_col = host->table_column_find(in->table, "comment");
+    double total = 0, v;
+    size_t missing = 0;
+    const char *why = NULL;
+    for (size_t i = 0; i < in->row_count; i++) {
+        if (!calc_row_selected(host, in, in->rows[i]))
+            continue;
+        if (host->table_number(in->table, in->rows[i], col, &v)) {
+            total += v;
+        } else {
+            missing++;
+            if (comment_col != TOCM_NONE && !why)
+                why = host->table_text(in->table, in->rows[i], comment_col);
+        }
+    }
+    if (missing) {
+        out->has_value = 0;
+        if (missing == in->row_count && why && *why)
+            snprintf(out->note, sizeof out->note, "not reported: %s", why);
+        else
+            snprintf(out->note, sizeof out->note,
+                     "not reported: %zu of its figures missing (see the breakdown)", missing);
+        return 0;
+    }
+    out->has_value = 1;
+    out->value = total;
+    return 0;
+}
+
+const struct tocm_calculator tocm_calc_recorded = {
+    .abi = TOCM_ABI_VERSION,
+    .size = sizeof(struct tocm_calculator),
+    .name = "recorded",
+    .summary = "figures entered directly (tocm record): the value column, added up over a "
+               "breakdown; an empty value is not reported",
+    .params_help = "column: the values (default 'value'); where: optional extra filter",
+    .flags = TOCM_CALC_ADDITIVE,
+    .compute = recorded_compute,
+};
+
 const struct tocm_calculator tocm_calc_count = {
     .abi = TOCM_ABI_VERSION,
     .size = sizeof(struct tocm_calculator),

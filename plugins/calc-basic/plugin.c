@@ -45,7 +45,7 @@ int calc_row_selected(const struct tocm_host *host, const struct tocm_calc_input
 
 static const struct tocm_calculator *const calculators[] = {
     &tocm_calc_count, &tocm_calc_sum,      &tocm_calc_mean, &tocm_calc_share,
-    &tocm_calc_ratio, &tocm_calc_distinct, &tocm_calc_gesi, NULL,
+    &tocm_calc_ratio, &tocm_calc_distinct, &tocm_calc_gesi, &tocm_calc_recorded, NULL,
 };
 
 static const struct tocm_plugin plugin = {
@@ -54,7 +54,7 @@ static const struct tocm_plugin plugin = {
     .name = "calc-basic",
     .version = "1.0.0",
     .summary = "The indicator calculators tocm ships: count, sum, mean, share, ratio, "
-               "distinct, gesi",
+               "distinct, gesi, recorded",
     .calculators = calculators,
 };
 

@@ -787,7 +787,7 @@ static void plugin_lists_every_calculator(void **state) {
     (void)state;
     assert_string_equal(plugin->name, "calc-basic");
     static const char *const names[] = {"count", "sum",      "mean", "share",
-                                        "ratio", "distinct", "gesi"};
+                                        "ratio", "distinct", "gesi", "recorded"};
     size_t n = 0;
     for (const struct tocm_calculator *const *c = plugin->calculators; *c; c++) {
         assert_int_equal(TOCM_ABI_MAJOR_OF((*c)->abi), TOCM_ABI_MAJOR);

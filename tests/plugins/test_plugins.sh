@@ -110,7 +110,7 @@ d=json.load(sys.stdin)
 calcs=sorted(c['name'] for p in d['plugins'] for c in p['calculators'])
 fmts=sorted(f for p in d['plugins'] for e in p['exporters'] for f in e['formats'])
 print(' '.join(calcs), '|', 'json' in fmts)")
-check plugins-json "count distinct gesi mean ratio share sum | True" "$got"
+check plugins-json "count distinct gesi mean ratio recorded share sum | True" "$got"
 
 # json export = canonical model, to stdout and atomically to a file.
 model=$src/models/asean-act-2021/model.json

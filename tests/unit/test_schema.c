@@ -292,7 +292,7 @@ static json_t *sample(const struct tocmp_field *f, int variant) {
                                           : json_pack("{si}", "k", variant);
     if ((f->kinds & TOCMP_K_ARRAY) && f->items == TOCMP_K_STRING)
         return variant ? json_pack("[ss]", "v0", "v1") : json_pack("[s]", "v0");
-    if ((f->kinds & TOCMP_K_ARRAY) && f->place != TOCMP_PLACE_NONE)
+    if ((f->kinds & TOCMP_K_ARRAY) && (f->place != TOCMP_PLACE_NONE || f->items == TOCMP_K_OBJECT))
         return json_pack("[{si}]", "x-test", variant);
     if (f->kinds & TOCMP_K_STRING)
         return json_string(text);
