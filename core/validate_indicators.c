@@ -52,8 +52,6 @@ static void check_enum(const tocm_model *m, tocm_diags *d, const struct tocmp_in
               tocmp_asprintf("indicator '%s': '%s' must be one of %s", ind->id, field, list));
 }
 
-/* The loader has checked each field's type (E003, E004); what is left is
- * what the fields mean: unique ids, known tables and nodes, known values. */
 /* ---- the plan: baselines and targets (E411, E412, W205) ---------------- */
 
 struct plan_check {
@@ -179,6 +177,8 @@ static void check_plan(const tocm_model *m, tocm_diags *d, const struct tocmp_in
     }
 }
 
+/* The loader has checked each field's type (E003, E004); what is left is
+ * what the fields mean: unique ids, known tables and nodes, known values. */
 static void check_indicator(const tocm_model *m, tocm_diags *d, size_t i) {
     static const char *const measures[] = {"unit",    "percentage",  "nominal",
                                            "ordinal", "qualitative", NULL};
