@@ -294,6 +294,17 @@ int tocm_edit_assign(tocm_edit *e, const char *id, const char *assignment) {
                                    key, op, op == '+' ? "add to" : "take from");
             goto out;
         }
+        const struct tocmp_field *f = tocmp_schema_field(tocmp_edit_place(kind), key);
+        if (!old && f && !(f->kinds & TOCMP_K_ARRAY)) {
+            char *what = tocmp_schema_expected(f);
+            rc =
+                tocmp_edit_refuse(e,
+                                  "'%s' is %s, not a list, so %s%c= cannot %s it; use %s=TEXT "
+                                  "or %s:=JSON",
+                                  key, what, key, op, op == '+' ? "add to" : "take from", key, key);
+            free(what);
+            goto out;
+        }
         if (op == '+') {
             if (old && tocmp_edit_find_string(old, text) >= 0) {
                 tocmp_edit_note(e, "\"%s\" is already in '%s' of '%s'", text, key, id);

@@ -470,6 +470,45 @@ static void round_trip(const char *dir, enum tocmp_place place, const struct toc
     json_decref(doc);
 }
 
+/* set's list handling comes from the schema: KEY=TEXT on a list and
+ * KEY+=TEXT on a field that is not one are refused with a hint. */
+static void test_set_lists(void **state) {
+    (void)state;
+    char dir[] = "/tmp/tocm-schema-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[600];
+    snprintf(path, sizeof path, "%s/model.json", dir);
+    write_text(path, base_model);
+    tocm_diags *d = tocm_diags_new();
+    tocm_edit *e = NULL;
+    assert_int_equal(tocm_edit_open(path, NULL, d, &e), TOCM_OK);
+    static const struct {
+        const char *id, *assignment, *error;
+    } refused[] = {
+        {"O", "partners=UNODC", "'partners' is a list: use partners+=TEXT"},
+        {"O", "inferred=G", "'inferred' is true, false or a list of ids"},
+        {"I", "disaggregate=country", "'disaggregate' is a list"},
+        {"O", "description+=more", "'description' is a string, not a list"},
+        {"I", "rounding-=1", "'rounding' is an integer, not a list"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        assert_int_equal(tocm_edit_assign(e, refused[i].id, refused[i].assignment),
+                         TOCM_EINVALID);
+        if (!strstr(tocm_edit_error(e), refused[i].error))
+            fail_msg("%s: %s", refused[i].assignment, tocm_edit_error(e));
+    }
+    /* A list the schema knows, and one it does not, both take +=. */
+    assert_int_equal(tocm_edit_assign(e, "O", "partners+=UNODC"), TOCM_OK);
+    assert_int_equal(tocm_edit_assign(e, "O", "x-tags+=mine"), TOCM_OK);
+    /* Unsetting a required field is refused, for indicators too. */
+    assert_int_equal(tocm_edit_unset(e, "I", "calculator"), TOCM_EINVALID);
+    assert_non_null(strstr(tocm_edit_error(e), "every indicator needs its 'calculator'"));
+    tocm_edit_close(e);
+    tocm_diags_free(d);
+    remove(path);
+    rmdir(dir);
+}
+
 static void test_every_field_round_trips(void **state) {
     (void)state;
     char dir[] = "/tmp/tocm-schema-XXXXXX";
@@ -505,6 +544,7 @@ int main(void) {
         cmocka_unit_test(test_wording),
         cmocka_unit_test(test_objects),
         cmocka_unit_test(test_shape_errors),
+        cmocka_unit_test(test_set_lists),
         cmocka_unit_test(test_every_field_round_trips),
         cmocka_unit_test(test_diff_parts),
     };
