@@ -263,7 +263,7 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
 }
 
 json_t *tocmp_compute_report(const tocm_model *m, const tocm_registry *reg,
-                             const struct tocmp_report_options *opts, tocm_diags *diags) {
+                             const tocm_report_options *opts, tocm_diags *diags) {
     struct ctx c = {.m = m, .reg = reg, .opts = opts, .diags = diags};
     c.tables = tocmp_xcalloc(m->table_count + 1, sizeof *c.tables);
     c.table_read = tocmp_xcalloc(m->table_count + 1, 1);

@@ -1,5 +1,6 @@
 /*
  * engine.h -- computing indicators: data tables in, a results document out.
+ * Private to the library; programs use tocm/report.h.
  */
 #ifndef TOCMP_ENGINE_H
 #define TOCMP_ENGINE_H
@@ -7,12 +8,8 @@
 #include <jansson.h>
 
 #include "tocm/host.h"
+#include "tocm/report.h"
 #include "tocm/tocm.h"
-
-struct tocmp_report_options {
-    const char *period;    /* only cells of this period (NULL: all) */
-    const char *indicator; /* only this indicator (NULL: all) */
-};
 
 /* Computes every indicator of a valid model. Returns a new JSON document
  *   {"program", "indicators": [{"id", "title", "measure", "unit", "nodes",
@@ -22,7 +19,7 @@ struct tocmp_report_options {
  * (the shape `tocm report --format json` prints), or NULL with the reasons in
  * diags (a missing or malformed CSV file, an unknown calculator, ...). */
 json_t *tocmp_compute_report(const tocm_model *model, const tocm_registry *registry,
-                             const struct tocmp_report_options *options, tocm_diags *diags);
+                             const tocm_report_options *options, tocm_diags *diags);
 
 /* A figure as a report prints it: thousands separators, `decimals` places,
  * percentages (fractions) times 100 with a % sign; "–" for no value. new. */

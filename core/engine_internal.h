@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "table.h"
+#include "tocm/host.h"
 #include "tocm/plugin.h"
 
 /* One calculator call: the indicator's "params" and the table it reads. */
@@ -16,12 +17,12 @@ struct tocm_calc_request {
     const struct tocm_table *table;
 };
 
-/* One export: options as name/value pairs and where the bytes go. */
+/* One export: its options (a name given twice: the last value wins) and
+ * where the bytes go. */
 struct tocm_export_request {
-    const char *const *option_names;
-    const char *const *option_values;
+    const tocm_export_option *options;
     size_t option_count;
-    int (*write)(void *sink, const void *data, size_t len);
+    tocm_export_sink write;
     void *sink;
 };
 

@@ -39,7 +39,7 @@ struct interned {
 struct ctx {
     const tocm_model *m;
     const tocm_registry *reg;
-    const struct tocmp_report_options *opts;
+    const tocm_report_options *opts;
     tocm_diags *diags;
     /* The data of the model's tables (model->tables), read when an
      * indicator first needs one; NULL when it could not be read. */

@@ -395,9 +395,10 @@ static const char *host_export_option(const tocm_export_request *req, const char
         return NULL;
     }
     CHECK_PTR(name, "export_option", "option name", NULL);
-    for (size_t i = 0; i < req->option_count; i++)
-        if (strcmp(req->option_names[i], name) == 0)
-            return req->option_values[i];
+    /* From the end: when a name is given twice, the last value wins. */
+    for (size_t i = req->option_count; i-- > 0;)
+        if (strcmp(req->options[i].name, name) == 0)
+            return req->options[i].value;
     return NULL;
 }
 

@@ -171,6 +171,40 @@ static int check_abi(tocm_registry *r, const char *file, const char *what, uint3
     return 0;
 }
 
+/* The declared options of an exporter of ABI 1.2 or later: each needs a
+ * name (no '=' in it, which --option NAME=VALUE could not give), at most
+ * once. */
+static const struct tocm_option_info no_options[] = {{.name = NULL}};
+enum { MAX_EXPORTER_OPTIONS = 256 };
+
+static int check_options(tocm_registry *r, const char *file, const struct tocm_exporter *e) {
+    if (TOCM_ABI_MINOR_OF(e->abi) < 2 || e->size < REQUIRED_SIZE(struct tocm_exporter, options) ||
+        !e->options)
+        return 0;
+    for (size_t i = 0; e->options[i].name; i++) {
+        const char *name = e->options[i].name;
+        if (i == MAX_EXPORTER_OPTIONS) {
+            refuse(r, file, "exporter '%s' declares more than %d options (is its list ended "
+                            "by an entry with a NULL name?)",
+                   e->name, MAX_EXPORTER_OPTIONS);
+            return -1;
+        }
+        if (!name[0] || strchr(name, '=')) {
+            refuse(r, file, "exporter '%s': option #%zu has the name '%s', which --option "
+                            "NAME=VALUE cannot give",
+                   e->name, i + 1, name);
+            return -1;
+        }
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(e->options[k].name, name) == 0) {
+                refuse(r, file, "exporter '%s' declares option '%s' twice", e->name, name);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Validates one descriptor and everything it lists; registers it only when
  * all of it is sound, so a plugin is either wholly in or wholly out. */
 static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *raw,
@@ -241,6 +275,8 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
                    !e->name ? "name" : !e->formats ? "formats" : "write");
             return -1;
         }
+        if (check_options(r, file, e) != 0)
+            return -1;
         for (const char *const *f = e->formats; *f; f++) {
             const struct tocm_exporter *other = tocm_registry_exporter_for(r, *f);
             if (other) {
@@ -263,7 +299,14 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
     r->exporter_owner =
         tocmp_xrealloc(r->exporter_owner, (r->exporter_count + ne) * sizeof *r->exporter_owner);
     for (size_t i = 0; i < ne; i++) {
-        NORMALISE(r->exporters[r->exporter_count], desc->exporters[i]);
+        struct tocm_exporter *e = &r->exporters[r->exporter_count];
+        NORMALISE(*e, desc->exporters[i]);
+        /* NULL: declares nothing (checked by nobody); an empty list: takes
+         * no options (see tocm_registry_exporter in host.h). */
+        if (TOCM_ABI_MINOR_OF(e->abi) < 2)
+            e->options = NULL;
+        else if (!e->options)
+            e->options = no_options;
         r->exporter_owner[r->exporter_count++] = owner;
     }
     return 0;
@@ -459,4 +502,14 @@ const struct tocm_exporter *tocm_registry_exporter_for(const tocm_registry *r,
             if (strcmp(*f, format) == 0)
                 return &r->exporters[i];
     return NULL;
+}
+
+size_t tocm_registry_exporter_count(const tocm_registry *r) { return r->exporter_count; }
+
+const struct tocm_exporter *tocm_registry_exporter(const tocm_registry *r, size_t i) {
+    return i < r->exporter_count ? &r->exporters[i] : NULL;
+}
+
+size_t tocm_registry_exporter_plugin(const tocm_registry *r, size_t i) {
+    return i < r->exporter_count ? r->exporter_owner[i] : TOCM_NONE;
 }

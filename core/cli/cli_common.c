@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util.h"
+#include "cli_util.h"
 #include "commands.h"
 #include "tocm/host.h"
 
@@ -53,7 +53,7 @@ long cli_parse_count(const char *text) {
     return v;
 }
 
-struct tocm_registry *cli_load_registry(void) {
+tocm_registry *cli_load_registry(void) {
     struct tocm_registry_options opts = {
         .files = cli_globals.plugin_files,
         .file_count = cli_globals.plugin_count,
@@ -64,13 +64,13 @@ struct tocm_registry *cli_load_registry(void) {
 
 struct cli_output {
     char *path; /* NULL: standard output */
-    tocmp_buf data;
+    struct cli_buf data;
 };
 
 struct cli_output *cli_output_open(const char *path) {
-    struct cli_output *out = tocmp_xcalloc(1, sizeof *out);
+    struct cli_output *out = cli_xcalloc(1, sizeof *out);
     if (path && strcmp(path, "-") != 0)
-        out->path = tocmp_xstrdup(path);
+        out->path = cli_xstrdup(path);
     return out;
 }
 
@@ -79,7 +79,7 @@ int cli_output_write(void *sink, const void *data, size_t len) {
     /* Collected, and written at the end only if the export succeeds: to a
      * file in one atomic replace, to standard output in one go, so a plugin
      * that fails half-way leaves nothing half-written. */
-    tocmp_buf_append(&out->data, data, len);
+    cli_buf_append(&out->data, data, len);
     return 0;
 }
 

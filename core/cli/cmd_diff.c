@@ -2,55 +2,64 @@
  * cmd_diff.c -- `tocm diff OLD NEW [--format text|json]`: what changed
  * between two versions of a model, in the terms of the results chain.
  */
-#include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util.h"
+#include "cli_opts.h"
+#include "cli_util.h"
 #include "commands.h"
 
-static const char help[] =
-    "Usage: tocm diff OLD NEW [--format text|json]\n"
-    "\n"
-    "Says what changed from model OLD to model NEW: nodes added, removed and\n"
-    "renamed; for each node, its title, level, other fields and links\n"
-    "(\"now contributes to\", \"no longer contributes to\"); indicators added,\n"
-    "removed, renamed, attached or changed; the program header, the levels,\n"
-    "the tables, the status section and other top-level fields. Layout, node\n"
-    "order, the order of links and the order of fields do\n"
-    "not count. A removed and an added node on the same level are reported as\n"
-    "a rename when their titles are the same, or when enough else matches\n"
-    "(description, links in and out, other fields).\n"
-    "\n"
-    "Either file may be '-' for standard input, e.g. against the last commit:\n"
-    "  git show HEAD:model.json | tocm diff - model.json\n"
-    "\n"
-    "  --format text  for people (the default)\n"
-    "  --format json  {\"old\", \"new\", \"equal\", \"summary\": {counts},\n"
-    "                 \"changes\": [{\"what\": \"node\"|\"indicator\"|\"program\"|\n"
-    "                 \"level\"|\"table\"|\"status\"|\"model\",\n"
-    "                 \"change\": \"added\"|\"removed\"|\"renamed\"|\"level\"|\"link_added\"|\n"
-    "                 \"link_removed\"|\"field\"|\"attached\"|\n"
-    "                 \"detached\"|\"order\", \"id\", \"from\", \"to\", \"field\", ...}]}\n"
-    "  --json         the same as --format json\n"
-    "  -h, --help     show this help\n"
-    "\n"
-    "Exit status: 0 the models are the same, 1 they differ, 2 usage or a file\n"
-    "that cannot be read as a model.\n";
+enum { OPT_FORMAT = CLI_OPT_FIRST, OPT_JSON };
+
+static const struct cli_option options[] = {
+    {OPT_FORMAT, 0, "format", "F",
+     "text: for people (the default)\n"
+     "json: {\"old\", \"new\", \"equal\", \"summary\": {counts},\n"
+     "      \"changes\": [{\"what\": \"node\"|\"indicator\"|\"program\"|\n"
+     "      \"level\"|\"table\"|\"status\"|\"model\",\n"
+     "      \"change\": \"added\"|\"removed\"|\"renamed\"|\"level\"|\"link_added\"|\n"
+     "      \"link_removed\"|\"field\"|\"attached\"|\n"
+     "      \"detached\"|\"order\", \"id\", \"from\", \"to\", \"field\", ...}]}"},
+    {OPT_JSON, 0, "json", NULL, "the same as --format json"},
+    CLI_OPTIONS_END,
+};
+
+static const struct cli_command command = {
+    .name = "diff",
+    .synopsis = "Usage: tocm diff OLD NEW [--format text|json]\n",
+    .about = "Says what changed from model OLD to model NEW: nodes added, removed and\n"
+             "renamed; for each node, its title, level, other fields and links\n"
+             "(\"now contributes to\", \"no longer contributes to\"); indicators added,\n"
+             "removed, renamed, attached or changed; the program header, the levels,\n"
+             "the tables, the status section and other top-level fields. Layout, node\n"
+             "order, the order of links and the order of fields do\n"
+             "not count. A removed and an added node on the same level are reported as\n"
+             "a rename when their titles are the same, or when enough else matches\n"
+             "(description, links in and out, other fields).\n"
+             "\n"
+             "Either file may be '-' for standard input, e.g. against the last commit:\n"
+             "  git show HEAD:model.json | tocm diff - model.json\n",
+    .tables = {options},
+    .footer = "Exit status: 0 the models are the same, 1 they differ, 2 usage or a file\n"
+              "that cannot be read as a model.\n",
+};
 
 static tocm_model *load(const char *path) {
     tocm_diags *diags = tocm_diags_new();
     tocm_model *m = NULL;
     int rc;
     if (strcmp(path, "-") == 0) {
-        tocmp_buf b = {0};
-        char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-            tocmp_buf_append(&b, chunk, n);
-        rc = tocm_model_load_string(b.data ? b.data : "", "(standard input)", diags, &m);
-        free(b.data);
+        size_t len;
+        char *text = cli_read_stream(stdin, &len);
+        if (!text) {
+            fprintf(stderr, "tocm diff: cannot read standard input: %s\n", strerror(errno));
+            tocm_diags_free(diags);
+            return NULL;
+        }
+        rc = tocm_model_load_string(text, "(standard input)", diags, &m);
+        free(text);
     } else {
         rc = tocm_model_load_file(path, diags, &m);
     }
@@ -61,28 +70,24 @@ static tocm_model *load(const char *path) {
 }
 
 int cmd_diff(int argc, char **argv) {
-    static const struct option options[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
-    };
-    int json = 0, c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (strcmp(optarg, "json") == 0)
+    int json = 0, id;
+    struct cli_parser p;
+    cli_parse_begin(&p, &command, argc, argv);
+    while ((id = cli_parse_next(&p)) > 0) {
+        switch (id) {
+        case OPT_FORMAT:
+            if (strcmp(p.arg, "json") == 0)
                 json = 1;
-            else if (strcmp(optarg, "text") == 0)
+            else if (strcmp(p.arg, "text") == 0)
                 json = 0;
             else
-                return cli_usage_error("diff", "--format is text or json, not '%s'", optarg);
+                return cli_usage_error("diff", "--format is text or json, not '%s'", p.arg);
             break;
-        case 'j': json = 1; break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_usage_error("diff", "unknown option");
+        case OPT_JSON: json = 1; break;
         }
     }
+    if (p.status >= 0)
+        return p.status;
     if (argc - optind != 2)
         return cli_usage_error("diff", "expected two MODEL files, OLD and NEW");
     const char *old_path = argv[optind], *new_path = argv[optind + 1];

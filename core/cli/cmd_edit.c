@@ -6,35 +6,17 @@
  * if the change adds no error. What the change did goes to stdout, one line
  * each; refusals and findings to stderr.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_opts.h"
+#include "cli_util.h"
 #include "commands.h"
 
-#define COMMON_HELP                                                                   \
-    "  -n, --dry-run        check the change and show it as 'tocm diff' would;\n"     \
-    "                       write nothing\n"                                          \
-    "      --force          write even if the change adds errors to the model, and\n" \
-    "                       list them\n"                                              \
-    "      --lock-timeout S wait at most S seconds for another edit of MODEL to\n"    \
-    "                       finish (default 10; 0: do not wait)\n"                    \
-    "  -q, --quiet          do not say what was changed\n"                            \
-    "  -h, --help           show this help\n"                                         \
-    "\n"                                                                              \
-    "MODEL is written only if the change adds no error (see 'tocm validate'); it\n"   \
-    "is written atomically, in the canonical layout of 'tocm fmt', so a one-field\n"  \
-    "change is a one-line git diff. Exit status: 0 done (or nothing to change),\n"    \
-    "1 refused, 2 usage or I/O failure (including a lock timeout).\n"
-
-#define KIND_HELP                                                                     \
-    "      --node           ID names a node (when an indicator has the same id)\n"    \
-    "      --indicator      ID names an indicator\n"
-
 enum {
-    OPT_FORCE = 1000,
+    OPT_FORCE = CLI_OPT_FIRST,
     OPT_LOCK_TIMEOUT,
     OPT_NODE,
     OPT_INDICATOR,
@@ -51,13 +33,33 @@ enum {
     OPT_REATTACH,
 };
 
-#define COMMON_OPTIONS                                                   \
-    {"dry-run", no_argument, NULL, 'n'}, {"force", no_argument, NULL, OPT_FORCE}, \
-        {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},     \
-        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}
+/* Options every editing command has. */
+static const struct cli_option common_options[] = {
+    {'n', 'n', "dry-run", NULL,
+     "check the change and show it as 'tocm diff' would;\n"
+     "write nothing"},
+    {OPT_FORCE, 0, "force", NULL,
+     "write even if the change adds errors to the model, and\n"
+     "list them"},
+    {OPT_LOCK_TIMEOUT, 0, "lock-timeout", "S",
+     "wait at most S seconds for another edit of MODEL to\n"
+     "finish (default 10; 0: do not wait)"},
+    {'q', 'q', "quiet", NULL, "do not say what was changed"},
+    CLI_OPTIONS_END,
+};
 
-#define KIND_OPTIONS                                                     \
-    {"node", no_argument, NULL, OPT_NODE}, {"indicator", no_argument, NULL, OPT_INDICATOR}
+/* Options of the commands whose ID may name a node or an indicator. */
+static const struct cli_option kind_options[] = {
+    {OPT_NODE, 0, "node", NULL, "ID names a node (when an indicator has the same id)"},
+    {OPT_INDICATOR, 0, "indicator", NULL, "ID names an indicator"},
+    CLI_OPTIONS_END,
+};
+
+#define COMMON_FOOTER                                                                     \
+    "MODEL is written only if the change adds no error (see 'tocm validate'); it\n"       \
+    "is written atomically, in the canonical layout of 'tocm fmt', so a one-field\n"      \
+    "change is a one-line git diff. Exit status: 0 done (or nothing to change),\n"        \
+    "1 refused, 2 usage or I/O failure (including a lock timeout).\n"
 
 struct edit_cli {
     const char *cmd;
@@ -107,8 +109,9 @@ static void print_dry_run(tocm_edit *e, const char *path) {
     tocm_model_load_string(tocm_edit_text(e, 1, NULL), path, scratch, &after);
     if (before && after) {
         tocm_diff *d = tocm_diff_models(before, after);
-        char *after_name = malloc(strlen(path) + 20);
-        sprintf(after_name, "%s after the change", path);
+        size_t size = strlen(path) + sizeof " after the change";
+        char *after_name = cli_xmalloc(size);
+        snprintf(after_name, size, "%s after the change", path);
         char *text = tocm_diff_text(d, path, after_name);
         free(after_name);
         fputs(text, stdout);
@@ -207,33 +210,64 @@ static void init_cli(struct edit_cli *o, const char *cmd) {
     o->kind = TOCM_EDIT_ANY;
 }
 
+/* Reads the options of an editing command: the ones every editing command
+ * has go into o, the others to own(ctx, id, arg), which returns 0, or an
+ * exit status after reporting a problem. Returns -1 to go on with the
+ * operands (argv[optind..]), or the exit status to stop with. */
+static int parse_edit_options(struct edit_cli *o, const struct cli_command *cmd, int argc,
+                              char **argv, int (*own)(void *ctx, int id, const char *arg),
+                              void *ctx) {
+    struct cli_parser p;
+    cli_parse_begin(&p, cmd, argc, argv);
+    int id;
+    while ((id = cli_parse_next(&p)) > 0) {
+        int r = common_option(o, id, p.arg);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r == 0 && own) {
+            int status = own(ctx, id, p.arg);
+            if (status != 0)
+                return status;
+        }
+    }
+    return p.status;
+}
+
 /* ---- tocm add ------------------------------------------------------------ */
 
-static const char add_help[] =
-    "Usage: tocm add MODEL --id ID --level LEVEL --title TITLE\n"
-    "                [--contributes-to ID]... [--set KEY=VALUE]... [--after ID]\n"
-    "       tocm add MODEL --indicator --id ID --title TITLE [--attach-to ID]...\n"
-    "                [--set KEY=VALUE]...\n"
-    "\n"
-    "Adds a node to the results chain (or, with --indicator, an indicator).\n"
-    "A new node goes after the last node of its level (or of a higher level),\n"
-    "so the file stays grouped by level; --after puts it after a given node.\n"
-    "\n"
-    "      --id ID              the new node's id (must not be in use)\n"
-    "      --level LEVEL        one of the model's level ids\n"
-    "      --title TITLE        the result or work, as the program words it\n"
-    "      --contributes-to ID  a node at a higher level it contributes to\n"
-    "                           (repeat for several)\n"
-    "      --set KEY=VALUE      any other field; see 'tocm set --help' for\n"
-    "                           KEY=TEXT, KEY:=JSON, KEY+=TEXT\n"
-    "      --after ID           place the node right after node ID\n"
-    "      --indicator          add an indicator instead of a node\n"
-    "      --attach-to ID       (indicators) a node the indicator measures\n" COMMON_HELP;
+static const struct cli_option add_options[] = {
+    {OPT_ID, 0, "id", "ID", "the new node's id (must not be in use)"},
+    {OPT_LEVEL, 0, "level", "LEVEL", "one of the model's level ids"},
+    {OPT_TITLE, 0, "title", "TITLE", "the result or work, as the program words it"},
+    {OPT_CONTRIBUTES_TO, 0, "contributes-to", "ID",
+     "a node at a higher level it contributes to\n"
+     "(repeat for several)"},
+    {OPT_SET, 0, "set", "KEY=VALUE",
+     "any other field; see 'tocm set --help' for\n"
+     "KEY=TEXT, KEY:=JSON, KEY+=TEXT"},
+    {OPT_AFTER, 0, "after", "ID", "place the node right after node ID"},
+    {OPT_INDICATOR, 0, "indicator", NULL, "add an indicator instead of a node"},
+    {OPT_ATTACH, 0, "attach-to", "ID", "(indicators) a node the indicator measures"},
+    CLI_OPTIONS_END,
+};
+
+static const struct cli_command add_command = {
+    .name = "add",
+    .synopsis = "Usage: tocm add MODEL --id ID --level LEVEL --title TITLE\n"
+                "                [--contributes-to ID]... [--set KEY=VALUE]... [--after ID]\n"
+                "       tocm add MODEL --indicator --id ID --title TITLE [--attach-to ID]...\n"
+                "                [--set KEY=VALUE]...\n",
+    .about = "Adds a node to the results chain (or, with --indicator, an indicator).\n"
+             "A new node goes after the last node of its level (or of a higher level),\n"
+             "so the file stays grouped by level; --after puts it after a given node.\n",
+    .tables = {add_options, common_options},
+    .footer = COMMON_FOOTER,
+};
 
 struct add_ctx {
     const char *id, *level, *title, *after;
     int indicator;
-    char **links, **attach, **sets;
+    const char **links, **attach, **sets;
     size_t link_count, attach_count, set_count;
 };
 
@@ -250,49 +284,35 @@ static int apply_add(tocm_edit *e, void *p) {
     return rc;
 }
 
+static int add_option(void *ctx, int id, const char *arg) {
+    struct add_ctx *a = ctx;
+    switch (id) {
+    case OPT_ID: a->id = arg; break;
+    case OPT_LEVEL: a->level = arg; break;
+    case OPT_TITLE: a->title = arg; break;
+    case OPT_AFTER: a->after = arg; break;
+    case OPT_CONTRIBUTES_TO: a->links[a->link_count++] = arg; break;
+    case OPT_ATTACH: a->attach[a->attach_count++] = arg; break;
+    case OPT_SET: a->sets[a->set_count++] = arg; break;
+    }
+    return 0;
+}
+
 int cmd_add(int argc, char **argv) {
-    static const struct option options[] = {
-        {"id", required_argument, NULL, OPT_ID},
-        {"level", required_argument, NULL, OPT_LEVEL},
-        {"title", required_argument, NULL, OPT_TITLE},
-        {"contributes-to", required_argument, NULL, OPT_CONTRIBUTES_TO},
-        {"set", required_argument, NULL, OPT_SET},
-        {"after", required_argument, NULL, OPT_AFTER},
-        {"indicator", no_argument, NULL, OPT_INDICATOR},
-        {"attach-to", required_argument, NULL, OPT_ATTACH},
-        COMMON_OPTIONS,
-        {0, 0, 0, 0},
-    };
     struct edit_cli o;
     init_cli(&o, "add");
     struct add_ctx a = {0};
-    size_t n = (size_t)argc;
-    a.links = calloc(n, sizeof *a.links);
-    a.attach = calloc(n, sizeof *a.attach);
-    a.sets = calloc(n, sizeof *a.sets);
-    int status = -1, c;
-    while (status < 0 && (c = getopt_long(argc, argv, "nqh", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_ID: a.id = optarg; break;
-        case OPT_LEVEL: a.level = optarg; break;
-        case OPT_TITLE: a.title = optarg; break;
-        case OPT_AFTER: a.after = optarg; break;
-        case OPT_CONTRIBUTES_TO: a.links[a.link_count++] = optarg; break;
-        case OPT_ATTACH: a.attach[a.attach_count++] = optarg; break;
-        case OPT_SET: a.sets[a.set_count++] = optarg; break;
-        case OPT_INDICATOR: a.indicator = 1; break;
-        case 'h': fputs(add_help, stdout); status = EXIT_OK; break;
-        default: {
-            int r = common_option(&o, c, optarg);
-            if (r == 0)
-                status = cli_usage_error("add", "unknown option");
-            else if (r < 0)
-                status = EXIT_USAGE;
-        }
-        }
-    }
+    /* Each repeatable option is given at most argc times. */
+    a.links = cli_xcalloc((size_t)argc, sizeof *a.links);
+    a.attach = cli_xcalloc((size_t)argc, sizeof *a.attach);
+    a.sets = cli_xcalloc((size_t)argc, sizeof *a.sets);
+    int status = parse_edit_options(&o, &add_command, argc, argv, add_option, &a);
     if (status >= 0)
         goto out;
+    /* --indicator is the shared option (common_option took it): here it says
+     * what to add; the new id is looked up as before, under any kind. */
+    a.indicator = o.kind == TOCM_EDIT_INDICATOR;
+    o.kind = TOCM_EDIT_ANY;
     if (argc - optind != 1)
         status = cli_usage_error("add", "expected one MODEL file");
     else if (!a.id || !a.title)
@@ -316,31 +336,37 @@ out:
 
 /* ---- tocm set ------------------------------------------------------------ */
 
-static const char set_help[] =
-    "Usage: tocm set MODEL ID [KEY=VALUE]... [--unset KEY]...\n"
-    "\n"
-    "Changes fields of node ID (or of an indicator). Each KEY=VALUE is one of:\n"
-    "  KEY=TEXT     the field becomes the text TEXT, as typed:\n"
-    "                 status='some delays'   title='Wells built and used'\n"
-    "  KEY:=JSON    the field becomes a JSON value (number, true/false, list,\n"
-    "               object or \"quoted text\"):\n"
-    "                 inferred:=true   partners:='[\"UNODC\", \"IOM\"]'   budget:=120000\n"
-    "  KEY+=TEXT    adds TEXT to the list KEY (made if absent):\n"
-    "                 partners+='Ministry of Justice'   assumptions+='Staff stay'\n"
-    "  KEY-=TEXT    takes TEXT out of the list KEY (an emptied list is removed):\n"
-    "                 partners-=UNODC\n"
-    "Lists (partners, assumptions, contributes_to; an indicator's nodes) cannot\n"
-    "be given a plain TEXT; contributes_to+=ID and contributes_to-=ID (nodes+=ID,\n"
-    "nodes-=ID) are 'tocm link' and 'tocm unlink'. The id is changed with 'tocm\n"
-    "rename', which updates every link.\n"
-    "Fields tocm does not know are set and kept like any other.\n"
-    "\n"
-    "      --unset KEY      remove the field KEY (not id, level or title)\n" KIND_HELP
-        COMMON_HELP;
+static const struct cli_option set_options[] = {
+    {OPT_UNSET, 0, "unset", "KEY", "remove the field KEY (not id, level or title)"},
+    CLI_OPTIONS_END,
+};
+
+static const struct cli_command set_command = {
+    .name = "set",
+    .synopsis = "Usage: tocm set MODEL ID [KEY=VALUE]... [--unset KEY]...\n",
+    .about = "Changes fields of node ID (or of an indicator). Each KEY=VALUE is one of:\n"
+             "  KEY=TEXT     the field becomes the text TEXT, as typed:\n"
+             "                 status='some delays'   title='Wells built and used'\n"
+             "  KEY:=JSON    the field becomes a JSON value (number, true/false, list,\n"
+             "               object or \"quoted text\"):\n"
+             "                 inferred:=true   partners:='[\"UNODC\", \"IOM\"]'   budget:=120000\n"
+             "  KEY+=TEXT    adds TEXT to the list KEY (made if absent):\n"
+             "                 partners+='Ministry of Justice'   assumptions+='Staff stay'\n"
+             "  KEY-=TEXT    takes TEXT out of the list KEY (an emptied list is removed):\n"
+             "                 partners-=UNODC\n"
+             "Lists (partners, assumptions, contributes_to; an indicator's nodes) cannot\n"
+             "be given a plain TEXT; contributes_to+=ID and contributes_to-=ID (nodes+=ID,\n"
+             "nodes-=ID) are 'tocm link' and 'tocm unlink'. The id is changed with 'tocm\n"
+             "rename', which updates every link.\n"
+             "Fields tocm does not know are set and kept like any other.\n",
+    .tables = {set_options, kind_options, common_options},
+    .footer = COMMON_FOOTER,
+};
 
 struct set_ctx {
     const char *id;
-    char **assignments, **unsets;
+    char **assignments;
+    const char **unsets;
     size_t assignment_count, unset_count;
 };
 
@@ -354,31 +380,19 @@ static int apply_set(tocm_edit *e, void *p) {
     return rc;
 }
 
+static int set_option(void *ctx, int id, const char *arg) {
+    struct set_ctx *s = ctx;
+    if (id == OPT_UNSET)
+        s->unsets[s->unset_count++] = arg;
+    return 0;
+}
+
 int cmd_set(int argc, char **argv) {
-    static const struct option options[] = {
-        {"unset", required_argument, NULL, OPT_UNSET},
-        KIND_OPTIONS,
-        COMMON_OPTIONS,
-        {0, 0, 0, 0},
-    };
     struct edit_cli o;
     init_cli(&o, "set");
     struct set_ctx s = {0};
-    s.unsets = calloc((size_t)argc, sizeof *s.unsets);
-    int status = -1, c;
-    while (status < 0 && (c = getopt_long(argc, argv, "nqh", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_UNSET: s.unsets[s.unset_count++] = optarg; break;
-        case 'h': fputs(set_help, stdout); status = EXIT_OK; break;
-        default: {
-            int r = common_option(&o, c, optarg);
-            if (r == 0)
-                status = cli_usage_error("set", "unknown option");
-            else if (r < 0)
-                status = EXIT_USAGE;
-        }
-        }
-    }
+    s.unsets = cli_xcalloc((size_t)argc, sizeof *s.unsets);
+    int status = parse_edit_options(&o, &set_command, argc, argv, set_option, &s);
     if (status >= 0)
         goto out;
     if (argc - optind < 2) {
@@ -407,22 +421,31 @@ out:
 
 /* ---- tocm link / unlink --------------------------------------------------- */
 
-static const char link_help[] =
-    "Usage: tocm link MODEL FROM TO... [--inferred]\n"
-    "\n"
-    "Node FROM now contributes to node TO (each TO, when several). TO must be\n"
-    "at a higher level. When FROM is an indicator, it is attached to node TO.\n"
-    "\n"
-    "      --inferred       mark the link as the modeller's inference (adds TO to\n"
-    "                       FROM's 'inferred' list)\n" KIND_HELP COMMON_HELP;
+static const struct cli_option link_options[] = {
+    {OPT_INFERRED, 0, "inferred", NULL,
+     "mark the link as the modeller's inference (adds TO to\n"
+     "FROM's 'inferred' list)"},
+    CLI_OPTIONS_END,
+};
 
-static const char unlink_help[] =
-    "Usage: tocm unlink MODEL FROM TO...\n"
-    "\n"
-    "Node FROM no longer contributes to node TO (an inferred mark on the link\n"
-    "goes with it). When FROM is an indicator, it is detached from node TO.\n"
-    "A node left contributing to nothing is reported (warning W201).\n"
-    "\n" KIND_HELP COMMON_HELP;
+static const struct cli_command link_command_spec = {
+    .name = "link",
+    .synopsis = "Usage: tocm link MODEL FROM TO... [--inferred]\n",
+    .about = "Node FROM now contributes to node TO (each TO, when several). TO must be\n"
+             "at a higher level. When FROM is an indicator, it is attached to node TO.\n",
+    .tables = {link_options, kind_options, common_options},
+    .footer = COMMON_FOOTER,
+};
+
+static const struct cli_command unlink_command_spec = {
+    .name = "unlink",
+    .synopsis = "Usage: tocm unlink MODEL FROM TO...\n",
+    .about = "Node FROM no longer contributes to node TO (an inferred mark on the link\n"
+             "goes with it). When FROM is an indicator, it is detached from node TO.\n"
+             "A node left contributing to nothing is reported (warning W201).\n",
+    .tables = {kind_options, common_options},
+    .footer = COMMON_FOOTER,
+};
 
 struct link_ctx {
     const char *from;
@@ -440,32 +463,23 @@ static int apply_link(tocm_edit *e, void *p) {
     return rc;
 }
 
+static int link_option(void *ctx, int id, const char *arg) {
+    struct link_ctx *l = ctx;
+    (void)arg;
+    if (id == OPT_INFERRED)
+        l->inferred = 1;
+    return 0;
+}
+
 static int link_command(int argc, char **argv, int unlink) {
-    static const struct option options[] = {
-        {"inferred", no_argument, NULL, OPT_INFERRED},
-        KIND_OPTIONS,
-        COMMON_OPTIONS,
-        {0, 0, 0, 0},
-    };
     const char *name = unlink ? "unlink" : "link";
     struct edit_cli o;
     init_cli(&o, name);
     struct link_ctx l = {.unlink = unlink};
-    int c;
-    while ((c = getopt_long(argc, argv, "nqh", options, NULL)) != -1) {
-        if (c == OPT_INFERRED && !unlink) {
-            l.inferred = 1;
-        } else if (c == 'h') {
-            fputs(unlink ? unlink_help : link_help, stdout);
-            return EXIT_OK;
-        } else {
-            int r = common_option(&o, c, optarg);
-            if (r == 0)
-                return cli_usage_error(name, "unknown option");
-            if (r < 0)
-                return EXIT_USAGE;
-        }
-    }
+    int status = parse_edit_options(&o, unlink ? &unlink_command_spec : &link_command_spec, argc,
+                                    argv, link_option, &l);
+    if (status >= 0)
+        return status;
     if (argc - optind < 3)
         return cli_usage_error(name, "expected MODEL, FROM and at least one TO");
     l.from = argv[optind + 1];
@@ -479,14 +493,16 @@ int cmd_unlink(int argc, char **argv) { return link_command(argc, argv, 1); }
 
 /* ---- tocm rename ----------------------------------------------------------- */
 
-static const char rename_help[] =
-    "Usage: tocm rename MODEL OLD NEW\n"
-    "\n"
-    "Gives node OLD the id NEW and updates every reference to it: the\n"
-    "contributes_to and inferred lists of all nodes, and the nodes every\n"
-    "indicator is attached to. Renames an indicator when OLD is one. NEW must\n"
-    "not be in use.\n"
-    "\n" KIND_HELP COMMON_HELP;
+static const struct cli_command rename_command = {
+    .name = "rename",
+    .synopsis = "Usage: tocm rename MODEL OLD NEW\n",
+    .about = "Gives node OLD the id NEW and updates every reference to it: the\n"
+             "contributes_to and inferred lists of all nodes, and the nodes every\n"
+             "indicator is attached to. Renames an indicator when OLD is one. NEW must\n"
+             "not be in use.\n",
+    .tables = {kind_options, common_options},
+    .footer = COMMON_FOOTER,
+};
 
 struct rename_ctx {
     const char *old_id, *new_id;
@@ -498,21 +514,11 @@ static int apply_rename(tocm_edit *e, void *p) {
 }
 
 int cmd_rename(int argc, char **argv) {
-    static const struct option options[] = {KIND_OPTIONS, COMMON_OPTIONS, {0, 0, 0, 0}};
     struct edit_cli o;
     init_cli(&o, "rename");
-    int c;
-    while ((c = getopt_long(argc, argv, "nqh", options, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(rename_help, stdout);
-            return EXIT_OK;
-        }
-        int r = common_option(&o, c, optarg);
-        if (r == 0)
-            return cli_usage_error("rename", "unknown option");
-        if (r < 0)
-            return EXIT_USAGE;
-    }
+    int status = parse_edit_options(&o, &rename_command, argc, argv, NULL, NULL);
+    if (status >= 0)
+        return status;
     if (argc - optind != 3)
         return cli_usage_error("rename", "expected MODEL, OLD and NEW");
     struct rename_ctx r = {argv[optind + 1], argv[optind + 2]};
@@ -521,28 +527,35 @@ int cmd_rename(int argc, char **argv) {
 
 /* ---- tocm rm ------------------------------------------------------------------ */
 
-static const char rm_help[] =
-    "Usage: tocm rm MODEL ID... [--cascade | --reattach-to ID]\n"
-    "\n"
-    "Removes node ID (or an indicator). tocm refuses to remove a node that\n"
-    "other nodes still contribute to, or that an indicator is attached to,\n"
-    "unless told what to do with those links:\n"
-    "\n"
-    "      --cascade          also remove every node that contributed only to\n"
-    "                         removed nodes (recursively); other nodes and\n"
-    "                         indicators just lose their links to them, and an\n"
-    "                         indicator left attached to nothing is removed\n"
-    "      --reattach-to ID   what contributed to the node (and the indicators\n"
-    "                         attached to it) now points at node ID instead\n"
-    "\n"
-    "Try -n (--dry-run) first to see what a cascade would take with it.\n"
-    "\n" KIND_HELP COMMON_HELP;
+static const struct cli_option rm_options[] = {
+    {OPT_CASCADE, 0, "cascade", NULL,
+     "also remove every node that contributed only to\n"
+     "removed nodes (recursively); other nodes and\n"
+     "indicators just lose their links to them, and an\n"
+     "indicator left attached to nothing is removed"},
+    {OPT_REATTACH, 0, "reattach-to", "ID",
+     "what contributed to the node (and the indicators\n"
+     "attached to it) now points at node ID instead"},
+    CLI_OPTIONS_END,
+};
+
+static const struct cli_command rm_command = {
+    .name = "rm",
+    .synopsis = "Usage: tocm rm MODEL ID... [--cascade | --reattach-to ID]\n",
+    .about = "Removes node ID (or an indicator). tocm refuses to remove a node that\n"
+             "other nodes still contribute to, or that an indicator is attached to,\n"
+             "unless told what to do with those links (--cascade, --reattach-to).\n"
+             "Try -n (--dry-run) first to see what a cascade would take with it.\n",
+    .tables = {rm_options, kind_options, common_options},
+    .footer = COMMON_FOOTER,
+};
 
 struct rm_ctx {
     char **ids;
     size_t id_count;
     enum tocm_remove_mode mode;
     const char *reattach_to;
+    int cascade;
 };
 
 static int apply_rm(tocm_edit *e, void *p) {
@@ -553,39 +566,29 @@ static int apply_rm(tocm_edit *e, void *p) {
     return rc;
 }
 
+static int rm_option(void *ctx, int id, const char *arg) {
+    struct rm_ctx *r = ctx;
+    if (id == OPT_CASCADE)
+        r->cascade = 1;
+    else if (id == OPT_REATTACH)
+        r->reattach_to = arg;
+    return 0;
+}
+
 int cmd_rm(int argc, char **argv) {
-    static const struct option options[] = {
-        {"cascade", no_argument, NULL, OPT_CASCADE},
-        {"reattach-to", required_argument, NULL, OPT_REATTACH},
-        KIND_OPTIONS,
-        COMMON_OPTIONS,
-        {0, 0, 0, 0},
-    };
     struct edit_cli o;
     init_cli(&o, "rm");
     struct rm_ctx r = {.mode = TOCM_REMOVE_ONLY};
-    int cascade = 0, c;
-    while ((c = getopt_long(argc, argv, "nqh", options, NULL)) != -1) {
-        if (c == OPT_CASCADE) {
-            cascade = 1;
-        } else if (c == OPT_REATTACH) {
-            r.reattach_to = optarg;
-        } else if (c == 'h') {
-            fputs(rm_help, stdout);
-            return EXIT_OK;
-        } else {
-            int v = common_option(&o, c, optarg);
-            if (v == 0)
-                return cli_usage_error("rm", "unknown option");
-            if (v < 0)
-                return EXIT_USAGE;
-        }
-    }
-    if (cascade && r.reattach_to)
+    int status = parse_edit_options(&o, &rm_command, argc, argv, rm_option, &r);
+    if (status >= 0)
+        return status;
+    if (r.cascade && r.reattach_to)
         return cli_usage_error("rm", "--cascade and --reattach-to cannot be used together");
     if (argc - optind < 2)
         return cli_usage_error("rm", "expected MODEL and at least one ID");
-    r.mode = cascade ? TOCM_REMOVE_CASCADE : r.reattach_to ? TOCM_REMOVE_REATTACH : TOCM_REMOVE_ONLY;
+    r.mode = r.cascade       ? TOCM_REMOVE_CASCADE
+             : r.reattach_to ? TOCM_REMOVE_REATTACH
+                             : TOCM_REMOVE_ONLY;
     r.ids = argv + optind + 1;
     r.id_count = (size_t)(argc - optind - 1);
     return run_edit(&o, argv[optind], apply_rm, &r);

@@ -2,48 +2,52 @@
  * cmd_export.c -- `tocm export MODEL -T FORMAT [-o FILE] [--option K=V]...`:
  * hands the model to the exporter plugin that writes FORMAT.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine_internal.h"
+#include "cli_opts.h"
 #include "commands.h"
 #include "tocm/host.h"
 
-static const char help[] =
-    "Usage: tocm export MODEL -T FORMAT [-o FILE] [--option NAME=VALUE]...\n"
-    "\n"
-    "Writes MODEL in FORMAT through the exporter plugin that provides it\n"
-    "('tocm plugins' lists them). The model must be valid.\n"
-    "\n"
-    "  -T, --format FORMAT   e.g. json\n"
-    "  -o, --output FILE     where to write ('-' or none: standard output);\n"
-    "                        the file is replaced atomically\n"
-    "  --option NAME=VALUE   pass an option to the exporter (repeatable)\n"
-    "  -h, --help            show this help\n";
+enum { OPT_OPTION = CLI_OPT_FIRST };
 
-static void list_formats(const struct tocm_registry *reg) {
+static const struct cli_option options[] = {
+    {'T', 'T', "format", "FORMAT", "e.g. json"},
+    {'o', 'o', "output", "FILE",
+     "where to write ('-' or none: standard output);\n"
+     "the file is replaced atomically"},
+    {OPT_OPTION, 0, "option", "NAME=VALUE",
+     "pass an option to the exporter (repeatable; the\n"
+     "last value of a NAME wins); 'tocm plugins' lists\n"
+     "the options each exporter takes"},
+    CLI_OPTIONS_END,
+};
+
+static const struct cli_command command = {
+    .name = "export",
+    .synopsis = "Usage: tocm export MODEL -T FORMAT [-o FILE] [--option NAME=VALUE]...\n",
+    .about = "Writes MODEL in FORMAT through the exporter plugin that provides it\n"
+             "('tocm plugins' lists them). The model must be valid.\n",
+    .tables = {options},
+};
+
+static void list_formats(const tocm_registry *reg) {
     fputs("tocm: formats available:", stderr);
-    int any = 0;
-    for (size_t i = 0; i < tocm_registry_count(reg); i++) {
-        const struct tocm_plugin *p = tocm_registry_plugin(reg, i);
-        for (size_t k = 0; p->exporters && p->exporters[k]; k++)
-            for (const char *const *f = p->exporters[k]->formats; *f; f++) {
-                fprintf(stderr, " %s", *f);
-                any = 1;
-            }
-    }
-    fputs(any ? "\n" : " none (no exporter plugin was loaded)\n", stderr);
+    size_t n = tocm_registry_exporter_count(reg);
+    for (size_t i = 0; i < n; i++)
+        for (const char *const *f = tocm_registry_exporter(reg, i)->formats; *f; f++)
+            fprintf(stderr, " %s", *f);
+    fputs(n ? "\n" : " none (no exporter plugin was loaded)\n", stderr);
 }
 
 int cli_run_export(const char *model_path, const char *format, const char *output,
-                   const char *const *names, const char *const *values, size_t option_count) {
+                   const struct cli_export_options *exporter_options) {
     tocm_model *m;
     int rc = cli_load_valid_model(model_path, &m);
     if (rc != EXIT_OK)
         return rc;
-    struct tocm_registry *reg = cli_load_registry();
+    tocm_registry *reg = cli_load_registry();
     const struct tocm_exporter *exporter = tocm_registry_exporter_for(reg, format);
     if (!exporter) {
         fprintf(stderr, "tocm: no exporter writes the format '%s'\n", format);
@@ -53,22 +57,18 @@ int cli_run_export(const char *model_path, const char *format, const char *outpu
         return EXIT_USAGE;
     }
     struct cli_output *out = cli_output_open(output);
-    struct tocm_export_request request = {
-        .option_names = names,
-        .option_values = values,
-        .option_count = option_count,
-        .write = cli_output_write,
-        .sink = out,
-    };
-    struct tocm_export_input input = {
-        .size = sizeof input, .model = m, .format = format, .request = &request};
-    tocm_error err;
-    const char *plugin = tocm_registry_plugin_of(reg, exporter);
-    int ok = tocm_exporter_run(exporter, plugin, &input, &err) == 0;
-    if (!ok)
+    tocm_error err = {0};
+    int status = tocm_registry_export(reg, m, format, exporter_options->items,
+                                      exporter_options->count, cli_output_write, out, &err);
+    if (status == TOCM_EXPORT_FAILED) {
+        const char *plugin = tocm_registry_plugin_of(reg, exporter);
         fprintf(stderr, "tocm: exporter '%s' (plugin '%s') failed%s%s%s %s\n", exporter->name,
                 plugin ? plugin : "?", err.source[0] ? " (" : "", err.source,
                 err.source[0] ? ")" : "", err.text[0] ? err.text : "without saying why");
+    }
+    else if (status != TOCM_EXPORT_OK)
+        fprintf(stderr, "tocm: %s\n", err.text);
+    int ok = status == TOCM_EXPORT_OK;
     if (cli_output_close(out, ok) != 0)
         ok = 0;
     tocm_registry_free(reg);
@@ -79,47 +79,29 @@ int cli_run_export(const char *model_path, const char *format, const char *outpu
 }
 
 int cmd_export(int argc, char **argv) {
-    static const struct option options[] = {
-        {"format", required_argument, NULL, 'T'},
-        {"output", required_argument, NULL, 'o'},
-        {"option", required_argument, NULL, 'O'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
-    };
     const char *format = NULL, *output = NULL;
-    const char **names = NULL, **values = NULL;
-    size_t count = 0;
-    int c, rc;
-    while ((c = getopt_long(argc, argv, "T:o:h", options, NULL)) != -1) {
-        switch (c) {
-        case 'T': format = optarg; break;
-        case 'o': output = optarg; break;
-        case 'O': {
-            char *eq = strchr(optarg, '=');
-            if (!eq) {
-                rc = cli_usage_error("export", "--option needs NAME=VALUE, not '%s'", optarg);
-                goto out;
-            }
-            *eq = '\0';
-            names = realloc(names, (count + 1) * sizeof *names);
-            values = realloc(values, (count + 1) * sizeof *values);
-            names[count] = optarg;
-            values[count++] = eq + 1;
+    struct cli_export_options eo = {0};
+    int id, rc = -1;
+    struct cli_parser p;
+    cli_parse_begin(&p, &command, argc, argv);
+    while (rc < 0 && (id = cli_parse_next(&p)) > 0) {
+        switch (id) {
+        case 'T': format = p.arg; break;
+        case 'o': output = p.arg; break;
+        case OPT_OPTION:
+            if (cli_export_options_parse(&eo, "export", p.arg) != 0)
+                rc = EXIT_USAGE;
             break;
         }
-        case 'h': fputs(help, stdout); rc = EXIT_OK; goto out;
-        default: rc = cli_usage_error("export", "unknown option"); goto out;
-        }
     }
-    if (argc - optind != 1) {
+    if (rc >= 0 || (rc = p.status) >= 0)
+        ; /* stop: help, or a usage error already reported */
+    else if (argc - optind != 1)
         rc = cli_usage_error("export", "expected one MODEL file");
-    } else if (!format) {
+    else if (!format)
         rc = cli_usage_error("export", "say which format with -T (e.g. -T json)");
-    } else {
-        rc = cli_run_export(argv[optind], format, output, names, values, count);
-    }
-out:
-    free(names);
-    free(values);
+    else
+        rc = cli_run_export(argv[optind], format, output, &eo);
+    cli_export_options_free(&eo);
     return rc;
 }

@@ -2,24 +2,31 @@
  * cmd_plugins.c -- `tocm plugins [--json]`: what was found and what each
  * plugin provides.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "tocm/host.h"
 
-static const char help[] =
-    "Usage: tocm [--plugin FILE]... plugins [--json]\n"
-    "\n"
-    "Loads every plugin tocm can find and lists each one's file, name, version\n"
-    "and plugin ABI, with the calculators (for indicators) and exporters (for\n"
-    "`tocm export` and `tocm render`) it provides. Plugins that cannot be\n"
-    "loaded are named on standard error with the reason.\n"
-    "\n"
-    "  --json      print the list as JSON\n"
-    "  -h, --help  show this help\n";
+enum { OPT_JSON = CLI_OPT_FIRST };
+
+static const struct cli_option options[] = {
+    {OPT_JSON, 0, "json", NULL, "print the list as JSON"},
+    CLI_OPTIONS_END,
+};
+
+static const struct cli_command command = {
+    .name = "plugins",
+    .synopsis = "Usage: tocm [--plugin FILE]... plugins [--json]\n",
+    .about = "Loads every plugin tocm can find and lists each one's file, name, version\n"
+             "and plugin ABI, with the calculators (for indicators) and exporters (for\n"
+             "`tocm export` and `tocm render`) it provides, and the options each\n"
+             "exporter takes (--option NAME=VALUE). Plugins that cannot be loaded are\n"
+             "named on standard error with the reason.\n",
+    .tables = {options},
+};
 
 static json_t *plugin_json(const struct tocm_registry *reg, size_t i) {
     const struct tocm_plugin *p = tocm_registry_plugin(reg, i);
@@ -42,8 +49,12 @@ static json_t *plugin_json(const struct tocm_registry *reg, size_t i) {
     }
     json_object_set_new(o, "calculators", calcs);
     json_t *exps = json_array();
-    for (size_t k = 0; p->exporters && p->exporters[k]; k++) {
-        const struct tocm_exporter *e = p->exporters[k];
+    /* The exporters as the registry normalised them: an exporter of an
+     * older ABI has no options slot to read in the plugin's own struct. */
+    for (size_t k = 0; k < tocm_registry_exporter_count(reg); k++) {
+        if (tocm_registry_exporter_plugin(reg, k) != i)
+            continue;
+        const struct tocm_exporter *e = tocm_registry_exporter(reg, k);
         json_t *eo = json_object();
         json_object_set_new(eo, "name", json_string(e->name));
         json_object_set_new(eo, "summary", e->summary ? json_string(e->summary) : json_null());
@@ -51,6 +62,15 @@ static json_t *plugin_json(const struct tocm_registry *reg, size_t i) {
         for (const char *const *f = e->formats; *f; f++)
             json_array_append_new(formats, json_string(*f));
         json_object_set_new(eo, "formats", formats);
+        /* null: the exporter declares nothing (ABI 1.0, 1.1) and gets every
+         * option unchecked; otherwise the options it takes. */
+        json_t *opts = e->options ? json_array() : json_null();
+        for (const struct tocm_option_info *d = e->options; d && d->name; d++)
+            json_array_append_new(opts, json_pack("{s:s, s:o, s:o}", "name", d->name, "arg",
+                                                  d->arg ? json_string(d->arg) : json_null(),
+                                                  "help",
+                                                  d->help ? json_string(d->help) : json_null()));
+        json_object_set_new(eo, "options", opts);
         json_array_append_new(exps, eo);
     }
     json_object_set_new(o, "exporters", exps);
@@ -58,19 +78,13 @@ static json_t *plugin_json(const struct tocm_registry *reg, size_t i) {
 }
 
 int cmd_plugins(int argc, char **argv) {
-    static const struct option options[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
-    };
-    int as_json = 0, c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case 'j': as_json = 1; break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_usage_error("plugins", "unknown option");
-        }
-    }
+    int as_json = 0, id;
+    struct cli_parser parser;
+    cli_parse_begin(&parser, &command, argc, argv);
+    while ((id = cli_parse_next(&parser)) > 0)
+        as_json |= id == OPT_JSON;
+    if (parser.status >= 0)
+        return parser.status;
     if (argc != optind)
         return cli_usage_error("plugins", "this command takes no arguments");
     struct tocm_registry *reg = cli_load_registry();
@@ -111,6 +125,20 @@ int cmd_plugins(int argc, char **argv) {
                     printf(" %s", json_string_value(format));
                 }
                 printf("  %s\n", json_string_value(json_object_get(item, "summary")));
+                json_t *opts = json_object_get(item, "options");
+                if (json_is_null(opts))
+                    printf("        (declares no options: any --option is passed on)\n");
+                size_t o;
+                json_t *opt;
+                json_array_foreach(opts, o, opt) {
+                    const char *arg = json_string_value(json_object_get(opt, "arg"));
+                    const char *help = json_string_value(json_object_get(opt, "help"));
+                    char label[96];
+                    snprintf(label, sizeof label, "%s=%s",
+                             json_string_value(json_object_get(opt, "name")),
+                             arg ? arg : "VALUE");
+                    printf("        --option %-22s %s\n", label, help ? help : "");
+                }
             }
         }
         if (json_array_size(list) == 0)

@@ -7,24 +7,30 @@
  * "(repeat)" under the others, so the tree stays finite and short while still
  * showing every link.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 
-static const char help[] =
-    "Usage: tocm show MODEL [--node ID] [--depth N]\n"
-    "\n"
-    "Prints the results chain as a tree: the top level (the goal) first, under\n"
-    "each node the nodes that contribute to it. A node that contributes to\n"
-    "several others is shown in full once and marked (repeat) afterwards.\n"
-    "Nodes that reach no top-level node are listed as trees of their own.\n"
-    "\n"
-    "  --node ID    show only ID and what contributes to it\n"
-    "  --depth N    stop N levels below the first node shown (0: that node only)\n"
-    "  -h, --help   show this help\n";
+enum { OPT_NODE = CLI_OPT_FIRST, OPT_DEPTH };
+
+static const struct cli_option options[] = {
+    {OPT_NODE, 0, "node", "ID", "show only ID and what contributes to it"},
+    {OPT_DEPTH, 0, "depth", "N", "stop N levels below the first node shown (0: that node only)"},
+    CLI_OPTIONS_END,
+};
+
+static const struct cli_command command = {
+    .name = "show",
+    .synopsis = "Usage: tocm show MODEL [--node ID] [--depth N]\n",
+    .about = "Prints the results chain as a tree: the top level (the goal) first, under\n"
+             "each node the nodes that contribute to it. A node that contributes to\n"
+             "several others is shown in full once and marked (repeat) afterwards.\n"
+             "Nodes that reach no top-level node are listed as trees of their own.\n",
+    .tables = {options},
+};
 
 /* Deeper nodes than this are drawn with this many guides and their depth
  * written out: a model may have thousands of levels, and full guides would
@@ -125,28 +131,24 @@ static void print_tree(struct show *s, size_t root) {
 }
 
 int cmd_show(int argc, char **argv) {
-    static const struct option options[] = {
-        {"node", required_argument, NULL, 'n'},
-        {"depth", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
-    };
     const char *node_id = NULL;
     long max_depth = -1;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case 'n': node_id = optarg; break;
-        case 'd':
-            max_depth = cli_parse_count(optarg);
+    int id;
+    struct cli_parser p;
+    cli_parse_begin(&p, &command, argc, argv);
+    while ((id = cli_parse_next(&p)) > 0) {
+        switch (id) {
+        case OPT_NODE: node_id = p.arg; break;
+        case OPT_DEPTH:
+            max_depth = cli_parse_count(p.arg);
             if (max_depth < 0)
                 return cli_usage_error("show", "--depth needs a whole number >= 0, not '%s'",
-                                       optarg);
+                                       p.arg);
             break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_usage_error("show", "unknown option");
         }
     }
+    if (p.status >= 0)
+        return p.status;
     if (argc - optind != 1)
         return cli_usage_error("show", "expected one MODEL file");
     tocm_model *m;

@@ -2,43 +2,44 @@
  * cmd_stats.c -- `tocm stats MODEL [--json]`: how big the chain is, per level
  * and per country.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 
-static const char help[] =
-    "Usage: tocm stats MODEL [--json]\n"
-    "\n"
-    "Counts the nodes and links of MODEL, the nodes on each level, and the\n"
-    "nodes in each country (nodes without a country, such as regional work,\n"
-    "are counted apart).\n"
-    "\n"
-    "  --json      print {\"nodes\", \"edges\", \"by_level\", \"by_country\",\n"
-    "              \"without_country\"} as JSON\n"
-    "  -h, --help  show this help\n";
+enum { OPT_JSON = CLI_OPT_FIRST };
+
+static const struct cli_option options[] = {
+    {OPT_JSON, 0, "json", NULL,
+     "print {\"nodes\", \"edges\", \"by_level\", \"by_country\",\n"
+     "\"without_country\"} as JSON"},
+    CLI_OPTIONS_END,
+};
+
+static const struct cli_command command = {
+    .name = "stats",
+    .synopsis = "Usage: tocm stats MODEL [--json]\n",
+    .about = "Counts the nodes and links of MODEL, the nodes on each level, and the\n"
+             "nodes in each country (nodes without a country, such as regional work,\n"
+             "are counted apart).\n",
+    .tables = {options},
+};
 
 static int compare_keys(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 int cmd_stats(int argc, char **argv) {
-    static const struct option options[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
-    };
-    int as_json = 0, c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case 'j': as_json = 1; break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_usage_error("stats", "unknown option");
-        }
-    }
+    int as_json = 0, id;
+    struct cli_parser p;
+    cli_parse_begin(&p, &command, argc, argv);
+    while ((id = cli_parse_next(&p)) > 0)
+        as_json |= id == OPT_JSON;
+    if (p.status >= 0)
+        return p.status;
     if (argc - optind != 1)
         return cli_usage_error("stats", "expected one MODEL file");
     tocm_model *m;

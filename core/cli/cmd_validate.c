@@ -1,37 +1,36 @@
 /*
  * cmd_validate.c -- `tocm validate MODEL [--json]`.
  */
-#include <getopt.h>
 #include <stdio.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 
-static const char help[] =
-    "Usage: tocm validate MODEL [--json]\n"
-    "\n"
-    "Checks MODEL against every rule of the tocm format (see models/FORMAT.md)\n"
-    "and prints each finding on one line:\n"
-    "  FILE: error: CODE /json/path: message\n"
-    "\n"
-    "  --json      print the findings as a JSON array instead\n"
-    "  -h, --help  show this help\n"
-    "\n"
-    "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure.\n";
+enum { OPT_JSON = CLI_OPT_FIRST };
+
+static const struct cli_option options[] = {
+    {OPT_JSON, 0, "json", NULL, "print the findings as a JSON array instead"},
+    CLI_OPTIONS_END,
+};
+
+static const struct cli_command command = {
+    .name = "validate",
+    .synopsis = "Usage: tocm validate MODEL [--json]\n",
+    .about = "Checks MODEL against every rule of the tocm format (see models/FORMAT.md)\n"
+             "and prints each finding on one line:\n"
+             "  FILE: error: CODE /json/path: message\n",
+    .tables = {options},
+    .footer = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure.\n",
+};
 
 int cmd_validate(int argc, char **argv) {
-    static const struct option options[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
-    };
-    int json = 0, c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case 'j': json = 1; break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_usage_error("validate", "unknown option");
-        }
-    }
+    int json = 0, id;
+    struct cli_parser p;
+    cli_parse_begin(&p, &command, argc, argv);
+    while ((id = cli_parse_next(&p)) > 0)
+        json |= id == OPT_JSON;
+    if (p.status >= 0)
+        return p.status;
     if (argc - optind != 1)
         return cli_usage_error("validate", "expected one MODEL file");
     const char *path = argv[optind];

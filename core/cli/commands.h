@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "tocm/host.h"
 #include "tocm/tocm.h"
 
 enum { EXIT_OK = 0, EXIT_MODEL_ERRORS = 1, EXIT_USAGE = 2 };
@@ -41,7 +42,7 @@ extern struct cli_globals cli_globals;
 
 /* Loads the plugins (--plugin files, then the search path). Refusals are
  * printed to stderr. new: free with tocm_registry_free. */
-struct tocm_registry *cli_load_registry(void);
+tocm_registry *cli_load_registry(void);
 
 /* Opens the output named by -o: NULL or "-" is standard output. The file is
  * written through a temporary and renamed into place by cli_output_close, so
@@ -55,10 +56,11 @@ int cli_output_write(void *out, const void *data, size_t len);
 int cli_output_close(struct cli_output *out, int ok);
 
 /* Loads MODEL (which must be valid) and the plugins, and writes it in
- * FORMAT to output (NULL or "-": stdout) with the given exporter options.
- * Returns the exit status. Shared by `export` and `render`. */
+ * FORMAT to output (NULL or "-": stdout) with the given exporter options
+ * (cli_opts.h). Returns the exit status. Shared by `export` and `render`. */
+struct cli_export_options;
 int cli_run_export(const char *model_path, const char *format, const char *output,
-                   const char *const *names, const char *const *values, size_t option_count);
+                   const struct cli_export_options *options);
 
 /* Loads MODEL and runs the validator. On success (*out set, new) returns
  * EXIT_OK. Otherwise prints the errors to stderr, frees everything and

@@ -1,11 +1,12 @@
 /*
  * main.c -- `tocm COMMAND ...`: global options and dispatch.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_opts.h"
+#include "cli_util.h"
 #include "commands.h"
 
 static const struct command {
@@ -32,56 +33,63 @@ static const struct command {
 
 struct cli_globals cli_globals;
 
-static void usage(FILE *out) {
-    fputs("Usage: tocm [--help] [--version] [--plugin FILE]... [--allow-unsafe-plugins]\n"
-          "            COMMAND [ARGS]\n"
-          "\n"
-          "tocm keeps a program's theory of change (goal, outcomes, projects and\n"
-          "the links between them) in a JSON file, checks its logic and shows it.\n"
-          "\n"
-          "Commands:\n",
-          out);
+enum { OPT_PLUGIN = CLI_OPT_FIRST, OPT_ALLOW_UNSAFE };
+
+static const struct cli_option global_options[] = {
+    {'V', 'V', "version", NULL, "print tocm's version and the model format it reads"},
+    {OPT_PLUGIN, 0, "plugin", "FILE", "load this plugin too (repeatable)"},
+    {OPT_ALLOW_UNSAFE, 0, "allow-unsafe-plugins", NULL,
+     "load plugins others could have written to"},
+    CLI_OPTIONS_END,
+};
+
+static void print_commands(FILE *out) {
+    fputs("\nCommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nGlobal options:\n"
-          "  --plugin FILE           load this plugin too (repeatable)\n"
-          "  --allow-unsafe-plugins  load plugins others could have written to\n"
-          "Plugins are also found in $TOCM_PLUGIN_PATH (directories, ':'-separated)\n"
-          "and in the installed plugin directory; never in the current directory.\n"
-          "\nRun 'tocm COMMAND --help' for a command's options.\n"
-          "Exit status: 0 ok, 1 the model has errors, 2 usage or I/O failure.\n",
-          out);
+    fputs("\nGlobal options:\n", out);
 }
 
+static const struct cli_command top = {
+    .name = NULL,
+    .synopsis = "Usage: tocm [--help] [--version] [--plugin FILE]... [--allow-unsafe-plugins]\n"
+                "            COMMAND [ARGS]\n",
+    .about = "tocm keeps a program's theory of change (goal, outcomes, projects and\n"
+             "the links between them) in a JSON file, checks its logic and shows it.\n",
+    .tables = {global_options},
+    .footer = "Plugins are also found in $TOCM_PLUGIN_PATH (directories, ':'-separated)\n"
+              "and in the installed plugin directory; never in the current directory.\n"
+              "\n"
+              "Run 'tocm COMMAND --help' for a command's options.\n"
+              "Exit status: 0 ok, 1 the model has errors, 2 usage or I/O failure.\n",
+    .stop_at_operand = 1,
+    .print_more = print_commands,
+};
+
 int main(int argc, char **argv) {
-    static const struct option options[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {"plugin", required_argument, NULL, 'p'},
-        {"allow-unsafe-plugins", no_argument, NULL, 'U'},
-        {0, 0, 0, 0},
-    };
-    int c;
-    /* '+' stops at the command name: what follows is the command's own. */
-    while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
-        switch (c) {
-        case 'h': usage(stdout); return EXIT_OK;
-        case 'V': printf("tocm %s (model format %d)\n", TOCM_VERSION, TOCM_FORMAT_VERSION); return EXIT_OK;
-        case 'p':
+    struct cli_parser p;
+    cli_parse_begin(&p, &top, argc, argv);
+    int id;
+    while ((id = cli_parse_next(&p)) > 0) {
+        switch (id) {
+        case 'V':
+            printf("tocm %s (model format %d)\n", TOCM_VERSION, TOCM_FORMAT_VERSION);
+            free(cli_globals.plugin_files);
+            return EXIT_OK;
+        case OPT_PLUGIN:
             cli_globals.plugin_files =
-                realloc(cli_globals.plugin_files,
-                        (cli_globals.plugin_count + 1) * sizeof *cli_globals.plugin_files);
-            if (!cli_globals.plugin_files)
-                return EXIT_USAGE;
-            cli_globals.plugin_files[cli_globals.plugin_count++] = optarg;
+                cli_xrealloc(cli_globals.plugin_files,
+                             (cli_globals.plugin_count + 1) * sizeof *cli_globals.plugin_files);
+            cli_globals.plugin_files[cli_globals.plugin_count++] = p.arg;
             break;
-        case 'U': cli_globals.allow_unsafe_plugins = 1; break;
-        default: usage(stderr); return EXIT_USAGE;
+        case OPT_ALLOW_UNSAFE: cli_globals.allow_unsafe_plugins = 1; break;
         }
     }
-    if (optind >= argc) {
-        usage(stderr);
-        return EXIT_USAGE;
+    if (p.status >= 0 || optind >= argc) {
+        if (p.status < 0)
+            cli_print_help(&top, stderr);
+        free(cli_globals.plugin_files);
+        return p.status >= 0 ? p.status : EXIT_USAGE;
     }
     const char *name = argv[optind];
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
@@ -95,6 +103,7 @@ int main(int argc, char **argv) {
         }
     }
     fprintf(stderr, "tocm: unknown command '%s'\n", name);
-    usage(stderr);
+    cli_print_help(&top, stderr);
+    free(cli_globals.plugin_files);
     return EXIT_USAGE;
 }

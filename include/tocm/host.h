@@ -65,6 +65,45 @@ const char *tocm_registry_plugin_of(const tocm_registry *reg, const void *calcul
 int tocm_exporter_run(const struct tocm_exporter *exporter, const char *plugin,
                       const struct tocm_export_input *in, tocm_error *err);
 
+/* Every exporter loaded, in load order, as the host normalised it: its
+ * options slot is NULL for an exporter that declares none (ABI 1.0 and 1.1
+ * plugins), and an empty list (a NULL name first) for one that declares it
+ * takes no options. Borrowed. */
+size_t tocm_registry_exporter_count(const tocm_registry *reg);
+const struct tocm_exporter *tocm_registry_exporter(const tocm_registry *reg, size_t i);
+/* The index (for tocm_registry_plugin) of the plugin providing exporter i. */
+size_t tocm_registry_exporter_plugin(const tocm_registry *reg, size_t i);
+
+/* ---- Exporting ---------------------------------------------------------- */
+
+/* One option given to an export: --option NAME=VALUE. */
+typedef struct tocm_export_option {
+    const char *name;
+    const char *value;
+} tocm_export_option;
+
+/* Where an export's bytes go: called with each chunk, in order. Returns 0,
+ * or -1 on an I/O error (the exporter then stops and fails). */
+typedef int (*tocm_export_sink)(void *sink, const void *data, size_t len);
+
+enum tocm_export_status {
+    TOCM_EXPORT_OK = 0,
+    TOCM_EXPORT_NO_EXPORTER = 1, /* no loaded exporter writes the format */
+    TOCM_EXPORT_BAD_OPTION = 2,  /* an option the exporter does not declare:
+                                    err names it and the ones it takes */
+    TOCM_EXPORT_FAILED = 3,      /* the exporter failed: err is what it said
+                                    (empty when it said nothing) */
+};
+
+/* Writes model (which should be valid) in format through the exporter that
+ * provides it, with the given options (a name given twice: the last value
+ * wins), to write(sink, ...). An exporter that declares its options (ABI
+ * 1.2) gets only those; any other is refused before it runs. Returns an
+ * enum tocm_export_status; err (caller-owned) says why when it is not OK. */
+int tocm_registry_export(const tocm_registry *reg, const tocm_model *model, const char *format,
+                         const tocm_export_option *options, size_t option_count,
+                         tocm_export_sink write, void *sink, tocm_error *err);
+
 /* The directories searched, in order, colon-separated (new: free()). */
 char *tocm_registry_search_path(void);
 

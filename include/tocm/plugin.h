@@ -22,7 +22,8 @@
  *   - Always fill structs with designated initializers (.name = "..."), so
  *     slots can be appended without silently shifting meaning.
  *
- * History: 1.0 the first ABI; 1.1 appended tocm_calculator.flags.
+ * History: 1.0 the first ABI; 1.1 appended tocm_calculator.flags; 1.2
+ * appended tocm_exporter.options (struct tocm_option_info).
  *
  * Ownership words, as in jansson: *borrowed* pointers stay owned by whoever
  * handed them over and are valid for the duration of the call (or, for
@@ -42,7 +43,7 @@ extern "C" {
 #endif
 
 #define TOCM_ABI_MAJOR 1
-#define TOCM_ABI_MINOR 1
+#define TOCM_ABI_MINOR 2
 #define TOCM_ABI_MAKE(major, minor) ((uint32_t)(major) << 16 | (uint32_t)(minor))
 #define TOCM_ABI_VERSION TOCM_ABI_MAKE(TOCM_ABI_MAJOR, TOCM_ABI_MINOR)
 #define TOCM_ABI_MAJOR_OF(abi) ((uint32_t)(abi) >> 16)
@@ -239,6 +240,13 @@ struct tocm_calculator {
 
 /* ---- Exporters --------------------------------------------------------- */
 
+/* One option an exporter reads through host->export_option (ABI 1.2). */
+struct tocm_option_info {
+    const char *name; /* required: what users write, --option NAME=VALUE */
+    const char *arg;  /* what the value is, for help: "N", "TB|BT|LR|RL"; or NULL */
+    const char *help; /* one line: what the option does, and its default */
+};
+
 struct tocm_export_input {
     size_t size;
     const tocm_model *model;
@@ -256,6 +264,16 @@ struct tocm_exporter {
     /* Required. 0 on success, -1 on failure with err set. */
     int (*write)(const struct tocm_host *host, const struct tocm_export_input *in,
                  tocm_error *err);
+
+    /* ---- ABI 1.2 ---- */
+    /* Every option the exporter reads, ended by an entry whose name is NULL;
+     * NULL when it reads none. The host refuses an export given any other
+     * option with an error that names the declared ones, so a misspelt
+     * option stops the export instead of being silently ignored, and
+     * `tocm plugins` lists them with their help. (An exporter built for ABI
+     * 1.0 or 1.1 declares nothing: the host passes it every option
+     * unchecked, as those versions did.) */
+    const struct tocm_option_info *options;
 };
 
 /* ---- The plugin descriptor --------------------------------------------- */

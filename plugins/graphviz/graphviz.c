@@ -928,6 +928,33 @@ static int write_diagram(const struct tocm_host *host, const struct tocm_export_
     return j.book ? write_book(host, in, &j, err) : write_single(host, in, &j, err);
 }
 
+/* Every option the exporter reads (ABI 1.2): the host refuses any other,
+ * so an option it learns to read gets its line here. */
+static const struct tocm_option_info options[] = {
+    {.name = "view",
+     .arg = "VIEW",
+     .help = "full (default), outcomes, mapping, matrix, node:ID, eopo:ID or country:CODE"},
+    {.name = "book",
+     .arg = "1|yes",
+     .help = "one PDF: the outcomes, each end-of-program outcome, each country, the matrix"},
+    {.name = "projects",
+     .arg = "HOW",
+     .help = "nodes (default), list or count inside their cluster's box, or hide"},
+    {.name = "page", .arg = "SIZE", .help = "fit to a page: A4, A3, letter, slide or WxH (mm, in)"},
+    {.name = "landscape", .arg = "1|yes", .help = "turn the page sideways"},
+    {.name = "min-font", .arg = "PT", .help = "the smallest text allowed on a page (default 8)"},
+    {.name = "dpi", .arg = "N", .help = "resolution of png and other bitmaps (default 150)"},
+    {.name = "assumptions", .arg = "1|yes", .help = "show each node's assumptions beside it"},
+    {.name = "color-by", .arg = "BY", .help = "fill nodes by level (default), status or country"},
+    {.name = "direction", .arg = "DIR", .help = "TB (default), BT, LR (default for mapping) or RL"},
+    {.name = "wrap", .arg = "N", .help = "wrap titles at N characters (8 to 400)"},
+    {.name = "max-nodes",
+     .arg = "N",
+     .help = "refuse to lay out a view of more than N nodes (default 2500)"},
+    {.name = "force", .arg = "1|yes", .help = "lay out a view above max-nodes anyway"},
+    {.name = NULL},
+};
+
 static const struct tocm_exporter graphviz_exporter = {
     .abi = TOCM_ABI_VERSION,
     .size = sizeof(struct tocm_exporter),
@@ -935,6 +962,7 @@ static const struct tocm_exporter graphviz_exporter = {
     .summary = "diagrams of the results chain (views: full, mapping, node:ID, country:CODE)",
     .formats = formats,
     .write = write_diagram,
+    .options = options,
 };
 
 static const struct tocm_exporter *const exporters[] = {&graphviz_exporter, NULL};

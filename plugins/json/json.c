@@ -27,6 +27,8 @@ static const struct tocm_exporter json_exporter = {
     .summary = "the model as canonical JSON (what `tocm fmt` writes)",
     .formats = formats,
     .write = write_json,
+    /* ABI 1.2: it reads no option, so the host refuses any. */
+    .options = NULL,
 };
 
 static const struct tocm_exporter *const exporters[] = {&json_exporter, NULL};

@@ -4,6 +4,7 @@
  * tocm_add_plugin like any plugin, so it fails only in the way it means to.
  */
 #include <stddef.h>
+#include <stdio.h>
 
 #include <tocm/plugin.h>
 
@@ -21,9 +22,15 @@ __attribute__((unused)) static int compute(const struct tocm_host *host, const s
 #endif
 
 #if defined(FIXTURE_OLDER_MINOR)
-/* Built for ABI 1.0: its calculator ends before 1.1's `flags`. */
+/* Built for ABI 1.0: its calculator ends before 1.1's `flags`, its exporter
+ * before 1.2's `options`. */
 #define PLUGIN_ABI TOCM_ABI_MAKE(1, 0)
 #define CALC_SIZE offsetof(struct tocm_calculator, flags)
+#define EXPORTER_SIZE offsetof(struct tocm_exporter, options)
+#elif defined(FIXTURE_V1_1)
+/* Built for ABI 1.1: its exporter ends before 1.2's `options`. */
+#define PLUGIN_ABI TOCM_ABI_MAKE(1, 1)
+#define EXPORTER_SIZE offsetof(struct tocm_exporter, options)
 #elif defined(FIXTURE_MAJOR)
 #define PLUGIN_ABI TOCM_ABI_MAKE(TOCM_ABI_MAJOR + 1, 0)
 #elif defined(FIXTURE_NEWER_MINOR)
@@ -50,6 +57,46 @@ static const struct tocm_calculator calc = {
 
 static const struct tocm_calculator *const calculators[] = {&calc, NULL};
 
+/* An exporter writing FORMAT NAME-out: one line, the value of the option
+ * "greeting" it was given, so tests see which options reach it. */
+static int write_out(const struct tocm_host *host, const struct tocm_export_input *in,
+                     tocm_error *err) {
+    (void)err;
+    const char *greeting = host->export_option(in->request, "greeting");
+    char line[160];
+    int n = snprintf(line, sizeof line, "greeting=%s\n", greeting ? greeting : "(none)");
+    return host->export_write(in->request, line, (size_t)n);
+}
+
+static const char *const formats[] = {FIXTURE_NAME "-out", NULL};
+
+#if !defined(EXPORTER_SIZE)
+#define EXPORTER_SIZE sizeof(struct tocm_exporter)
+#define DECLARES_OPTIONS 1
+static const struct tocm_option_info options[] = {
+#if defined(FIXTURE_BAD_OPTION)
+    {.name = "greeting=hello", .arg = NULL, .help = "a name --option NAME=VALUE cannot give"},
+#else
+    {.name = "greeting", .arg = "WORD", .help = "what the fixture writes"},
+#endif
+    {.name = NULL},
+};
+#endif
+
+static const struct tocm_exporter exporter = {
+    .abi = PLUGIN_ABI,
+    .size = EXPORTER_SIZE,
+    .name = FIXTURE_NAME "-out",
+    .summary = "writes the greeting option",
+    .formats = formats,
+    .write = write_out,
+#if defined(DECLARES_OPTIONS)
+    .options = options,
+#endif
+};
+
+static const struct tocm_exporter *const exporters[] = {&exporter, NULL};
+
 static const struct tocm_plugin plugin = {
     .abi = PLUGIN_ABI,
 #if defined(FIXTURE_TOO_SMALL)
@@ -61,6 +108,7 @@ static const struct tocm_plugin plugin = {
     .version = "0.0.1",
     .summary = "test fixture",
     .calculators = calculators,
+    .exporters = exporters,
 };
 
 #if !defined(FIXTURE_NO_ENTRY)

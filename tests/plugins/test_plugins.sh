@@ -12,6 +12,11 @@ unset TOCM_PLUGIN_PATH
 
 check() { expect_eq "$@"; } # name, expected, actual
 
+# The host's plugin ABI, from the header the fixtures were built with.
+abi_major=$(sed -n 's/^#define TOCM_ABI_MAJOR \([0-9]*\)$/\1/p' "$src/include/tocm/plugin.h")
+abi_minor=$(sed -n 's/^#define TOCM_ABI_MINOR \([0-9]*\)$/\1/p' "$src/include/tocm/plugin.h")
+abi=$abi_major.$abi_minor
+
 # The refusal line for one --plugin file (stderr of `tocm plugins`), with
 # the built-ins' lines (none expected) filtered out by the file name.
 refusal() {
@@ -23,9 +28,9 @@ check not-elf "tocm: plugin $f: not a shared object" "$(refusal "$f")"
 f=$fx/fixture_no_entry.so
 check no-entry "tocm: plugin $f: no entry point: it does not export 'tocm_plugin_entry'" "$(refusal "$f")"
 f=$fx/fixture_major.so
-check major "tocm: plugin $f: it was built for plugin ABI 2.0; this tocm speaks ABI 1.1 (the major versions differ: rebuild the plugin)" "$(refusal "$f")"
+check major "tocm: plugin $f: it was built for plugin ABI $((abi_major + 1)).0; this tocm speaks ABI $abi (the major versions differ: rebuild the plugin)" "$(refusal "$f")"
 f=$fx/fixture_newer_minor.so
-check newer-minor "tocm: plugin $f: it needs plugin ABI 1.2; this tocm provides ABI 1.1 (upgrade tocm)" "$(refusal "$f")"
+check newer-minor "tocm: plugin $f: it needs plugin ABI $abi_major.$((abi_minor + 1)); this tocm provides ABI $abi (upgrade tocm)" "$(refusal "$f")"
 f=$fx/fixture_entry_fails.so
 check entry-fails "tocm: plugin $f: it declined to load: the licence file /etc/fixture.key is missing" "$(refusal "$f")"
 f=$fx/fixture_too_small.so
@@ -33,6 +38,8 @@ size=$(refusal "$f")
 check too-small "tocm: plugin $f: its descriptor is 4 bytes; ABI 1.0 needs at least 56" "$size"
 f=$fx/fixture_null_slot.so
 check null-slot "tocm: plugin $f: calculator #1: the required slot 'compute' is NULL" "$(refusal "$f")"
+f=$fx/fixture_bad_option.so
+check bad-option-name "tocm: plugin $f: exporter 'bad_option-out': option #1 has the name 'greeting=hello', which --option NAME=VALUE cannot give" "$(refusal "$f")"
 a=$fx/fixture_dup_a.so b=$fx/fixture_dup_b.so
 check duplicate "tocm: plugin $b: a plugin named 'dup' is already loaded from $a" \
     "$("$tocm" --plugin "$a" --plugin "$b" plugins 2>&1 >/dev/null)"
@@ -43,12 +50,53 @@ check missing "tocm: plugin $f: cannot open it: No such file or directory" "$(re
 "$tocm" --plugin "$fx/fixture_major.so" validate "$src/models/asean-act-2021/model.json" >/dev/null 2>&1
 check refused-plugin-does-not-fail-validate 0 $?
 
-# Good plugins load; one built for ABI 1.0 loads on this 1.1 host.
-for g in good older_minor; do
+# Good plugins load; ones built for ABI 1.0 and 1.1 load on a newer host.
+for g in good older_minor v1_1; do
     out=$("$tocm" --plugin "$fx/fixture_$g.so" plugins --json 2>&1)
     got=$(printf '%s' "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print(','.join(p['name']+'@'+p['abi'] for p in d['plugins'] if p['file'].endswith('fixture_$g.so')))")
-    abi=1.1; [ $g = older_minor ] && abi=1.0
-    check "loads-$g" "$g@$abi" "$got"
+    want=$abi; [ $g = older_minor ] && want=1.0; [ $g = v1_1 ] && want=1.1
+    check "loads-$g" "$g@$want" "$got"
+done
+
+# Exporter options (ABI 1.2). An exporter that declares its options gets
+# those and only those: a misspelt one is refused (exit 2) with the valid
+# ones named; the last value of a name wins. `tocm plugins` lists them.
+model=$src/models/asean-act-2021/model.json
+good=$fx/fixture_good.so
+got=$("$tocm" --plugin "$good" export "$model" -T good-out --option greeting=hi --option greeting=hello 2>&1)
+check option-last-wins "greeting=hello" "$got"
+"$tocm" --plugin "$good" export "$model" -T good-out --option greting=hi -o "$work/typo.out" 2>"$work/err"
+check option-misspelt-exit 2 $?
+check option-misspelt-msg "tocm: the good-out exporter has no option 'greting' (did you mean 'greeting'?); its options are: greeting" "$(cat "$work/err")"
+check option-misspelt-no-file 1 "$([ -e "$work/typo.out" ]; echo $?)"
+got=$("$tocm" --plugin "$good" plugins --json | python3 -c "
+import json,sys
+d=json.load(sys.stdin)
+print([[o['name'], o['arg'], o['help']] for p in d['plugins'] for e in p['exporters'] if e['name'] == 'good-out' for o in e['options']])")
+check option-listed-json "[['greeting', 'WORD', 'what the fixture writes']]" "$got"
+got=$("$tocm" --plugin "$good" plugins | grep -c -- "--option greeting=WORD *what the fixture writes")
+check option-listed-text 1 "$got"
+# The built-in json exporter reads no option, so it refuses every one.
+"$tocm" export "$model" -T json --option page=A4 >/dev/null 2>"$work/err"
+check json-option-exit 2 $?
+check json-option-msg "tocm: the json exporter has no option 'page'; it takes no options" "$(cat "$work/err")"
+# render's options go through the same check.
+"$tocm" render "$model" --option paper=A4 -o "$work/page.svg" 2>"$work/err"
+check render-option-exit 2 $?
+msg=$(cat "$work/err")
+check render-option-msg "tocm: the graphviz exporter has no option 'paper' | view" \
+    "${msg%%; its options are: *} | $(grep -o view <<<"${msg#*its options are: }" | head -1)"
+check render-option-no-file 1 "$([ -e "$work/page.svg" ]; echo $?)"
+# Exporters of ABI 1.0 and 1.1 declare nothing: every option reaches them,
+# as it did before, and the listing says so.
+for g in older_minor v1_1; do
+    got=$("$tocm" --plugin "$fx/fixture_$g.so" export "$model" -T "$g-out" --option greeting=hi --option other=1 2>&1)
+    check "legacy-options-$g" "greeting=hi" "$got"
+    got=$("$tocm" --plugin "$fx/fixture_$g.so" plugins --json | python3 -c "
+import json,sys
+d=json.load(sys.stdin)
+print([e['options'] for p in d['plugins'] for e in p['exporters'] if e['name'] == '$g-out'])")
+    check "legacy-options-listed-$g" "[None]" "$got"
 done
 
 # Unsafe permissions: a group-writable file, then a group-writable directory.

@@ -1,0 +1,83 @@
+/*
+ * report.c -- the public report API (tocm/report.h): a computed report and
+ * its printed forms, over the engine's results document (engine.h).
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "report_print.h"
+#include "tocm/report.h"
+#include "util.h"
+
+struct tocm_report {
+    json_t *doc; /* the results document, owned */
+};
+
+int tocm_report_compute(const tocm_model *model, const tocm_registry *registry,
+                        const tocm_report_options *options, tocm_diags *diags, tocm_report **out) {
+    static const tocm_report_options all = {0};
+    *out = NULL;
+    json_t *doc = tocmp_compute_report(model, registry, options ? options : &all, diags);
+    if (!doc)
+        return TOCM_EINVALID;
+    tocm_report *r = tocmp_xmalloc(sizeof *r);
+    r->doc = doc;
+    *out = r;
+    return TOCM_OK;
+}
+
+void tocm_report_free(tocm_report *report) {
+    if (!report)
+        return;
+    json_decref(report->doc);
+    free(report);
+}
+
+size_t tocm_report_check_count(const tocm_report *report) {
+    return json_array_size(json_object_get(report->doc, "checks"));
+}
+
+char *tocm_report_print(const tocm_report *report, enum tocm_report_format format, size_t *len) {
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+    if (!mem)
+        return NULL;
+    switch (format) {
+    case TOCM_REPORT_JSON:
+        json_dumpf(report->doc, mem, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+        fputc('\n', mem);
+        break;
+    case TOCM_REPORT_CSV: tocmp_report_print_csv(mem, report->doc); break;
+    case TOCM_REPORT_MARKDOWN: tocmp_report_print_text(mem, report->doc, 1); break;
+    case TOCM_REPORT_TEXT:
+    default: tocmp_report_print_text(mem, report->doc, 0); break;
+    }
+    if (fclose(mem) != 0) {
+        free(text);
+        return NULL;
+    }
+    if (len)
+        *len = size;
+    return text;
+}
+
+int tocm_report_format_from_name(const char *name, enum tocm_report_format *out) {
+    static const struct {
+        const char *name;
+        enum tocm_report_format format;
+    } names[] = {{"text", TOCM_REPORT_TEXT},
+                 {"md", TOCM_REPORT_MARKDOWN},
+                 {"csv", TOCM_REPORT_CSV},
+                 {"json", TOCM_REPORT_JSON}};
+    for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(names[i].name, name) == 0) {
+            *out = names[i].format;
+            return 0;
+        }
+    }
+    return -1;
+}

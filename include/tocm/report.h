@@ -1,0 +1,60 @@
+/*
+ * report.h -- computing a model's indicators from its data tables, and the
+ * report's printed forms (`tocm report`).
+ *
+ * A report is computed once, from a valid model and the calculator plugins
+ * of a registry (tocm/host.h), and then printed in any of its formats; all
+ * of them are drawn from the one results document, so they cannot disagree.
+ * Ownership words as in tocm.h.
+ */
+#ifndef TOCM_REPORT_H
+#define TOCM_REPORT_H
+
+#include <stddef.h>
+
+#include "tocm/host.h"
+#include "tocm/tocm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tocm_report tocm_report;
+
+/* What to compute. Zero (or NULL options) computes everything. */
+typedef struct tocm_report_options {
+    const char *period;    /* only the cells of this period ("2021", "total"); NULL: all */
+    const char *indicator; /* only this indicator; NULL: all */
+} tocm_report_options;
+
+enum tocm_report_format {
+    TOCM_REPORT_TEXT = 0,     /* aligned tables for a terminal */
+    TOCM_REPORT_MARKDOWN = 1, /* the same as Markdown */
+    TOCM_REPORT_CSV = 2,      /* one line per cell */
+    TOCM_REPORT_JSON = 3,     /* the results document itself */
+};
+
+/* Computes every indicator of model (which should have passed
+ * tocm_validate) with the calculators of registry. TOCM_OK: *out is new
+ * (free with tocm_report_free). TOCM_EINVALID: *out is NULL and diags say
+ * why (a data file that is missing or malformed, a calculator no plugin
+ * provides, an indicator that options name but the model lacks, ...). */
+int tocm_report_compute(const tocm_model *model, const tocm_registry *registry,
+                        const tocm_report_options *options, tocm_diags *diags, tocm_report **out);
+void tocm_report_free(tocm_report *report);
+
+/* How many checks failed: a printed figure that differs from the data or
+ * has no data, or a breakdown that does not add up to its total. */
+size_t tocm_report_check_count(const tocm_report *report);
+
+/* The report in format. new: free() it; *len gets the byte count when len
+ * is not NULL. NULL only when memory ran out. */
+char *tocm_report_print(const tocm_report *report, enum tocm_report_format format, size_t *len);
+
+/* The format named "text", "md", "csv" or "json": 0 and *out set, or -1. */
+int tocm_report_format_from_name(const char *name, enum tocm_report_format *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
