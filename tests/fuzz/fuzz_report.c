@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const tocm_model *m = model();
     fuzz_write(fuzz_path("data.csv"), data, size);
     tocm_diags *diags = tocm_diags_new();
-    const struct tocmp_report_options options = {0};
+    const tocm_report_options options = {0};
     json_t *report = tocmp_compute_report(m, reg, &options, diags);
     FUZZ_CHECK((report != NULL) == (tocm_diags_errors(diags) == 0),
                "a report with %zu errors", tocm_diags_errors(diags));
