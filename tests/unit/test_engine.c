@@ -114,7 +114,7 @@ static void compute(struct fixture *f, const char *indicators, const char *extra
     assert_int_equal(tocm_model_load_file(path, f->diags, &f->model), TOCM_OK);
     free(path);
     assert_int_equal(tocm_validate(f->model, f->diags), 0);
-    struct tocmp_report_options opts = {0};
+    tocm_report_options opts = {0};
     f->report = tocmp_compute_report(f->model, f->registry, &opts, f->diags);
     if (!f->report)
         tocm_diags_print(f->diags, stderr);
