@@ -81,10 +81,10 @@ check option-listed-text 1 "$got"
 check json-option-exit 2 $?
 check json-option-msg "tocm: the json exporter has no option 'page'; it takes no options" "$(cat "$work/err")"
 # render's options go through the same check.
-"$tocm" render "$model" --option paper=A4 -o "$work/page.svg" 2>"$work/err"
+"$tocm" render "$model" --option nonsense=A4 -o "$work/page.svg" 2>"$work/err"
 check render-option-exit 2 $?
 msg=$(cat "$work/err")
-check render-option-msg "tocm: the graphviz exporter has no option 'paper' | view" \
+check render-option-msg "tocm: the graphviz exporter has no option 'nonsense' | view" \
     "${msg%%; its options are: *} | $(grep -o view <<<"${msg#*its options are: }" | head -1)"
 check render-option-no-file 1 "$([ -e "$work/page.svg" ]; echo $?)"
 # Exporters of ABI 1.0 and 1.1 declare nothing: every option reaches them,
