@@ -104,7 +104,7 @@ int cmd_diff(int argc, char **argv) {
     tocm_diff *d = tocm_diff_models(a, b);
     char *text = json ? tocm_diff_json(d, old_path, new_path)
                       : tocm_diff_text(d, old_path, new_path);
-    fputs(text, stdout);
+    tocm_print_text(text, TOCM_TEXT_MULTILINE, stdout);
     free(text);
     int status = tocm_diff_count(d) ? EXIT_MODEL_ERRORS : EXIT_OK;
     tocm_diff_free(d);

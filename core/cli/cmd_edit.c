@@ -114,7 +114,7 @@ static void print_dry_run(tocm_edit *e, const char *path) {
         snprintf(after_name, size, "%s after the change", path);
         char *text = tocm_diff_text(d, path, after_name);
         free(after_name);
-        fputs(text, stdout);
+        tocm_print_text(text, TOCM_TEXT_MULTILINE, stdout);
         free(text);
         tocm_diff_free(d);
     }
@@ -167,9 +167,14 @@ static int run_edit(const struct edit_cli *o, const char *path, apply_fn apply, 
         status = EXIT_USAGE;
         goto out;
     }
-    if (!o->quiet)
-        for (size_t i = 0; i < tocm_edit_note_count(e); i++)
-            printf("%s: %s\n", path, tocm_edit_note(e, i));
+    if (!o->quiet) {
+        for (size_t i = 0; i < tocm_edit_note_count(e); i++) {
+            tocm_print_text(path, 0, stdout);
+            fputs(": ", stdout);
+            tocm_print_text(tocm_edit_note(e, i), 0, stdout);
+            putchar('\n');
+        }
+    }
     if (!tocm_edit_changed(e)) {
         if (!o->quiet)
             printf("%s: nothing to change\n", path);

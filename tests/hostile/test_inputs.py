@@ -155,6 +155,13 @@ def escapes(work):
           and "O1 [out] bad\\u{009B}2J\\ttab\\nline\n" in out, out)
     r = run(["validate", "model.json"], work)
     check("escapes: titles are not an error", r.status == 0, r.out.decode()[:300])
+    write_model(work, {"tocm": 1, "program": program(), "levels": ["goal", "out"], "nodes": [
+        {"id": "G", "level": "goal", "title": "Goal \x1b]0;owned\x07"}]}, "new.json")
+    r = run(["diff", "model.json", "new.json"], work)
+    out = r.out.decode("utf-8", "replace")
+    check("escapes: diff prints no control character",
+          r.status in (0, 1) and "\x1b" not in out and "\u202e" not in out and "\\x1B]0;owned" in out,
+          repr(out[:300]))
 
 
 # ---- defect 11: rename matching in diff quadratic --------------------------
