@@ -5,6 +5,8 @@ example's IPTT.
 
 Usage: test_iptt.py TOCM SOURCE_DIR
 """
+import csv
+import io
 import json
 import os
 import sys
@@ -143,8 +145,35 @@ def test_the_worked_example(scratch):
     assert c["baseline"] == 0.31 and c["target"] == 0.4, c
 
 
+def test_csv_is_tidy(scratch):
+    # One header whatever is selected; unique names; numbers that read back
+    # exactly; formula-like text guarded.
+    model = os.path.join(SRC, "examples", "iptt", "model.json")
+    headers = set()
+    for args in ([], ["--indicator", "1.3"], ["--indicator", "2.3"], ["--period", "2026"],
+                 ["--period", "total"]):
+        rc, out, err = it.run("report", model, "--format", "csv", *args)
+        assert rc == 0, (args, err)
+        header = out.split("\n", 1)[0]
+        headers.add(header)
+        names = header.split(",")
+        assert len(names) == len(set(names)), header
+    assert len(headers) == 1, headers
+    rows = list(csv.DictReader(io.StringIO(it.run("report", model, "--format", "csv")[1])))
+    la = [r for r in rows if r["indicator"] == "1.2" and r["period"] == "2025"
+          and r["breakdown"] == "country=LA"][0]
+    assert la["actual"] == "" and la["status"] == "not reported", la
+    pct = [r for r in rows if r["indicator"] == "2.3" and r["period"] == "2024"
+           and r["breakdown"] == ""][0]
+    assert float(pct["actual"]) == 45 / 108 and len(pct["actual"]) <= 19, pct
+    data = "year,n,label\n2021,3,x\n"
+    m = counts_model(scratch, data, title="=HYPERLINK(\"http://x\")")
+    out = it.run("report", m, "--format", "csv")[1]
+    assert "\"'=HYPERLINK" in out, out
+
+
 if __name__ == "__main__":
     it.main([test_exactly_on_the_threshold, test_lower_is_better_and_no_negative_zero,
              test_equal_baseline_and_target, test_pending_baseline_and_pending_target,
              test_not_reported_is_not_zero, test_breakdown_targets_and_thresholds,
-             test_the_worked_example], sys.argv)
+             test_the_worked_example, test_csv_is_tidy], sys.argv)

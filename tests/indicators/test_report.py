@@ -364,20 +364,20 @@ def test_formats(scratch):
     assert "\n| --- | --- | ---: | ---: | ---: | ---: |\n" in outputs["md"]
     assert "\n## Checks\n" in outputs["md"]
     rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
-    assert list(rows[0])[:4] == ["indicator", "title", "measure", "period"]
-    assert {"country", "sex", "value", "numerator", "denominator", "display", "target",
-            "status"} <= set(rows[0])
+    assert list(rows[0])[:6] == ["indicator", "title", "measure", "unit", "period",
+                                 "breakdown"]
+    assert {"baseline", "target", "actual", "numerator", "denominator", "display",
+            "percent_of_target", "progress", "status", "comment", "source"} <= set(rows[0])
     assert len(rows) == sum(len(i["cells"]) for i in doc["indicators"])
     # The CSV quotes the title with its quotes, and carries the same figures.
     assert {r["title"] for r in rows if r["indicator"] == "women"} == {'Share of women, "GESI"'}
     for row, c in zip(rows, [c for i in doc["indicators"] for c in i["cells"]]):
         assert row["period"] == c["period"]
         assert row["display"] == c["display"]
-        assert (row["value"] == "") == (c["value"] is None)
+        assert (row["actual"] == "") == (c["value"] is None)
         if c["value"] is not None:
-            assert_close(float(row["value"]), c["value"])
-        for dim in ("country", "sex"):
-            assert row[dim] == c["dims"].get(dim, "")
+            assert_close(float(row["actual"]), c["value"])
+        assert row["breakdown"] == "; ".join("%s=%s" % kv for kv in c["dims"].items())
 
 
 def test_period_option(scratch):
