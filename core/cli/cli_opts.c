@@ -27,6 +27,18 @@ static size_t all_options(const struct cli_command *cmd, const struct cli_option
         }
     }
     all[n++] = &help_option;
+    /* getopt returns a short option's letter: it must be the id; and two
+     * options with one id could not be told apart. */
+    for (size_t i = 0; i < n; i++) {
+        int bad = all[i]->short_name && all[i]->id != all[i]->short_name;
+        for (size_t k = 0; k < i && !bad; k++)
+            bad = all[k]->id == all[i]->id;
+        if (bad) {
+            fprintf(stderr, "tocm %s: option --%s is declared with a clashing id\n",
+                    cmd->name ? cmd->name : "", all[i]->name);
+            abort();
+        }
+    }
     return n;
 }
 
@@ -34,11 +46,11 @@ static size_t all_options(const struct cli_command *cmd, const struct cli_option
  * of options that have a short one) or "  --strict" (none has). new. */
 static char *option_label(const struct cli_option *o, int indent_long) {
     struct cli_buf b = {0};
-    char head[8];
+    char head[8] = "  -x, ";
     if (o->short_name)
-        snprintf(head, sizeof head, "  -%c, ", o->short_name);
+        head[3] = o->short_name;
     else
-        snprintf(head, sizeof head, indent_long ? "      " : "  ");
+        strcpy(head, indent_long ? "      " : "  ");
     cli_buf_append(&b, head, strlen(head));
     cli_buf_append(&b, "--", 2);
     cli_buf_append(&b, o->name, strlen(o->name));

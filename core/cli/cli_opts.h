@@ -10,8 +10,11 @@
  *         CLI_OPTIONS_END,
  *     };
  *     static const struct cli_command report = {
- *         "report", "Usage: tocm report MODEL ...\n", "Computes ...\n",
- *         {report_options}, NULL};
+ *         .name = "report",
+ *         .synopsis = "Usage: tocm report MODEL ...\n",
+ *         .about = "Computes ...\n",
+ *         .tables = {report_options},
+ *     };
  *     struct cli_parser p;
  *     cli_parse_begin(&p, &report, argc, argv);
  *     for (int id; (id = cli_parse_next(&p)) > 0;)
@@ -29,8 +32,9 @@
 #include "tocm/host.h"
 
 /* One option. ids are unique within a command and positive; an option
- * with a short name conventionally uses that letter as its id, a long-only
- * one a value from CLI_OPT_FIRST up. */
+ * with a short name has that letter as its id (getopt returns the letter),
+ * a long-only one a value from CLI_OPT_FIRST up. A table is a list of rows,
+ * as getopt's own, ended by CLI_OPTIONS_END. */
 struct cli_option {
     int id;           /* what cli_parse_next returns for it */
     char short_name;  /* 'o' for -o, or 0 */
