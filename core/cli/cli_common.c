@@ -1,6 +1,7 @@
 /*
  * cli_common.c -- helpers shared by the subcommands.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,8 @@ int cli_output_close(struct cli_output *out, int ok) {
     } else if (!out->path && ok) {
         if ((out->data.len && fwrite(out->data.data, 1, out->data.len, stdout) != out->data.len) ||
             fflush(stdout) != 0) {
-            perror("tocm: standard output");
+            fprintf(stderr, "tocm: cannot write to standard output: %s\n", strerror(errno));
+            clearerr(stdout); /* reported: main's final check need not say it again */
             rc = -1;
         }
     }

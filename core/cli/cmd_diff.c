@@ -51,15 +51,9 @@ static tocm_model *load(const char *path) {
     tocm_model *m = NULL;
     int rc;
     if (strcmp(path, "-") == 0) {
-        size_t len;
-        char *text = cli_read_stream(stdin, &len);
-        if (!text) {
-            fprintf(stderr, "tocm diff: cannot read standard input: %s\n", strerror(errno));
-            tocm_diags_free(diags);
-            return NULL;
-        }
-        rc = tocm_model_load_string(text, "(standard input)", diags, &m);
-        free(text);
+        /* From the stream, not as a C string: a NUL byte is an error, not
+         * the end of the model (bytes after it were once ignored). */
+        rc = tocm_model_load_stream(stdin, "(standard input)", diags, &m);
     } else {
         rc = tocm_model_load_file(path, diags, &m);
     }

@@ -1,9 +1,11 @@
 /*
  * main.c -- `tocm COMMAND ...`: global options and dispatch.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_opts.h"
 #include "cli_util.h"
@@ -66,7 +68,26 @@ static const struct cli_command top = {
     .print_more = print_commands,
 };
 
+/* Every command's output ends here: standard output is flushed and closed
+ * at exit, and a write that failed on the way or now (a full disk,
+ * `tocm fmt m > /dev/full`, a closed descriptor) is reported and makes the
+ * exit status 2 whatever the command returned. Registered with atexit, so
+ * no return path of any command can skip it. */
+static void close_stdout(void) {
+    int failed = ferror(stdout);
+    errno = 0;
+    if (fclose(stdout) != 0)
+        failed = 1;
+    if (!failed)
+        return;
+    int error = errno;
+    fprintf(stderr, "tocm: cannot write to standard output%s%s\n", error ? ": " : "",
+            error ? strerror(error) : "");
+    _exit(EXIT_USAGE);
+}
+
 int main(int argc, char **argv) {
+    atexit(close_stdout);
     struct cli_parser p;
     cli_parse_begin(&p, &top, argc, argv);
     int id;

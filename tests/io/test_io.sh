@@ -96,6 +96,42 @@ done
 has "2 the message says what is wanted" err "--lock-timeout"
 run "2 --lock-timeout 0 is fine" 0 "$tocm" set "$work/m.json" P1 title=x --lock-timeout 0
 
+# ---- defect 3: errors writing standard output -----------------------------
+if [ -w /dev/full ]; then
+    cp "$small" "$work/m.json"
+    while IFS='|' read -r name args; do
+        # shellcheck disable=SC2086
+        timeout 20 "$tocm" $args >/dev/full 2>"$work/err"
+        status=$?
+        if [ $status -eq 2 ] && grep -qF "tocm: cannot write to standard output" "$work/err" &&
+            [ "$(grep -c "cannot write to standard output" "$work/err")" -eq 1 ]; then
+            ok "3 $name > /dev/full: exit 2, said once"
+        else
+            bad "3 $name > /dev/full (exit $status)"
+        fi
+    done <<EOF2
+validate|validate $small
+show|show $small
+stats|stats --json $small
+fmt|fmt $small
+export|export $small -T json
+plugins|plugins
+help|--help
+diff|diff $small $work/m.json
+report|report $bundled --format csv
+set|set $work/m.json P1 notes=full
+EOF2
+    has "3 the reason is given" err "No space left on device"
+else
+    echo "skip 3: no /dev/full here"
+fi
+
+# ---- defect 13: tocm diff - and NUL bytes ----------------------------------
+run "13 diff - with a NUL after the model" 2 bash -c "(cat '$small'; printf '\\0{}') | '$tocm' diff - '$small'"
+has "13 the NUL is named" err "(standard input):"
+has "13 ... as a NUL byte" err "E001: a NUL byte"
+run "13 diff - of the same model" 0 bash -c "cat '$small' | '$tocm' diff - '$small'"
+
 # ---- defect 18: a field name that is not UTF-8 ----------------------------
 for op in = += := -=; do
     cp "$small" "$work/m.json"
