@@ -7,6 +7,7 @@
  * nothing but the layout.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +16,21 @@
 #include "cli_util.h"
 #include "commands.h"
 
-enum { OPT_CHECK = CLI_OPT_FIRST };
+enum { OPT_CHECK = CLI_OPT_FIRST, OPT_LOCK_TIMEOUT };
 
 static const struct cli_option options[] = {
     {OPT_CHECK, 0, "check", NULL, "print nothing; exit 1 if MODEL is not already canonical"},
     {'w', 'w', "write", NULL, "rewrite MODEL in place (atomically) instead of printing"},
+    /* The lock's message advises it, so fmt -w takes it as the edits do. */
+    {OPT_LOCK_TIMEOUT, 0, "lock-timeout", "S",
+     "with -w: wait at most S seconds for another edit of\n"
+     "MODEL to finish (default 10; 0: do not wait)"},
     CLI_OPTIONS_END,
 };
 
 static const struct cli_command command = {
     .name = "fmt",
-    .synopsis = "Usage: tocm fmt MODEL [--check | -w]\n",
+    .synopsis = "Usage: tocm fmt MODEL [--check | -w [--lock-timeout S]]\n",
     .about = "Prints MODEL in the canonical layout (models/FORMAT.md): two-space\n"
              "indentation, known fields first in a fixed order, unknown fields kept.\n"
              "Formatting twice gives the same bytes, so git diffs stay small.\n",
@@ -36,10 +41,10 @@ static const struct cli_command command = {
  * needs a readable tocm document, not a valid chain: a model with a
  * dangling link can still be tidied before it is fixed, so the commit is
  * forced (it still never writes a file that would not load). */
-static int write_canonical(const char *path) {
+static int write_canonical(const char *path, double lock_timeout) {
     tocm_diags *diags = tocm_diags_new();
     tocm_edit *e = NULL;
-    tocm_edit_options eo = {.lock_timeout = TOCM_EDIT_LOCK_TIMEOUT, .wait_notice = stderr};
+    tocm_edit_options eo = {.lock_timeout = lock_timeout, .wait_notice = stderr};
     int rc = tocm_edit_open(path, &eo, diags, &e);
     if (rc != TOCM_OK) {
         if (rc == TOCM_EIO)
@@ -62,12 +67,21 @@ static int write_canonical(const char *path) {
 
 int cmd_fmt(int argc, char **argv) {
     int check = 0, write = 0, id;
+    double lock_timeout = TOCM_EDIT_LOCK_TIMEOUT;
+    char *end;
     struct cli_parser p;
     cli_parse_begin(&p, &command, argc, argv);
     while ((id = cli_parse_next(&p)) > 0) {
         switch (id) {
         case OPT_CHECK: check = 1; break;
         case 'w': write = 1; break;
+        case OPT_LOCK_TIMEOUT:
+            lock_timeout = strtod(p.arg, &end);
+            if (!*p.arg || *end || !isfinite(lock_timeout) || lock_timeout < 0)
+                return cli_usage_error(
+                    "fmt", "--lock-timeout needs a number of seconds (0 or more), not '%s'",
+                    p.arg);
+            break;
         }
     }
     if (p.status >= 0)
@@ -78,7 +92,7 @@ int cmd_fmt(int argc, char **argv) {
         return cli_usage_error("fmt", "--check and -w cannot be used together");
     const char *path = argv[optind];
     if (write)
-        return write_canonical(path);
+        return write_canonical(path, lock_timeout);
 
     tocm_diags *diags = tocm_diags_new();
     tocm_model *m = NULL;
@@ -105,7 +119,8 @@ int cmd_fmt(int argc, char **argv) {
         }
         free(old);
     } else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-        perror("tocm fmt: standard output");
+        fprintf(stderr, "tocm: cannot write to standard output: %s\n", strerror(errno));
+        clearerr(stdout); /* reported: main's final check need not say it again */
         status = EXIT_USAGE;
     }
     free(text);

@@ -187,7 +187,15 @@ exec 9<"$M"
 flock 9
 "$tocm" set "$M" P1 title=Changed --lock-timeout 0.3 >/dev/null 2>"$work/err"
 expect_intact "set lock held for ever" set $? "is being edited by another program"
+# fmt -w too; the message's advice (--lock-timeout) is one fmt takes
+# (issue 10, defect 17).
+"$tocm" fmt -w "$M" --lock-timeout 0.3 >/dev/null 2>"$work/err"
+expect_intact "fmt -w lock held for ever" fmt $? "wait longer with --lock-timeout SECONDS"
 exec 9<&-
+"$tocm" fmt --help >"$work/out" 2>&1
+if grep -qF -- "--lock-timeout S" "$work/out"; then ok "fmt --help lists --lock-timeout"; else bad "fmt --help lists --lock-timeout"; fi
+"$tocm" fmt -w "$M" --lock-timeout inf >/dev/null 2>"$work/err"
+expect_intact "fmt -w --lock-timeout inf is a usage error" fmt $? "--lock-timeout needs a number of seconds"
 
 # A really full file system, where this machine lets us mount a small one.
 mkdir -p "$work/full"
