@@ -30,6 +30,7 @@
 #include "gv_internal.h"
 
 #define FONT "DejaVu Sans"
+#define CHAIN_LIMIT 400 /* nodes: larger views are not chained (see below) */
 
 /* ---- palettes -----------------------------------------------------------
  * Chosen to survive greyscale printing and colour-blind readers: levels and
@@ -105,6 +106,69 @@ static size_t status_index(const char *status) {
         if (strcmp(statuses[i], status) == 0)
             return i;
     return TOCM_NONE;
+}
+
+/* ---- red, amber, green ----------------------------------------------------
+ * A project's RAG status comes from its status: completed or partly
+ * completed is green, some delays amber, major delay or on hold red. An
+ * outcome's is the one most of the projects beneath it have (ties go to
+ * the worse); with none, it has no status. Each has a symbol, so it reads
+ * in greyscale and for colour-blind readers. */
+
+enum rag { RAG_NONE, RAG_GREEN, RAG_AMBER, RAG_RED };
+static const char *const rag_symbol[] = {"\xE2\x80\x93", "\xE2\x9C\x94", "\xE2\x96\xB2",
+                                         "\xE2\x9C\x96"};
+static const char *const rag_words[] = {"no status", "on track", "some delays",
+                                        "major delay or on hold"};
+static const struct swatch rag_palette[] = {
+    {"#f2f2f2", "black"}, {"#a6dba0", "black"}, {"#fdd49e", "black"}, {"#d6604d", "white"}};
+
+static enum rag own_rag(const struct tocm_host *host, const tocm_model *m, size_t node) {
+    const char *status = host->node_string(m, node, "status");
+    size_t k = status ? status_index(status) : TOCM_NONE;
+    return k == TOCM_NONE ? RAG_NONE : k <= 1 ? RAG_GREEN : k == 2 ? RAG_AMBER : RAG_RED;
+}
+
+static enum rag rolled_rag(const struct tocm_host *host, const tocm_model *m, size_t node) {
+    size_t n = host->node_count(m), count[4] = {0}, top = 0;
+    unsigned char *seen = calloc(n ? n : 1, 1);
+    size_t *stack = malloc((n ? n : 1) * sizeof *stack);
+    if (!seen || !stack) {
+        free(seen);
+        free(stack);
+        return own_rag(host, m, node);
+    }
+    seen[node] = 1;
+    stack[top++] = node;
+    while (top) {
+        size_t x = stack[--top];
+        count[own_rag(host, m, x)]++;
+        for (size_t k = 0; k < host->node_in_count(m, x); k++) {
+            size_t y = host->node_in(m, x, k);
+            if (y < n && !seen[y]) {
+                seen[y] = 1;
+                stack[top++] = y;
+            }
+        }
+    }
+    free(seen);
+    free(stack);
+    enum rag best = RAG_NONE;
+    size_t most = 0;
+    for (int r = RAG_GREEN; r <= RAG_RED; r++)
+        if (count[r] && count[r] >= most) {
+            best = (enum rag)r;
+            most = count[r];
+        }
+    return best;
+}
+
+static size_t indicators_on(const struct tocm_host *host, const tocm_model *m, size_t node) {
+    size_t count = 0;
+    for (size_t i = 0; i < host->indicator_count(m); i++)
+        for (size_t k = 0; k < host->indicator_node_count(m, i); k++)
+            count += host->indicator_node(m, i, k) == node;
+    return count;
 }
 
 /* ---- the model's countries, sorted ------------------------------------- */
@@ -207,6 +271,13 @@ static void node_label(const struct tocm_host *host, const tocm_model *m, size_t
             buf_puts(out, "</i>");
         }
     }
+    if (o->color_by == COLOR_RAG) {
+        enum rag r = rolled_rag(host, m, node);
+        size_t ind = indicators_on(host, m, node);
+        buf_printf(out, "<br/><b>%s</b> %s", rag_symbol[r], rag_words[r]);
+        if (ind)
+            buf_printf(out, " \xC2\xB7 [%zu indicator%s]", ind, ind == 1 ? "" : "s");
+    }
 }
 
 static struct swatch node_swatch(const struct tocm_host *host, const tocm_model *m, size_t node,
@@ -222,6 +293,7 @@ static struct swatch node_swatch(const struct tocm_host *host, const tocm_model 
         size_t k = status_index(status);
         return k == TOCM_NONE ? status_other : status_palette[k];
     }
+    case COLOR_RAG: return rag_palette[rolled_rag(host, m, node)];
     case COLOR_COUNTRY: {
         const char *code = host->node_string(m, node, "country");
         size_t k = code ? countries_index(countries, code) : TOCM_NONE;
@@ -261,6 +333,20 @@ static void legend_colours(const struct tocm_host *host, const tocm_model *m, co
             const char *title = host->level_title(m, l);
             char hex[8];
             legend_cell(out, level_swatch(l, levels, hex), title ? title : host->level_id(m, l));
+        }
+    } else if (o->color_by == COLOR_RAG) {
+        int seen[4] = {0};
+        for (size_t i = 0; i < n; i++)
+            if (v->shown[i])
+                seen[rolled_rag(host, m, i)] = 1;
+        for (int r = RAG_GREEN; r <= RAG_RED + 1; r++) {
+            int k = r <= RAG_RED ? r : RAG_NONE;
+            if (!seen[k])
+                continue;
+            struct buf t = {0};
+            buf_printf(&t, "%s %s", rag_symbol[k], rag_words[k]);
+            legend_cell(out, rag_palette[k], buf_str(&t));
+            buf_free(&t);
         }
     } else if (o->color_by == COLOR_STATUS) {
         int seen[STATUS_COUNT] = {0}, none = 0, other = 0;
@@ -817,16 +903,22 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
         agsubnode(bands[l].rank, gn, 1);
         /* dot keeps a flat link's tail left of its head only when its
          * weight is not 0. */
-        Agedge_t *keep_left = agedge(g, last[l] ? last[l] : bands[l].head, gn, NULL, 1);
+        /* Past CHAIN_LIMIT nodes the chain is left out: dot's flat links
+         * cost more than the whole layout, and creation order with the
+         * crossing minimisation cut short keeps most of the order. */
+        Agedge_t *keep_left = agedge(g, last[l] && shown_n <= CHAIN_LIMIT ? last[l] : bands[l].head,
+                                     gn, NULL, 1);
         set(keep_left, s.e_style, "invis");
         set(keep_left, s.e_kind, "band-order");
+        if (shown_n > CHAIN_LIMIT)
+            set(keep_left, s.e_weight, "0");
         const char *code = host->node_string(m, i, "country");
         size_t c = code ? countries_index(&countries, code) : countries.count;
         Agraph_t *cl = c != TOCM_NONE ? clusters[l * per_level + c] : NULL;
         if (cl) {
             agsubnode(cl, gn, 1);
             /* Inside a cluster, dot orders the cluster's own links. */
-            if (last[l] && agsubnode(cl, last[l], 0))
+            if (last[l] && shown_n <= CHAIN_LIMIT && agsubnode(cl, last[l], 0))
                 agsubedge(cl, keep_left, 1);
         }
         last[l] = gn;
@@ -873,6 +965,35 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
             buf_puts(&text, " inferred");
         set(gn, s.n_class, buf_str(&text));
         set(gn, s.n_level, host->level_id(m, l));
+
+        /* Its assumptions, as a note beside it in its row. */
+        size_t assumptions = o->assumptions ? host->node_list_count(m, i, "assumptions") : 0;
+        if (assumptions) {
+            buf_reset(&name);
+            node_name(host, m, i, &name);
+            buf_puts(&name, ":assumptions");
+            Agnode_t *note = agnode(g, S(buf_str(&name)), 1);
+            agsubnode(bands[l].rank, note, 1);
+            buf_reset(&text);
+            buf_puts(&text, "<b>Assumptions</b>");
+            for (size_t k = 0; k < assumptions; k++) {
+                buf_puts(&text, "<br align=\"left\"/>\xE2\x80\xA2 ");
+                html_wrapped(&text, host->node_list_item(m, i, "assumptions", k), o->wrap + 4);
+            }
+            buf_puts(&text, "<br align=\"left\"/>");
+            set_html(note, s.n_label, buf_str(&text));
+            agsafeset(note, S("shape"), S("note"), S("box"));
+            set(note, s.n_style, "filled");
+            set(note, s.n_fillcolor, "#fff7d6");
+            set(note, s.n_kind, "assumptions");
+            set(note, s.n_level, host->level_id(m, l));
+            Agedge_t *tie = agedge(g, gn, note, NULL, 1);
+            set(tie, s.e_style, "dotted");
+            set(tie, s.e_kind, "assumptions");
+            agsafeset(tie, S("arrowhead"), S("none"), S("normal"));
+            last[l] = note;
+            any_note = 1;
+        }
     }
 
     /* Links, in file order. */

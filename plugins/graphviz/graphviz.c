@@ -298,9 +298,16 @@ static int parse_options(const struct tocm_host *host, const struct tocm_export_
         j->o.color_by = COLOR_STATUS;
     else if (color && strcmp(color, "country") == 0)
         j->o.color_by = COLOR_COUNTRY;
+    else if (color && strcmp(color, "rag") == 0)
+        j->o.color_by = COLOR_RAG;
     else if (color) {
-        host->error_set(err, "options", "color-by must be level, status or country, not '%.40s'",
-                        color);
+        host->error_set(err, "options",
+                        "color-by must be level, status, country or rag, not '%.40s'", color);
+        return -1;
+    }
+    const char *period = host->export_option(req, "period");
+    if (j->o.color_by == COLOR_RAG && (!period || !*period)) {
+        host->error_set(err, "options", "--color-by rag needs --period (e.g. --period 2021)");
         return -1;
     }
     int mapping = j->spec && strcmp(j->spec, "mapping") == 0;

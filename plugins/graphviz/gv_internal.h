@@ -206,7 +206,7 @@ int model_countries(const struct tocm_host *host, const tocm_model *m, const cha
 
 /* ---- build.c ----------------------------------------------------------- */
 
-enum color_by { COLOR_LEVEL, COLOR_STATUS, COLOR_COUNTRY };
+enum color_by { COLOR_LEVEL, COLOR_STATUS, COLOR_COUNTRY, COLOR_RAG };
 /* Where the top level (the goal) goes. LR puts it on the right: the chain
  * reads left to right, from the projects to the goal. */
 enum direction { DIR_TB, DIR_BT, DIR_LR, DIR_RL };

@@ -230,6 +230,29 @@ for f in svg png; do
 done
 xmllint --noout "$work/matrix.svg" || fail "the matrix SVG is not well-formed"
 
+# --color-by rag: a project's status as a symbol, the majority beneath an
+# outcome, the indicator count; --assumptions: a note beside the node.
+python3 - "$model" "$work/rag.json" <<'EOF2'
+import json, sys
+m = json.load(open(sys.argv[1]))
+for n in m["nodes"]:
+    if n["id"] == "O2.1":
+        n["assumptions"] = ["Trained staff stay in post"]
+    if n["id"] in ("C202", "C204"):
+        n["status"] = "major delay"
+    if n["id"] == "C203":
+        n["status"] = "completed"
+m.pop("tables", None)
+m.pop("indicators", None)
+json.dump(m, open(sys.argv[2], "w"))
+EOF2
+expect_status 0 "$tocm" render "$work/rag.json" --view country:KH --color-by rag --period 2021 \
+  --assumptions -T dot -o "$work/rag.dot"
+grep -q 'C204.*\xE2\x9C\x96\|✖' "$work/rag.dot" || fail "a red project has no ✖"
+grep -q 'Trained staff stay in post' "$work/rag.dot" || fail "--assumptions draws no note"
+expect_status 2 "$tocm" render "$model" --color-by rag
+grep -q "needs --period" "$work/err" || fail "--color-by rag without --period"
+
 # ---- usage errors --------------------------------------------------------------------
 expect_status 2 "$tocm" render "$model" --view nonsense
 grep -q "unknown view 'nonsense'" "$work/err" || fail "unknown view message"
