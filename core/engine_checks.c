@@ -90,7 +90,7 @@ void tocmp_reconcile(struct ctx *c, const struct indicator *ind) {
     }
     for (size_t i = 0; i < n; i++) {
         const struct cell *parent = &ind->cells[i];
-        if (!additive && !parent->r.has_ratio)
+        if ((!additive && !parent->r.has_ratio) || !parent->r.has_value)
             continue;
         for (size_t d = 0; d < nd; d++) {
             const struct parts *s = &sums[i * nd + d];

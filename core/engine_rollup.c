@@ -57,6 +57,8 @@ json_t *tocmp_rollup(const tocm_model *m, json_t *indicators) {
         json_array_foreach(json_object_get(ind, "cells"), k, cell) {
             if (json_object_size(json_object_get(cell, "dims")) == 0 &&
                 json_object_get(cell, "status") &&
+                /* the latest period with figures, not a future one */
+                strcmp(json_string_value(json_object_get(cell, "status")), "not reported") != 0 &&
                 strcmp(json_string_value(json_object_get(cell, "period")), "total") != 0)
                 status = json_string_value(json_object_get(cell, "status"));
         }
