@@ -44,8 +44,7 @@
 /* A temporary file older than this that nobody holds is an orphan. */
 #define STALE_SECONDS 10
 
-static const char suffix_chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+static const char suffix_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 #define SUFFIX_LEN 6
 
 static int fail(char *err, size_t err_size, const char *what, const char *path) {
@@ -198,8 +197,8 @@ int tocmp_replace_file(const char *path, const char *data, size_t len, const str
     }
     /* Root may write anything: hold it to the permission bits anyway, so
      * that a file or folder made read-only stays unchanged. */
-    if (exists && (geteuid() == 0 ? !(st.st_mode & 0222)
-                                   : faccessat(dfd, base, W_OK, AT_EACCESS) != 0)) {
+    if (exists &&
+        (geteuid() == 0 ? !(st.st_mode & 0222) : faccessat(dfd, base, W_OK, AT_EACCESS) != 0)) {
         snprintf(err, err_size,
                  "'%s' is read-only (mode %04o); nothing written (make it writable first, "
                  "e.g. chmod u+w)",
@@ -208,9 +207,8 @@ int tocmp_replace_file(const char *path, const char *data, size_t len, const str
         goto out;
     }
     if (geteuid() == 0 && fstat(dfd, &dst) == 0 && !(dst.st_mode & 0222)) {
-        snprintf(err, err_size,
-                 "the folder of '%s' is read-only (mode %04o); nothing written", path,
-                 (unsigned)(dst.st_mode & 07777));
+        snprintf(err, err_size, "the folder of '%s' is read-only (mode %04o); nothing written",
+                 path, (unsigned)(dst.st_mode & 07777));
         rc = TOCM_EIO;
         goto out;
     }

@@ -47,13 +47,12 @@ const tocm_diag *tocm_diags_get(const tocm_diags *diags, size_t index) {
     return index < diags->count ? &diags->items[index] : NULL;
 }
 
-void tocm_diags_add(tocm_diags *diags, enum tocm_severity severity,
-                    const char *code, const char *file, int line, int column,
-                    const char *path, const char *node, const char *fmt, ...) {
+void tocm_diags_add(tocm_diags *diags, enum tocm_severity severity, const char *code,
+                    const char *file, int line, int column, const char *path, const char *node,
+                    const char *fmt, ...) {
     if (diags->count == diags->capacity) {
         diags->capacity = diags->capacity ? diags->capacity * 2 : 16;
-        diags->items = tocmp_xrealloc(diags->items,
-                                      diags->capacity * sizeof *diags->items);
+        diags->items = tocmp_xrealloc(diags->items, diags->capacity * sizeof *diags->items);
     }
     va_list ap;
     va_start(ap, fmt);
@@ -85,8 +84,7 @@ void tocm_print_text(const char *text, int flags, void *stdio_file) {
     while (*p) {
         size_t len;
         long cp;
-        if (!tocmp_char_is_control(p, &len, &cp) ||
-            (cp == '\n' && (flags & TOCM_TEXT_MULTILINE))) {
+        if (!tocmp_char_is_control(p, &len, &cp) || (cp == '\n' && (flags & TOCM_TEXT_MULTILINE))) {
             p += len;
             continue;
         }

@@ -110,7 +110,8 @@ static char *index_key(const struct side *s, json_t *node, int which) {
     tocmp_buf b = {0};
     tocmp_buf_printf(&b, "%d\x1f%s\x1f", which, level);
     if (which == KEY_TITLE || which == KEY_DESCRIPTION) {
-        const char *text = tocmp_diff_str_member(node, which == KEY_TITLE ? "title" : "description");
+        const char *text =
+            tocmp_diff_str_member(node, which == KEY_TITLE ? "title" : "description");
         if (!text) {
             free(b.data);
             return NULL;

@@ -59,7 +59,7 @@ char *tocmp_display(double value, int has_value, int percentage, int decimals) {
     /* As long as the figure needs: 1e70 has 71 digits, and a fixed buffer
      * once cut them off. */
     char *digits = fabs(v) >= 1e17 ? huge_digits(fabs(v), decimals)
-                                    : tocmp_asprintf("%.*f", decimals, v == 0 ? 0.0 : fabs(v));
+                                   : tocmp_asprintf("%.*f", decimals, v == 0 ? 0.0 : fabs(v));
     /* Thousands separators in the whole part: 8562 -> 8,562. */
     char *dot = strchr(digits, '.');
     size_t whole = dot ? (size_t)(dot - digits) : strlen(digits);

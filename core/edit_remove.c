@@ -57,7 +57,7 @@ static size_t drop_removed(json_t *list, json_t *removed) {
 static void cascade(json_t *nodes, json_t *removed, const char *target, const char *links) {
     size_t n = json_array_size(nodes);
     size_t *left = tocmp_xcalloc(n ? n : 1, sizeof *left); /* links not (yet) removed */
-    json_t *referrers = json_object(); /* id -> [node index per link to it] */
+    json_t *referrers = json_object();                     /* id -> [node index per link to it] */
     size_t i;
     json_t *item;
     json_array_foreach(nodes, i, item) {

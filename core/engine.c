@@ -221,8 +221,8 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
         json_object_set(out, "aggregation", json_object_get(def, "aggregation"));
     /* The plan as written (percentages as people write them), for the
      * printers' header lines. */
-    static const char *const plan[] = {"baseline", "lop_target", "verification", "notes",
-                                       "direction", NULL};
+    static const char *const plan[] = {"baseline", "lop_target", "verification",
+                                       "notes",    "direction",  NULL};
     for (const char *const *f = plan; *f; f++)
         if (json_object_get(def, *f))
             json_object_set(out, *f, json_object_get(def, *f));

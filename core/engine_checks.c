@@ -133,8 +133,8 @@ static json_t *cell_index(const struct indicator *ind) {
     json_t *index = json_object();
     for (size_t i = 0; i < ind->cell_count; i++) {
         const struct cell *cell = &ind->cells[i];
-        char *key = cell_index_key(ind, cell->mask, tocmp_period_name(ind, cell->period),
-                                   cell->dims);
+        char *key =
+            cell_index_key(ind, cell->mask, tocmp_period_name(ind, cell->period), cell->dims);
         if (!json_object_get(index, key))
             json_object_set_new(index, key, json_integer((json_int_t)i));
         free(key);
@@ -142,8 +142,8 @@ static json_t *cell_index(const struct indicator *ind) {
     return index;
 }
 
-static const struct cell *find_cell(const struct indicator *ind, json_t *index,
-                                    const char *period, json_t *dims) {
+static const struct cell *find_cell(const struct indicator *ind, json_t *index, const char *period,
+                                    json_t *dims) {
     unsigned mask = 0;
     size_t want[MAX_DIMS] = {0};
     const char *name;

@@ -154,8 +154,9 @@ static void add_texts(const struct indicator *ind, json_t *j, const size_t *own,
             /* The latest entry for the period is the figure. */
             size_t col = tocmp_table_column(ind->table, "value");
             const char *text =
-                col == TOCM_NONE ? ""
-                                 : ind->table->text[tocmp_table_cell(ind->table, own[own_n - 1], col)];
+                col == TOCM_NONE
+                    ? ""
+                    : ind->table->text[tocmp_table_cell(ind->table, own[own_n - 1], col)];
             if (*text) {
                 json_object_set_new(j, "text", json_string(text));
                 json_object_set_new(j, "display", json_string(text));
@@ -393,8 +394,8 @@ int tocmp_compute_subset(struct ctx *c, struct indicator *ind, const size_t *row
                 rc = compute_cell(c, ind, t + last, end - last, end - last, group_row, mask, -1,
                                   cells_json, req);
             } else {
-                rc = compute_cell(c, ind, t + start, end - start, end - start, group_row, mask,
-                                  -1, cells_json, req);
+                rc = compute_cell(c, ind, t + start, end - start, end - start, group_row, mask, -1,
+                                  cells_json, req);
             }
         }
         start = end;

@@ -58,8 +58,8 @@ struct indicator {
     const struct tocm_calculator *calc;
     struct tocm_table *table;
     int percentage, decimals, lower_is_better;
-    int qualitative; /* measure "qualitative": the figures are texts */
-    int zero_fill;   /* "zero_fill": a period with no rows is 0, not "not reported" */
+    int qualitative;           /* measure "qualitative": the figures are texts */
+    int zero_fill;             /* "zero_fill": a period with no rows is 0, not "not reported" */
     double achieved, on_track; /* thresholds: the indicator's own, else the model's */
     enum { AGG_PERIODIC, AGG_CUMULATIVE, AGG_LATEST } aggregation;
     size_t period_col; /* TOCM_NONE: one period, "all" */

@@ -82,8 +82,7 @@ static json_t *find_entry(json_t *list, const char *period, json_t *dims, int us
     return NULL;
 }
 
-static struct plan_value target_for(const struct indicator *ind, const char *period,
-                                    json_t *dims) {
+static struct plan_value target_for(const struct indicator *ind, const char *period, json_t *dims) {
     json_t *def = ind->def;
     if (json_object_size(dims)) {
         json_t *e = find_entry(json_object_get(def, "breakdown_targets"), period, dims, 1);
@@ -149,11 +148,10 @@ void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct c
         json_object_set_new(j, "target_display", json_string(t.text));
         /* A qualitative result is judged by the team, in the results table. */
         const char *assessed = json_string_value(json_object_get(j, "assessed"));
-        json_object_set_new(
-            j, "status",
-            json_string(assessed && *assessed                  ? assessed
-                        : json_object_get(j, "text") ? "not assessed"
-                                                               : "not reported"));
+        json_object_set_new(j, "status",
+                            json_string(assessed && *assessed        ? assessed
+                                        : json_object_get(j, "text") ? "not assessed"
+                                                                     : "not reported"));
         return;
     }
     double tv = t.value;

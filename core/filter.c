@@ -54,7 +54,7 @@ static int value_matches(const struct tocm_table *t, size_t cell, json_t *want) 
         json_t *not = json_object_get(want, "not");
         json_t *min = json_object_get(want, "min");
         json_t *max = json_object_get(want, "max");
-        if (not && value_matches(t, cell, not))
+        if (not &&value_matches(t, cell, not ))
             return 0;
         if (min) {
             int c = compare(t, cell, min);

@@ -308,7 +308,7 @@ static int unreadable(const char *path, int error, tocm_diags *diags, tocm_model
 struct stream {
     FILE *f;
     int started, content, nul, too_big, failed, error;
-    int stopped; /* pull refused to go on: jansson's error is ours */
+    int stopped;                /* pull refused to go on: jansson's error is ours */
     size_t total, line, column; /* 1-based position of the next byte */
 };
 

@@ -31,8 +31,8 @@ static void nap(long micros) {
     }
 }
 
-int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *notice,
-                    char *err, size_t err_size) {
+int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *notice, char *err,
+                    size_t err_size) {
     /* Negative or infinite: wait for as long as it takes. NaN (which no
      * caller should pass) is taken as 0: an answer now, never a hang. */
     if (timeout != timeout)
@@ -59,8 +59,8 @@ int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *no
         if (!S_ISREG(kind.st_mode)) {
             snprintf(err, err_size, "%s is not a regular file (%s); tocm edits model files only",
                      name,
-                     S_ISDIR(kind.st_mode)    ? "a folder"
-                     : S_ISFIFO(kind.st_mode) ? "a pipe"
+                     S_ISDIR(kind.st_mode)                            ? "a folder"
+                     : S_ISFIFO(kind.st_mode)                         ? "a pipe"
                      : S_ISCHR(kind.st_mode) || S_ISBLK(kind.st_mode) ? "a device"
                                                                       : "not a file");
             close(fd);
@@ -105,8 +105,7 @@ int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *no
             close(fd);
             return -1;
         }
-        if (stat(path, &named) == 0 && named.st_dev == held.st_dev &&
-            named.st_ino == held.st_ino)
+        if (stat(path, &named) == 0 && named.st_dev == held.st_dev && named.st_ino == held.st_ino)
             return fd;
         /* Replaced while we waited (or removed): try again on what the path
          * names now. A removed file ends the loop at open(). */

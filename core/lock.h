@@ -19,8 +19,8 @@
  * not at all; NaN is taken as 0).
  * notice: when not NULL, told once (one line) if the wait passes a second.
  * Returns the locked descriptor, or -1 with a sentence in err. */
-int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *notice,
-                    char *err, size_t err_size);
+int tocmp_lock_file(const char *path, const char *name, double timeout, FILE *notice, char *err,
+                    size_t err_size);
 
 /* Releases the lock and closes fd (-1 is ignored). */
 void tocmp_unlock_file(int fd);

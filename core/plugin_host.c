@@ -24,8 +24,8 @@
  * into a failure that names the plugin, instead of a read out of bounds or
  * a figure computed from nonsense. */
 static struct {
-    const char *plugin; /* the plugin being called, or NULL */
-    char misuse[200];   /* the first misuse during the call, or "" */
+    const char *plugin;                       /* the plugin being called, or NULL */
+    char misuse[200];                         /* the first misuse during the call, or "" */
     const struct tocm_export_request *export; /* the live export, or NULL */
     int export_write_failed;
 } guard;
@@ -89,28 +89,28 @@ static void host_log(enum tocm_log_level level, const char *plugin, const char *
     fputc('\n', stderr);
 }
 
-#define CHECK_NODE(m, node, fn, fail)                                                          \
-    do {                                                                                       \
-        if (!(m) || (node) >= (m)->node_count) {                                               \
-            misuse("called %s with node %zu, but the model has %zu nodes", fn, (size_t)(node), \
-                   (m) ? (m)->node_count : 0);                                                 \
-            return fail;                                                                       \
-        }                                                                                      \
+#define CHECK_NODE(m, node, fn, fail)                                                              \
+    do {                                                                                           \
+        if (!(m) || (node) >= (m)->node_count) {                                                   \
+            misuse("called %s with node %zu, but the model has %zu nodes", fn, (size_t)(node),     \
+                   (m) ? (m)->node_count : 0);                                                     \
+            return fail;                                                                           \
+        }                                                                                          \
     } while (0)
-#define CHECK_LEVEL(m, level, fn, fail)                                                        \
-    do {                                                                                       \
-        if (!(m) || (level) >= (m)->level_count) {                                             \
-            misuse("called %s with level %zu, but the model has %zu levels", fn,               \
-                   (size_t)(level), (m) ? (m)->level_count : 0);                               \
-            return fail;                                                                       \
-        }                                                                                      \
+#define CHECK_LEVEL(m, level, fn, fail)                                                            \
+    do {                                                                                           \
+        if (!(m) || (level) >= (m)->level_count) {                                                 \
+            misuse("called %s with level %zu, but the model has %zu levels", fn, (size_t)(level),  \
+                   (m) ? (m)->level_count : 0);                                                    \
+            return fail;                                                                           \
+        }                                                                                          \
     } while (0)
-#define CHECK_PTR(p, fn, what, fail)                                                           \
-    do {                                                                                       \
-        if (!(p)) {                                                                            \
-            misuse("called %s with no %s (NULL)", fn, what);                                   \
-            return fail;                                                                       \
-        }                                                                                      \
+#define CHECK_PTR(p, fn, what, fail)                                                               \
+    do {                                                                                           \
+        if (!(p)) {                                                                                \
+            misuse("called %s with no %s (NULL)", fn, what);                                       \
+            return fail;                                                                           \
+        }                                                                                          \
     } while (0)
 
 static size_t host_level_count(const tocm_model *m) {
@@ -304,24 +304,24 @@ static size_t host_indicator_node(const tocm_model *m, size_t ind, size_t k) {
     return m->indicator_nodes[i->node_begin + k];
 }
 
-#define CHECK_CELL(t, row, col, fn, fail)                                                      \
-    do {                                                                                       \
-        CHECK_PTR(t, fn, "table", fail);                                                       \
-        if ((row) >= (t)->row_count || (col) >= (t)->column_count) {                           \
-            misuse("called %s with row %zu, column %zu of a table of %zu rows and %zu columns", \
-                   fn, (size_t)(row), (size_t)(col), (t)->row_count, (t)->column_count);       \
-            return fail;                                                                       \
-        }                                                                                      \
+#define CHECK_CELL(t, row, col, fn, fail)                                                          \
+    do {                                                                                           \
+        CHECK_PTR(t, fn, "table", fail);                                                           \
+        if ((row) >= (t)->row_count || (col) >= (t)->column_count) {                               \
+            misuse("called %s with row %zu, column %zu of a table of %zu rows and %zu columns",    \
+                   fn, (size_t)(row), (size_t)(col), (t)->row_count, (t)->column_count);           \
+            return fail;                                                                           \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_COLUMN(t, col, fn, fail)                                                         \
-    do {                                                                                       \
-        CHECK_PTR(t, fn, "table", fail);                                                       \
-        if ((col) >= (t)->column_count) {                                                      \
-            misuse("called %s with column %zu of a table of %zu columns", fn, (size_t)(col),   \
-                   (t)->column_count);                                                         \
-            return fail;                                                                       \
-        }                                                                                      \
+#define CHECK_COLUMN(t, col, fn, fail)                                                             \
+    do {                                                                                           \
+        CHECK_PTR(t, fn, "table", fail);                                                           \
+        if ((col) >= (t)->column_count) {                                                          \
+            misuse("called %s with column %zu of a table of %zu columns", fn, (size_t)(col),       \
+                   (t)->column_count);                                                             \
+            return fail;                                                                           \
+        }                                                                                          \
     } while (0)
 
 static size_t host_table_row_count(const tocm_table *t) {
@@ -510,8 +510,7 @@ int tocmp_calc_call(const struct tocm_calculator *calc, const char *plugin,
     }
     for (size_t p = 0; p < out->part_count; p++) {
         if (!out->parts[p].name[0] || !isfinite(out->parts[p].value)) {
-            snprintf(err->text, sizeof err->text,
-                     "the plugin returned part %zu %s", p + 1,
+            snprintf(err->text, sizeof err->text, "the plugin returned part %zu %s", p + 1,
                      out->parts[p].name[0] ? "with a value that is not a finite number"
                                            : "without a name");
             return -1;

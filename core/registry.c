@@ -109,8 +109,7 @@ static int unsafe_reason(const char *real, char *why, size_t size) {
         const char *reason = unsafe_mode(&st, level >= 2);
         if (reason) {
             if (st.st_uid != 0 && st.st_uid != geteuid())
-                snprintf(why, size, "%s %s %s (uid %u)", what, path, reason,
-                         (unsigned)st.st_uid);
+                snprintf(why, size, "%s %s %s (uid %u)", what, path, reason, (unsigned)st.st_uid);
             else
                 snprintf(why, size, "%s %s %s", what, path, reason);
             unsafe = 1;
@@ -136,7 +135,10 @@ static int is_elf(const char *path) {
     char magic[4] = {0};
     size_t n = fread(magic, 1, 4, f);
     fclose(f);
-    return n == 4 && memcmp(magic, "\x7f" "ELF", 4) == 0;
+    return n == 4 && memcmp(magic,
+                            "\x7f"
+                            "ELF",
+                            4) == 0;
 }
 
 static const char *owner_file(const tocm_registry *r, size_t plugin) {
@@ -155,15 +157,17 @@ static const char *owner_file(const tocm_registry *r, size_t plugin) {
 
 static int check_abi(tocm_registry *r, const char *file, const char *what, uint32_t abi) {
     if (TOCM_ABI_MAJOR_OF(abi) != TOCM_ABI_MAJOR) {
-        refuse(r, file, "%s was built for plugin ABI %u.%u; this tocm speaks ABI %u.%u "
-                        "(the major versions differ: rebuild the plugin)",
+        refuse(r, file,
+               "%s was built for plugin ABI %u.%u; this tocm speaks ABI %u.%u "
+               "(the major versions differ: rebuild the plugin)",
                what, TOCM_ABI_MAJOR_OF(abi), TOCM_ABI_MINOR_OF(abi), TOCM_ABI_MAJOR,
                TOCM_ABI_MINOR);
         return -1;
     }
     if (TOCM_ABI_MINOR_OF(abi) > TOCM_ABI_MINOR) {
-        refuse(r, file, "%s needs plugin ABI %u.%u; this tocm provides ABI %u.%u "
-                        "(upgrade tocm)",
+        refuse(r, file,
+               "%s needs plugin ABI %u.%u; this tocm provides ABI %u.%u "
+               "(upgrade tocm)",
                what, TOCM_ABI_MAJOR_OF(abi), TOCM_ABI_MINOR_OF(abi), TOCM_ABI_MAJOR,
                TOCM_ABI_MINOR);
         return -1;
@@ -184,14 +188,16 @@ static int check_options(tocm_registry *r, const char *file, const struct tocm_e
     for (size_t i = 0; e->options[i].name; i++) {
         const char *name = e->options[i].name;
         if (i == MAX_EXPORTER_OPTIONS) {
-            refuse(r, file, "exporter '%s' declares more than %d options (is its list ended "
-                            "by an entry with a NULL name?)",
+            refuse(r, file,
+                   "exporter '%s' declares more than %d options (is its list ended "
+                   "by an entry with a NULL name?)",
                    e->name, MAX_EXPORTER_OPTIONS);
             return -1;
         }
         if (!name[0] || strchr(name, '=')) {
-            refuse(r, file, "exporter '%s': option #%zu has the name '%s', which --option "
-                            "NAME=VALUE cannot give",
+            refuse(r, file,
+                   "exporter '%s': option #%zu has the name '%s', which --option "
+                   "NAME=VALUE cannot give",
                    e->name, i + 1, name);
             return -1;
         }
@@ -272,7 +278,9 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
             return -1;
         if (!e->name || !e->formats || !e->write) {
             refuse(r, file, "%s: the required slot '%s' is NULL", what,
-                   !e->name ? "name" : !e->formats ? "formats" : "write");
+                   !e->name      ? "name"
+                   : !e->formats ? "formats"
+                                 : "write");
             return -1;
         }
         if (check_options(r, file, e) != 0)
@@ -281,8 +289,8 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
             const struct tocm_exporter *other = tocm_registry_exporter_for(r, *f);
             if (other) {
                 size_t owner = r->exporter_owner[other - r->exporters];
-                refuse(r, file, "exporter '%s': format '%s' is already provided by %s", e->name,
-                       *f, owner_file(r, owner));
+                refuse(r, file, "exporter '%s': format '%s' is already provided by %s", e->name, *f,
+                       owner_file(r, owner));
                 return -1;
             }
         }
@@ -347,7 +355,9 @@ static void load_one(tocm_registry *r, const char *file) {
     tocm_error err = {0};
     if (entry(tocm_host_table(), &raw, &err) != 0 || !raw) {
         refuse(r, file, "it declined to load: %s",
-               err.text[0] ? err.text : raw ? "no reason given" : "it returned no descriptor");
+               err.text[0] ? err.text
+               : raw       ? "no reason given"
+                           : "it returned no descriptor");
         dlclose(handle);
         return;
     }
@@ -495,8 +505,7 @@ const char *tocm_registry_plugin_of(const tocm_registry *r, const void *slot) {
     return NULL;
 }
 
-const struct tocm_exporter *tocm_registry_exporter_for(const tocm_registry *r,
-                                                       const char *format) {
+const struct tocm_exporter *tocm_registry_exporter_for(const tocm_registry *r, const char *format) {
     for (size_t i = 0; i < r->exporter_count; i++)
         for (const char *const *f = r->exporters[i].formats; *f; f++)
             if (strcmp(*f, format) == 0)

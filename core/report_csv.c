@@ -16,10 +16,10 @@
 #include "report_print.h"
 
 static const char *const columns[] = {
-    "indicator", "title",       "measure",      "unit",      "period",
-    "breakdown", "baseline",    "target",       "target_label", "actual",
-    "actual_text", "numerator", "denominator",  "display",   "percent_of_target",
-    "progress",  "status",      "comment",      "source",    "note",
+    "indicator",   "title",     "measure",     "unit",         "period",
+    "breakdown",   "baseline",  "target",      "target_label", "actual",
+    "actual_text", "numerator", "denominator", "display",      "percent_of_target",
+    "progress",    "status",    "comment",     "source",       "note",
 };
 
 static void csv_field(FILE *out, const char *s) {

@@ -176,11 +176,14 @@ static void print_table(FILE *out, json_t *ind, int markdown) {
 /* A status as a symbol and a word, never colour alone. */
 static const char *status_words(const char *status) {
     static const char *const words[][2] = {
-        {"achieved", "\u2713 achieved"},     {"on track", "\u2192 on track"},
-        {"off track", "\u2717 off track"},   {"not reported", "\u2013 not reported"},
+        {"achieved", "\u2713 achieved"},
+        {"on track", "\u2192 on track"},
+        {"off track", "\u2717 off track"},
+        {"not reported", "\u2013 not reported"},
         {"target pending", "\u2026 target pending"},
         {"baseline pending", "\u2026 baseline pending"},
-        {"no baseline", "? no baseline"},    {"not assessed", "? not assessed"},
+        {"no baseline", "? no baseline"},
+        {"not assessed", "? not assessed"},
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (status && strcmp(status, words[i][0]) == 0)
@@ -284,8 +287,8 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
     const char *agg = json_string_value(json_object_get(ind, "aggregation"));
     int cumulative = agg && strcmp(agg, "cumulative") == 0;
 
-    static const char *const head[] = {"Period", "Breakdown", "Target", "Actual",
-                                       "% of target", "Status", "Comment"};
+    static const char *const head[] = {"Period",      "Breakdown", "Target", "Actual",
+                                       "% of target", "Status",    "Comment"};
     enum { NC = 7 };
     json_t *cells = json_object_get(ind, "cells");
     size_t n = json_array_size(cells), rows = 1;
@@ -307,11 +310,11 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
         int lop = strcmp(period, "total") == 0;
         char **line = grid + rows++ * NC;
         const char *label = json_string_value(json_object_get(cell, "target_label"));
-        line[0] = lop ? tocmp_xstrdup(cumulative || !json_object_get(ind, "periods")
-                                          ? "To date"
-                                          : "All periods")
-                      : label ? tocmp_asprintf("%s (%s)", period, label)
-                              : tocmp_xstrdup(period);
+        line[0] =
+            lop     ? tocmp_xstrdup(cumulative || !json_object_get(ind, "periods") ? "To date"
+                                                                                   : "All periods")
+            : label ? tocmp_asprintf("%s (%s)", period, label)
+                    : tocmp_xstrdup(period);
         line[1] = total ? tocmp_xstrdup("Total") : dims_words(dims);
         const char *tdisp = json_string_value(json_object_get(cell, "target_display"));
         if (!tdisp && lop && json_object_get(ind, "lop_target_display"))

@@ -32,8 +32,8 @@ struct parser {
 
 static void fail(struct parser *ps, size_t line, size_t column, const char *code, char *message) {
     if (!ps->failed)
-        tocm_diags_add(ps->diags, TOCM_SEV_ERROR, code, ps->name, (int)line, (int)column, "",
-                       NULL, "%s", message);
+        tocm_diags_add(ps->diags, TOCM_SEV_ERROR, code, ps->name, (int)line, (int)column, "", NULL,
+                       "%s", message);
     ps->failed = 1;
     free(message);
 }
@@ -264,8 +264,8 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
                        "cannot read the data file: %s", strerror(errno));
         return NULL;
     }
-    struct parser ps = {.p = data, .end = data + len, .name = display_name, .line = 1,
-                        .diags = diags};
+    struct parser ps = {
+        .p = data, .end = data + len, .name = display_name, .line = 1, .diags = diags};
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         ps.p += 3; /* a UTF-8 byte-order mark, as spreadsheets write */
     ps.line_start = ps.p;

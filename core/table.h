@@ -14,9 +14,9 @@
 struct tocm_table {
     char *path;
     size_t row_count, column_count;
-    char **names;                 /* column_count names (owned) */
-    tocmp_idmap columns;          /* name -> column, so a lookup costs no scan */
-    enum tocm_cell_type *types;   /* column_count types */
+    char **names;               /* column_count names (owned) */
+    tocmp_idmap columns;        /* name -> column, so a lookup costs no scan */
+    enum tocm_cell_type *types; /* column_count types */
     /* row_count * column_count cells, column by column: the cell of row r
      * and column c is at tocmp_table_cell(t, r, c). text points into `arena`;
      * number is valid when has_number is 1. */

@@ -32,8 +32,7 @@ typedef struct tocmp_buf {
 } tocmp_buf;
 void tocmp_buf_append(tocmp_buf *b, const char *s, size_t n);
 void tocmp_buf_puts(tocmp_buf *b, const char *s);
-void tocmp_buf_printf(tocmp_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void tocmp_buf_printf(tocmp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends a JSON pointer token for an object key: '~' and '/' escaped. */
 void tocmp_buf_pointer_key(tocmp_buf *b, const char *key);
 

@@ -40,8 +40,8 @@ static char *link_path(const tocm_model *m, const struct tocmp_link *l) {
 /* E109: an id with a character a terminal acts on (an escape sequence, a
  * right-to-left override) could make a listing lie about what it shows. The
  * message names the first such character. what: "node", "level". */
-static void check_id_characters(struct vctx *v, const char *id, const char *what,
-                                const char *node, size_t json_index) {
+static void check_id_characters(struct vctx *v, const char *id, const char *what, const char *node,
+                                size_t json_index) {
     for (const char *p = id; *p;) {
         size_t len;
         long cp;
@@ -102,8 +102,8 @@ static void check_nodes(struct vctx *v) {
             if (!levels)
                 levels = level_list(m);
             reportf(v, TOCM_SEV_ERROR, "E102", n->id, tocmp_asprintf("/nodes/%zu/level", i),
-                    tocmp_asprintf("node '%s' has unknown level '%s' (the levels are: %s)",
-                                   n->id, n->level_name, levels));
+                    tocmp_asprintf("node '%s' has unknown level '%s' (the levels are: %s)", n->id,
+                                   n->level_name, levels));
         }
         const char *country = tocm_node_country(m, i);
         if (country && !tocmp_country_is_valid(country))
@@ -160,8 +160,8 @@ static void check_cycles(struct vctx *v) {
     size_t n = m->node_count;
     enum { WHITE, GREY, BLACK };
     unsigned char *colour = tocmp_xcalloc(n, 1);
-    size_t *stack = tocmp_xmalloc(n * sizeof *stack);    /* node */
-    size_t *next = tocmp_xmalloc(n * sizeof *next);      /* next out-edge to try */
+    size_t *stack = tocmp_xmalloc(n * sizeof *stack);       /* node */
+    size_t *next = tocmp_xmalloc(n * sizeof *next);         /* next out-edge to try */
     size_t *depth_of = tocmp_xmalloc(n * sizeof *depth_of); /* position on the stack */
     size_t cycles = 0, first_unspelled = 0, first_unspelled_from = 0;
 
@@ -219,8 +219,7 @@ static void check_cycles(struct vctx *v) {
                 tocmp_asprintf("%zu more link%s close%s a cycle, starting with this one "
                                "('%s' -> '%s'); only the first %d cycles are spelled out",
                                rest, rest == 1 ? "" : "s", rest == 1 ? "s" : "", from->id,
-                               m->nodes[m->out_edges[first_unspelled]].id,
-                               MAX_CYCLES_SPELLED));
+                               m->nodes[m->out_edges[first_unspelled]].id, MAX_CYCLES_SPELLED));
     }
     free(colour);
     free(stack);

@@ -136,8 +136,8 @@ static void check_plan(const tocm_model *m, tocm_diags *d, const struct tocmp_in
             int known = 0;
             size_t j;
             json_t *col;
-            json_array_foreach(dis, j, col) known |= json_is_string(col) &&
-                                                    strcmp(json_string_value(col), name) == 0;
+            json_array_foreach(dis, j, col) known |=
+                json_is_string(col) && strcmp(json_string_value(col), name) == 0;
             if (!known || !json_is_string(dv))
                 error(d, m, "E411",
                       tocmp_asprintf("/indicators/%zu/breakdown_targets/%zu/dims/%s", at, k, name),
@@ -168,8 +168,8 @@ static void check_plan(const tocm_model *m, tocm_diags *d, const struct tocmp_in
         json_array_foreach(json_object_get(b, "breakdown"), k, e) {
             json_t *bv = json_object_get(e, "value");
             if (!json_is_number(bv) && !p.qualitative)
-                error(d, m, "E412",
-                      tocmp_asprintf("/indicators/%zu/baseline/breakdown/%zu", at, k), ind->id,
+                error(d, m, "E412", tocmp_asprintf("/indicators/%zu/baseline/breakdown/%zu", at, k),
+                      ind->id,
                       tocmp_asprintf("indicator '%s': a breakdown's baseline needs a numeric "
                                      "'value' and its 'dims'",
                                      ind->id));

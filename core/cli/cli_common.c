@@ -88,8 +88,8 @@ int cli_output_close(struct cli_output *out, int ok) {
     int rc = 0;
     if (out->path && ok) {
         char err[TOCM_MESSAGE_SIZE];
-        if (tocm_write_file_atomic(out->path, out->data.data ? out->data.data : "",
-                                   out->data.len, err, sizeof err) != TOCM_OK) {
+        if (tocm_write_file_atomic(out->path, out->data.data ? out->data.data : "", out->data.len,
+                                   err, sizeof err) != TOCM_OK) {
             fprintf(stderr, "tocm: %s\n", err);
             rc = -1;
         }

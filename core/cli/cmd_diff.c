@@ -96,8 +96,8 @@ int cmd_diff(int argc, char **argv) {
         return EXIT_USAGE;
     }
     tocm_diff *d = tocm_diff_models(a, b);
-    char *text = json ? tocm_diff_json(d, old_path, new_path)
-                      : tocm_diff_text(d, old_path, new_path);
+    char *text =
+        json ? tocm_diff_json(d, old_path, new_path) : tocm_diff_text(d, old_path, new_path);
     tocm_print_text(text, TOCM_TEXT_MULTILINE, stdout);
     free(text);
     int status = tocm_diff_count(d) ? EXIT_MODEL_ERRORS : EXIT_OK;

@@ -55,10 +55,10 @@ static const struct cli_option kind_options[] = {
     CLI_OPTIONS_END,
 };
 
-#define COMMON_FOOTER                                                                     \
-    "MODEL is written only if the change adds no error (see 'tocm validate'); it\n"       \
-    "is written atomically, in the canonical layout of 'tocm fmt', so a one-field\n"      \
-    "change is a one-line git diff. Exit status: 0 done (or nothing to change),\n"        \
+#define COMMON_FOOTER                                                                              \
+    "MODEL is written only if the change adds no error (see 'tocm validate'); it\n"                \
+    "is written atomically, in the canonical layout of 'tocm fmt', so a one-field\n"               \
+    "change is a one-line git diff. Exit status: 0 done (or nothing to change),\n"                 \
     "1 refused, 2 usage or I/O failure (including a lock timeout).\n"
 
 struct edit_cli {
@@ -82,8 +82,7 @@ static int common_option(struct edit_cli *o, int c, const char *arg) {
         double v = strtod(arg, &end);
         if (!*arg || *end || !isfinite(v) || v < 0) { /* inf once made the wait spin */
             cli_usage_error(o->cmd,
-                            "--lock-timeout needs a number of seconds (0 or more), not '%s'",
-                            arg);
+                            "--lock-timeout needs a number of seconds (0 or more), not '%s'", arg);
             return -1;
         }
         o->lock_timeout = v;
@@ -141,8 +140,9 @@ static int run_edit(const struct edit_cli *o, const char *path, apply_fn apply, 
     if (rc != TOCM_OK) {
         print_findings(diags, TOCM_SEV_ERROR);
         if (rc == TOCM_EINVALID)
-            fprintf(stderr, "tocm %s: %s is not a model tocm can read; fix it first "
-                            "(see 'tocm validate'); nothing changed\n",
+            fprintf(stderr,
+                    "tocm %s: %s is not a model tocm can read; fix it first "
+                    "(see 'tocm validate'); nothing changed\n",
                     o->cmd, path);
         tocm_diags_free(diags);
         return rc == TOCM_EIO ? EXIT_USAGE : EXIT_MODEL_ERRORS;
@@ -188,8 +188,8 @@ static int run_edit(const struct edit_cli *o, const char *path, apply_fn apply, 
         fprintf(stderr,
                 "tocm %s: warning: %s %s with --force, with %zu new error%s; the model "
                 "now fails 'tocm validate':\n",
-                o->cmd, path, o->dry_run ? "would be written" : "written",
-                tocm_diags_errors(diags), tocm_diags_errors(diags) == 1 ? "" : "s");
+                o->cmd, path, o->dry_run ? "would be written" : "written", tocm_diags_errors(diags),
+                tocm_diags_errors(diags) == 1 ? "" : "s");
         print_findings(diags, TOCM_SEV_ERROR);
     }
     if (tocm_diags_warnings(diags) > 0) {

@@ -65,8 +65,7 @@ int cli_run_export(const char *model_path, const char *format, const char *outpu
         fprintf(stderr, "tocm: exporter '%s' (plugin '%s') failed%s%s%s %s\n", exporter->name,
                 plugin ? plugin : "?", err.source[0] ? " (" : "", err.source,
                 err.source[0] ? ")" : "", err.text[0] ? err.text : "without saying why");
-    }
-    else if (status != TOCM_EXPORT_OK)
+    } else if (status != TOCM_EXPORT_OK)
         fprintf(stderr, "tocm: %s\n", err.text);
     int ok = status == TOCM_EXPORT_OK;
     if (cli_output_close(out, ok) != 0)

@@ -79,8 +79,7 @@ int cmd_fmt(int argc, char **argv) {
             lock_timeout = strtod(p.arg, &end);
             if (!*p.arg || *end || !isfinite(lock_timeout) || lock_timeout < 0)
                 return cli_usage_error(
-                    "fmt", "--lock-timeout needs a number of seconds (0 or more), not '%s'",
-                    p.arg);
+                    "fmt", "--lock-timeout needs a number of seconds (0 or more), not '%s'", p.arg);
             break;
         }
     }

@@ -44,7 +44,8 @@ static json_t *plugin_json(const struct tocm_registry *reg, size_t i) {
         json_t *co = json_object();
         json_object_set_new(co, "name", json_string(c->name));
         json_object_set_new(co, "summary", c->summary ? json_string(c->summary) : json_null());
-        json_object_set_new(co, "params", c->params_help ? json_string(c->params_help) : json_null());
+        json_object_set_new(co, "params",
+                            c->params_help ? json_string(c->params_help) : json_null());
         json_array_append_new(calcs, co);
     }
     json_object_set_new(o, "calculators", calcs);
@@ -66,10 +67,10 @@ static json_t *plugin_json(const struct tocm_registry *reg, size_t i) {
          * option unchecked; otherwise the options it takes. */
         json_t *opts = e->options ? json_array() : json_null();
         for (const struct tocm_option_info *d = e->options; d && d->name; d++)
-            json_array_append_new(opts, json_pack("{s:s, s:o, s:o}", "name", d->name, "arg",
-                                                  d->arg ? json_string(d->arg) : json_null(),
-                                                  "help",
-                                                  d->help ? json_string(d->help) : json_null()));
+            json_array_append_new(opts,
+                                  json_pack("{s:s, s:o, s:o}", "name", d->name, "arg",
+                                            d->arg ? json_string(d->arg) : json_null(), "help",
+                                            d->help ? json_string(d->help) : json_null()));
         json_object_set_new(eo, "options", opts);
         json_array_append_new(exps, eo);
     }
@@ -94,8 +95,8 @@ int cmd_plugins(int argc, char **argv) {
 
     if (as_json) {
         char *path = tocm_registry_search_path();
-        json_t *out = json_pack("{s:o, s:s, s:I}", "plugins", list, "search_path", path,
-                                "refused", (json_int_t)tocm_registry_refused(reg));
+        json_t *out = json_pack("{s:o, s:s, s:I}", "plugins", list, "search_path", path, "refused",
+                                (json_int_t)tocm_registry_refused(reg));
         free(path);
         json_dumpf(out, stdout, JSON_INDENT(2));
         putchar('\n');
@@ -114,11 +115,13 @@ int cmd_plugins(int argc, char **argv) {
             size_t k;
             json_t *item;
             json_array_foreach(json_object_get(p, "calculators"), k, item) {
-                printf("    calculator %-10s %s\n", json_string_value(json_object_get(item, "name")),
+                printf("    calculator %-10s %s\n",
+                       json_string_value(json_object_get(item, "name")),
                        json_string_value(json_object_get(item, "summary")));
             }
             json_array_foreach(json_object_get(p, "exporters"), k, item) {
-                printf("    exporter   %-10s formats:", json_string_value(json_object_get(item, "name")));
+                printf("    exporter   %-10s formats:",
+                       json_string_value(json_object_get(item, "name")));
                 size_t f;
                 json_t *format;
                 json_array_foreach(json_object_get(item, "formats"), f, format) {
@@ -135,8 +138,7 @@ int cmd_plugins(int argc, char **argv) {
                     const char *help = json_string_value(json_object_get(opt, "help"));
                     char label[96];
                     snprintf(label, sizeof label, "%s=%s",
-                             json_string_value(json_object_get(opt, "name")),
-                             arg ? arg : "VALUE");
+                             json_string_value(json_object_get(opt, "name")), arg ? arg : "VALUE");
                     printf("        --option %-22s %s\n", label, help ? help : "");
                 }
             }

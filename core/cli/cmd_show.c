@@ -39,14 +39,14 @@ static const struct cli_command command = {
 
 struct show {
     const tocm_model *m;
-    long max_depth;  /* -1: unlimited */
-    char *shown;     /* 1 once a node has been printed in full */
+    long max_depth; /* -1: unlimited */
+    char *shown;    /* 1 once a node has been printed in full */
     /* The walk, without recursion (a chain can be as deep as the model):
      * one frame per node on the path from the root, and for each depth
      * whether the node there was the last child of its parent. */
     struct frame {
         size_t node, next;
-    } *stack;
+    } * stack;
     char *last;
 };
 

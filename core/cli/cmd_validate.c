@@ -47,10 +47,10 @@ int cmd_validate(int argc, char **argv) {
     if (!json && rc == TOCM_OK) {
         tocm_print_text(path, 0, stdout);
         printf(": %zu node(s), %zu link(s): %zu error(s), %zu warning(s)\n",
-               tocm_model_node_count(model), tocm_model_edge_count(model),
-               tocm_diags_errors(diags), tocm_diags_warnings(diags));
+               tocm_model_node_count(model), tocm_model_edge_count(model), tocm_diags_errors(diags),
+               tocm_diags_warnings(diags));
     }
-    int status = rc == TOCM_EIO                  ? EXIT_USAGE
+    int status = rc == TOCM_EIO                 ? EXIT_USAGE
                  : tocm_diags_errors(diags) > 0 ? EXIT_MODEL_ERRORS
                                                 : EXIT_OK;
     tocm_model_free(model);

@@ -69,8 +69,7 @@ int cli_run_export(const char *model_path, const char *format, const char *outpu
 int cli_load_valid_model(const char *path, tocm_model **out);
 
 /* Prints "tocm CMD: message" and a hint to run --help; returns EXIT_USAGE. */
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Parses a non-negative integer option value; -1 when it is not one. */
 long cli_parse_count(const char *text);

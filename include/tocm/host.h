@@ -47,8 +47,7 @@ size_t tocm_registry_count(const tocm_registry *reg);
 const struct tocm_plugin *tocm_registry_plugin(const tocm_registry *reg, size_t i);
 const char *tocm_registry_file(const tocm_registry *reg, size_t i);
 
-const struct tocm_calculator *tocm_registry_calculator(const tocm_registry *reg,
-                                                       const char *name);
+const struct tocm_calculator *tocm_registry_calculator(const tocm_registry *reg, const char *name);
 /* The exporter that writes format, or NULL. */
 const struct tocm_exporter *tocm_registry_exporter_for(const tocm_registry *reg,
                                                        const char *format);

@@ -96,8 +96,8 @@ enum tocm_log_level { TOCM_LOG_ERROR = 0, TOCM_LOG_WARNING = 1, TOCM_LOG_INFO = 
  * the minor-version check, before using a slot newer than your ABI minor).
  * Every string returned is borrowed from the model or table. */
 struct tocm_host {
-    uint32_t abi; /* TOCM_ABI_VERSION of the host */
-    size_t size;  /* sizeof(struct tocm_host) of the host */
+    uint32_t abi;        /* TOCM_ABI_VERSION of the host */
+    size_t size;         /* sizeof(struct tocm_host) of the host */
     const char *version; /* the tocm release, e.g. "0.1.0" */
 
     /* Memory: anything a plugin hands to the host to free (none in 1.0), or
@@ -131,8 +131,7 @@ struct tocm_host {
     const char *(*node_string)(const tocm_model *m, size_t node, const char *field);
     /* Items of an array-of-strings field ("partners", "assumptions"). */
     size_t (*node_list_count)(const tocm_model *m, size_t node, const char *field);
-    const char *(*node_list_item)(const tocm_model *m, size_t node, const char *field,
-                                  size_t i);
+    const char *(*node_list_item)(const tocm_model *m, size_t node, const char *field, size_t i);
     /* 1 when the node itself is marked inferred. */
     int (*node_is_inferred)(const tocm_model *m, size_t node);
 
@@ -193,19 +192,19 @@ struct tocm_host {
 #define TOCM_CALC_ADDITIVE 1u
 
 struct tocm_calc_input {
-    size_t size;            /* sizeof(struct tocm_calc_input) of the host */
+    size_t size; /* sizeof(struct tocm_calc_input) of the host */
     const tocm_model *model;
     const tocm_table *table;
-    const size_t *rows;     /* borrowed: the cell's row indices */
+    const size_t *rows; /* borrowed: the cell's row indices */
     size_t row_count;
     const tocm_calc_request *request; /* for the param_* host functions */
 };
 
 struct tocm_calc_result {
-    size_t size;        /* set by the host */
-    int has_value;      /* 0: no figure (no rows, zero denominator, ...) */
+    size_t size;   /* set by the host */
+    int has_value; /* 0: no figure (no rows, zero denominator, ...) */
     double value;
-    int has_ratio;      /* 1 for shares and ratios: numerator/denominator kept */
+    int has_ratio; /* 1 for shares and ratios: numerator/denominator kept */
     double numerator, denominator;
     /* Named sub-figures, e.g. gesi's female / male / other. */
     size_t part_count;
@@ -250,20 +249,19 @@ struct tocm_option_info {
 struct tocm_export_input {
     size_t size;
     const tocm_model *model;
-    const char *format;                /* one of the exporter's formats */
+    const char *format;                 /* one of the exporter's formats */
     const tocm_export_request *request; /* for export_option / export_write */
 };
 
 struct tocm_exporter {
     uint32_t abi;
     size_t size;
-    const char *name;    /* required: `tocm export -T FORMAT` finds it by format */
+    const char *name; /* required: `tocm export -T FORMAT` finds it by format */
     const char *summary;
     /* Required: NULL-terminated list of the formats it writes ("svg", ...). */
     const char *const *formats;
     /* Required. 0 on success, -1 on failure with err set. */
-    int (*write)(const struct tocm_host *host, const struct tocm_export_input *in,
-                 tocm_error *err);
+    int (*write)(const struct tocm_host *host, const struct tocm_export_input *in, tocm_error *err);
 
     /* ---- ABI 1.2 ---- */
     /* Every option the exporter reads, ended by an entry whose name is NULL;
@@ -279,8 +277,8 @@ struct tocm_exporter {
 /* ---- The plugin descriptor --------------------------------------------- */
 
 struct tocm_plugin {
-    uint32_t abi;  /* TOCM_ABI_VERSION */
-    size_t size;   /* sizeof(struct tocm_plugin) */
+    uint32_t abi;        /* TOCM_ABI_VERSION */
+    size_t size;         /* sizeof(struct tocm_plugin) */
     const char *name;    /* required, unique among loaded plugins */
     const char *version; /* the plugin's own version */
     const char *summary;
@@ -291,8 +289,8 @@ struct tocm_plugin {
 /* The entry point. Return 0 and set *out (borrowed: it must stay valid while
  * the plugin is loaded, so make it static) on success; -1 with err set to
  * refuse to load (say why: a missing font, an unsupported host). */
-typedef int (*tocm_plugin_entry_fn)(const struct tocm_host *host,
-                                    const struct tocm_plugin **out, tocm_error *err);
+typedef int (*tocm_plugin_entry_fn)(const struct tocm_host *host, const struct tocm_plugin **out,
+                                    tocm_error *err);
 
 #if defined(__GNUC__)
 #define TOCM_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -304,10 +302,10 @@ typedef int (*tocm_plugin_entry_fn)(const struct tocm_host *host,
  * for. Use it once per plugin:
  *     TOCM_PLUGIN_DEFINE(host, out, err) { *out = &my_plugin; return 0; }
  */
-#define TOCM_PLUGIN_DEFINE(host, out, err)                                                     \
-    TOCM_PLUGIN_EXPORT int tocm_plugin_entry(const struct tocm_host *, const struct tocm_plugin **, \
-                                             tocm_error *);                                     \
-    TOCM_PLUGIN_EXPORT int tocm_plugin_entry(const struct tocm_host *host,                     \
+#define TOCM_PLUGIN_DEFINE(host, out, err)                                                         \
+    TOCM_PLUGIN_EXPORT int tocm_plugin_entry(const struct tocm_host *,                             \
+                                             const struct tocm_plugin **, tocm_error *);           \
+    TOCM_PLUGIN_EXPORT int tocm_plugin_entry(const struct tocm_host *host,                         \
                                              const struct tocm_plugin **out, tocm_error *err)
 
 #ifdef __cplusplus

@@ -109,10 +109,9 @@ const tocm_diag *tocm_diags_get(const tocm_diags *diags, size_t index);
 size_t tocm_diags_errors(const tocm_diags *diags);
 size_t tocm_diags_warnings(const tocm_diags *diags);
 /* Adds a finding; every string is copied. node may be NULL. */
-void tocm_diags_add(tocm_diags *diags, enum tocm_severity severity,
-                    const char *code, const char *file, int line, int column,
-                    const char *path, const char *node, const char *fmt, ...)
-    __attribute__((format(printf, 9, 10)));
+void tocm_diags_add(tocm_diags *diags, enum tocm_severity severity, const char *code,
+                    const char *file, int line, int column, const char *path, const char *node,
+                    const char *fmt, ...) __attribute__((format(printf, 9, 10)));
 /* Prints text for a person at a terminal: every character a terminal would
  * act on rather than show (control characters such as ESC, which start
  * colour and cursor sequences; DEL; C1 controls; right-to-left and other
@@ -144,11 +143,9 @@ typedef struct tocm_model tocm_model;
 int tocm_model_load_file(const char *path, tocm_diags *diags, tocm_model **out);
 /* As above from an open stream (a FILE *: a pipe or standard input will do,
  * nothing seeks), read to its end; name is used in diagnostics. */
-int tocm_model_load_stream(void *stdio_file, const char *name, tocm_diags *diags,
-                           tocm_model **out);
+int tocm_model_load_stream(void *stdio_file, const char *name, tocm_diags *diags, tocm_model **out);
 /* As above from a NUL-terminated buffer; name is used in diagnostics. */
-int tocm_model_load_string(const char *text, const char *name,
-                           tocm_diags *diags, tocm_model **out);
+int tocm_model_load_string(const char *text, const char *name, tocm_diags *diags, tocm_model **out);
 void tocm_model_free(tocm_model *model);
 
 /* Runs every validation rule (models/FORMAT.md) and appends findings.
@@ -182,8 +179,7 @@ long tocm_node_level(const tocm_model *model, size_t node);
 const char *tocm_node_country(const tocm_model *model, size_t node);
 const char *tocm_node_status(const tocm_model *model, size_t node);
 /* borrowed; any string field of the node, e.g. "description", or NULL. */
-const char *tocm_node_string(const tocm_model *model, size_t node,
-                             const char *field);
+const char *tocm_node_string(const tocm_model *model, size_t node, const char *field);
 
 /* Links. "Out" links are the node's contributes_to targets that exist, in
  * file order; "in" links are the nodes that contribute to it, in file order. */
@@ -204,8 +200,8 @@ char *tocm_model_format(const tocm_model *model, size_t *len);
 /* Writes data to path atomically: a temporary file in the same directory,
  * fsync, rename over path, fsync of the directory. An existing file's mode is
  * kept. On failure returns TOCM_EIO and puts the reason in err. */
-int tocm_write_file_atomic(const char *path, const char *data, size_t len,
-                           char *err, size_t err_size);
+int tocm_write_file_atomic(const char *path, const char *data, size_t len, char *err,
+                           size_t err_size);
 
 /* ---- Editing and diff (core/edit.c, core/lock.c, core/diff.c) --------- */
 
@@ -229,8 +225,8 @@ typedef struct tocm_edit_options {
  * tocm_edit_close. TOCM_EIO: the file cannot be read or locked (one E000
  * diagnostic says why; a lock timeout is one). TOCM_EINVALID: the file is
  * not a loadable model (its syntax errors are in diags). */
-int tocm_edit_open(const char *path, const tocm_edit_options *options,
-                   tocm_diags *diags, tocm_edit **out);
+int tocm_edit_open(const char *path, const tocm_edit_options *options, tocm_diags *diags,
+                   tocm_edit **out);
 /* Releases the lock and frees the edit. NULL is ignored. */
 void tocm_edit_close(tocm_edit *edit);
 
@@ -247,8 +243,8 @@ void tocm_edit_set_kind(tocm_edit *edit, enum tocm_edit_kind kind);
 
 /* A node {id, level, title}, placed after the node `after` when not NULL,
  * otherwise after the last node of the same or a higher level. */
-int tocm_edit_add_node(tocm_edit *edit, const char *id, const char *level,
-                       const char *title, const char *after);
+int tocm_edit_add_node(tocm_edit *edit, const char *id, const char *level, const char *title,
+                       const char *after);
 /* An indicator {id, title} at the end of "indicators" (made if absent). */
 int tocm_edit_add_indicator(tocm_edit *edit, const char *id, const char *title);
 /* One assignment to a field of node or indicator id:

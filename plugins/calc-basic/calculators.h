@@ -8,8 +8,8 @@
 
 #include <tocm/plugin.h>
 
-extern const struct tocm_calculator tocm_calc_count, tocm_calc_sum, tocm_calc_mean,
-    tocm_calc_share, tocm_calc_ratio, tocm_calc_distinct, tocm_calc_gesi, tocm_calc_recorded;
+extern const struct tocm_calculator tocm_calc_count, tocm_calc_sum, tocm_calc_mean, tocm_calc_share,
+    tocm_calc_ratio, tocm_calc_distinct, tocm_calc_gesi, tocm_calc_recorded;
 
 /* A column named by a parameter, as an index; TOCM_NONE with err set when
  * the parameter is missing (and required) or the table lacks the column.
@@ -23,7 +23,6 @@ size_t calc_number_column_param(const struct tocm_host *host, const struct tocm_
                                 const char *param, int required, tocm_error *err);
 
 /* 1 when the row passes the optional "where" filter. */
-int calc_row_selected(const struct tocm_host *host, const struct tocm_calc_input *in,
-                      size_t row);
+int calc_row_selected(const struct tocm_host *host, const struct tocm_calc_input *in, size_t row);
 
 #endif

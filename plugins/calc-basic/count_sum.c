@@ -136,4 +136,3 @@ const struct tocm_calculator tocm_calc_sum = {
     .flags = TOCM_CALC_ADDITIVE,
     .compute = sum_compute,
 };
-

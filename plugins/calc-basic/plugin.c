@@ -8,8 +8,7 @@ size_t calc_column_param(const struct tocm_host *host, const struct tocm_calc_in
     const char *name = host->param_string(in->request, param);
     if (!name) {
         if (required)
-            host->error_set(err, param, "the parameter '%s' (a column name) is required",
-                            param);
+            host->error_set(err, param, "the parameter '%s' (a column name) is required", param);
         return TOCM_NONE;
     }
     size_t col = host->table_column_find(in->table, name);
@@ -38,14 +37,14 @@ size_t calc_number_column_param(const struct tocm_host *host, const struct tocm_
     return col;
 }
 
-int calc_row_selected(const struct tocm_host *host, const struct tocm_calc_input *in,
-                      size_t row) {
+int calc_row_selected(const struct tocm_host *host, const struct tocm_calc_input *in, size_t row) {
     return host->param_filter_matches(in->request, "where", row);
 }
 
 static const struct tocm_calculator *const calculators[] = {
-    &tocm_calc_count, &tocm_calc_sum,      &tocm_calc_mean, &tocm_calc_share,
-    &tocm_calc_ratio, &tocm_calc_distinct, &tocm_calc_gesi, &tocm_calc_recorded, NULL,
+    &tocm_calc_count, &tocm_calc_sum,      &tocm_calc_mean,
+    &tocm_calc_share, &tocm_calc_ratio,    &tocm_calc_distinct,
+    &tocm_calc_gesi,  &tocm_calc_recorded, NULL,
 };
 
 static const struct tocm_plugin plugin = {

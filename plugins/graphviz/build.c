@@ -906,8 +906,8 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
         /* Past CHAIN_LIMIT nodes the chain is left out: dot's flat links
          * cost more than the whole layout, and creation order with the
          * crossing minimisation cut short keeps most of the order. */
-        Agedge_t *keep_left = agedge(g, last[l] && shown_n <= CHAIN_LIMIT ? last[l] : bands[l].head,
-                                     gn, NULL, 1);
+        Agedge_t *keep_left =
+            agedge(g, last[l] && shown_n <= CHAIN_LIMIT ? last[l] : bands[l].head, gn, NULL, 1);
         set(keep_left, s.e_style, "invis");
         set(keep_left, s.e_kind, "band-order");
         if (shown_n > CHAIN_LIMIT)
@@ -1020,8 +1020,13 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
     }
 
     buf_reset(&text);
-    struct key key = {any_inferred_node, any_inferred_link, any_country, lc.any_through,
-                      lc.any_direct_too || any_direct, any_box, any_note};
+    struct key key = {any_inferred_node,
+                      any_inferred_link,
+                      any_country,
+                      lc.any_through,
+                      lc.any_direct_too || any_direct,
+                      any_box,
+                      any_note};
     graph_label(host, m, v, o, &countries, &key, &text);
     set_html(g, s.g_label, buf_str(&text));
     set(g, s.g_fontsize, "12");

@@ -281,11 +281,13 @@ static int parse_options(const struct tocm_host *host, const struct tocm_export_
     if (table && !j->spec)
         j->spec = "matrix";
     if (table && strcmp(j->spec, "matrix") != 0) {
-        host->error_set(err, "options", "-T %s writes the matrix view: use --view matrix, not '%.40s'",
-                        in->format, j->spec);
+        host->error_set(err, "options",
+                        "-T %s writes the matrix view: use --view matrix, not '%.40s'", in->format,
+                        j->spec);
         return -1;
     }
-    if (j->book && (j->spec || (strcmp(in->format, "pdf") != 0 && strcmp(in->format, "dot") != 0))) {
+    if (j->book &&
+        (j->spec || (strcmp(in->format, "pdf") != 0 && strcmp(in->format, "dot") != 0))) {
         host->error_set(err, "options",
                         j->spec ? "--book makes its own pages: leave out --view"
                                 : "--book writes a PDF (-T pdf; -T dot for the laid-out pages)");
@@ -753,8 +755,9 @@ struct book_out {
 static int book_emit(const struct tocm_host *host, GVC_t *gvc, const struct job *j,
                      struct drawing *d, struct book_out *out) {
     out->pages++;
-    host->log(TOCM_LOG_INFO, GV_PLUGIN_NAME, "page %2zu: %-14s %3.0f %%, smallest text %4.1f pt (%s)",
-              out->pages, d->v.spec, d->fit.scale * 100, d->fit.smallest * d->fit.scale, d->what);
+    host->log(TOCM_LOG_INFO, GV_PLUGIN_NAME,
+              "page %2zu: %-14s %3.0f %%, smallest text %4.1f pt (%s)", out->pages, d->v.spec,
+              d->fit.scale * 100, d->fit.smallest * d->fit.scale, d->what);
     mark_page(d->g, &j->page, &d->fit, d->v.spec);
     if (out->pdf) {
         GRAPHVIZ_LEAKS_BEGIN();
@@ -870,8 +873,8 @@ static int write_book(const struct tocm_host *host, const struct tocm_export_inp
             int drawn = draw(host, m, gvc, "matrix", PROJECTS_NODES, &j->o, &j->page, cuts[k],
                              cuts[k + 1], parts > 1 ? part : NULL, &d, err);
             if (drawn == 0) {
-                snprintf(d.what, sizeof d.what, "projects %zu-%zu of %zu", cuts[k] + 1,
-                         cuts[k + 1], mx.row_count);
+                snprintf(d.what, sizeof d.what, "projects %zu-%zu of %zu", cuts[k] + 1, cuts[k + 1],
+                         mx.row_count);
                 drawn = book_emit(host, gvc, j, &d, &out);
                 if (drawn != 0)
                     host->error_set(err, GV_PLUGIN_NAME, "could not draw the matrix");
@@ -892,8 +895,8 @@ static int write_book(const struct tocm_host *host, const struct tocm_export_inp
         goto out;
     }
     if (failed.len)
-        host->log(TOCM_LOG_WARNING, GV_PLUGIN_NAME,
-                  "--force: %s have text under --min-font %.0f", buf_str(&failed), j->min_font);
+        host->log(TOCM_LOG_WARNING, GV_PLUGIN_NAME, "--force: %s have text under --min-font %.0f",
+                  buf_str(&failed), j->min_font);
     if (out.pdf) {
         struct pdf *pdf = out.pdf;
         out.pdf = NULL;

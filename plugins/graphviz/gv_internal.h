@@ -157,8 +157,8 @@ int view_links(const struct tocm_host *host, const tocm_model *m, size_t from, s
                int *inferred);
 /* The first cluster (in natural id order) through which project reaches
  * outcome without citing it directly, or TOCM_NONE. */
-size_t view_through_cluster(const struct tocm_host *host, const tocm_model *m,
-                            const struct view *v, size_t project, size_t outcome);
+size_t view_through_cluster(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                            size_t project, size_t outcome);
 /* A link as a view draws it. */
 enum link_kind {
     LINK_PLAIN,   /* from -> to, as the model has it */
@@ -214,7 +214,7 @@ enum direction { DIR_TB, DIR_BT, DIR_LR, DIR_RL };
 struct render_opts {
     enum color_by color_by;
     enum direction direction;
-    int wrap; /* columns per title line */
+    int wrap;        /* columns per title line */
     int assumptions; /* draw each node's assumptions as a note */
     int compact;     /* on a page: tighter spacing, a narrower key */
 };
@@ -267,9 +267,9 @@ int pdf_close(struct pdf *d, struct buf *out);
 /* ---- matrix.c ------------------------------------------------------------ */
 
 struct matrix {
-    size_t *rows, row_count;  /* projects, by country then id */
-    size_t *cols, col_count;  /* outcomes, by EOPO */
-    size_t *group;            /* per column: its EOPO (TOCM_NONE: none) */
+    size_t *rows, row_count; /* projects, by country then id */
+    size_t *cols, col_count; /* outcomes, by EOPO */
+    size_t *group;           /* per column: its EOPO (TOCM_NONE: none) */
 };
 enum cell { CELL_NONE, CELL_CITED, CELL_INFERRED, CELL_CLUSTER };
 
@@ -287,7 +287,7 @@ void matrix_text(const struct tocm_host *host, const tocm_model *m, const struct
 /* The matrix drawn as one table: rows [from, to) (to 0: all); part, when
  * not NULL, says which part ("1 of 2") in the subtitle. NULL: no memory. */
 struct Agraph_s *build_matrix(const struct tocm_host *host, const tocm_model *m,
-                              const struct view *v, const struct matrix *mx, size_t from,
-                              size_t to, const char *part);
+                              const struct view *v, const struct matrix *mx, size_t from, size_t to,
+                              const char *part);
 
 #endif

@@ -129,8 +129,8 @@ int view_links(const struct tocm_host *host, const tocm_model *m, size_t from, s
     return 0;
 }
 
-size_t view_through_cluster(const struct tocm_host *host, const tocm_model *m,
-                            const struct view *v, size_t project, size_t outcome) {
+size_t view_through_cluster(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                            size_t project, size_t outcome) {
     if (v->cluster_level == TOCM_NONE || view_links(host, m, project, outcome, NULL))
         return TOCM_NONE;
     size_t best = TOCM_NONE;
@@ -183,12 +183,14 @@ int view_each_link(const struct tocm_host *host, const tocm_model *m, const stru
             for (size_t k = 0; k < host->node_out_count(m, i); k++) {
                 if (!view_draws_link(host, m, v, i, k))
                     continue;
-                struct drawn_link l = {LINK_PLAIN, i, host->node_out(m, i, k), i, TOCM_NONE,
-                                       host->link_is_inferred(m, i, k), 0};
+                struct drawn_link l = {LINK_PLAIN, i,         host->node_out(m, i, k),
+                                       i,          TOCM_NONE, host->link_is_inferred(m, i, k),
+                                       0};
                 if (folding && view_is_cluster(host, m, v, i)) {
                     for (size_t j = 0; j < host->node_in_count(m, i) && !l.direct_too; j++) {
                         size_t p = host->node_in(m, i, j);
-                        l.direct_too = p < n && v->home[p] == i && view_links(host, m, p, l.to, NULL);
+                        l.direct_too =
+                            p < n && v->home[p] == i && view_links(host, m, p, l.to, NULL);
                     }
                 }
                 if (fn(&l, ctx) != 0)
@@ -206,10 +208,14 @@ int view_each_link(const struct tocm_host *host, const tocm_model *m, const stru
                         if (o >= n || !v->shown[o] || !node_is_outcome(host, m, o) ||
                             view_through_cluster(host, m, v, i, o) != c)
                             continue;
-                        struct drawn_link l = {LINK_THROUGH, i, o, i, c,
-                                               host->link_is_inferred(m, i, k) ||
-                                                   host->link_is_inferred(m, c, j),
-                                               0};
+                        struct drawn_link l = {
+                            LINK_THROUGH,
+                            i,
+                            o,
+                            i,
+                            c,
+                            host->link_is_inferred(m, i, k) || host->link_is_inferred(m, c, j),
+                            0};
                         if (fn(&l, ctx) != 0)
                             return -1;
                     }
@@ -223,8 +229,8 @@ int view_each_link(const struct tocm_host *host, const tocm_model *m, const stru
                     continue;
                 if (v->projects == PROJECTS_COUNT && earlier_sibling_links(host, m, v, i, to))
                     continue;
-                struct drawn_link l = {LINK_LISTED, i, to, home, TOCM_NONE,
-                                       host->link_is_inferred(m, i, k), 0};
+                struct drawn_link l = {
+                    LINK_LISTED, i, to, home, TOCM_NONE, host->link_is_inferred(m, i, k), 0};
                 if (fn(&l, ctx) != 0)
                     return -1;
             }
@@ -248,9 +254,7 @@ static int select_nodes(const struct tocm_host *host, const tocm_model *m, struc
         for (size_t i = 0; i < n; i++)
             v->shown[i] = host->node_level(m, i) >= 0;
         break;
-    case VIEW_EOPO:
-        mark_reachable(host, m, v->focus, 0, v->shown, stack);
-        break;
+    case VIEW_EOPO: mark_reachable(host, m, v->focus, 0, v->shown, stack); break;
     case VIEW_NODE:
         mark_reachable(host, m, v->focus, 1, v->shown, stack);
         mark_reachable(host, m, v->focus, 0, down, stack);
@@ -292,9 +296,8 @@ static int select_nodes(const struct tocm_host *host, const tocm_model *m, struc
         break;
     }
     /* Projects folded into their clusters. */
-    int folds = v->projects != PROJECTS_NODES &&
-                (v->kind == VIEW_FULL || v->kind == VIEW_NODE || v->kind == VIEW_EOPO ||
-                 v->kind == VIEW_COUNTRY);
+    int folds = v->projects != PROJECTS_NODES && (v->kind == VIEW_FULL || v->kind == VIEW_NODE ||
+                                                  v->kind == VIEW_EOPO || v->kind == VIEW_COUNTRY);
     for (size_t i = 0; i < n && folds; i++) {
         if (!v->shown[i] || !is_project(host, m, v, i))
             continue;
@@ -395,8 +398,9 @@ int view_open(const struct tocm_host *host, const tocm_model *m, const char *spe
         if (v->focus == TOCM_NONE || host->node_level(m, v->focus) != (long)v->eopo_level) {
             struct buf ids = {0};
             list_eopos(host, m, v->eopo_level, &ids);
-            host->error_set(err, "view", "'%.80s' is not an end-of-program outcome; the model's: %s",
-                            spec + 5, ids.len ? buf_str(&ids) : "none");
+            host->error_set(err, "view",
+                            "'%.80s' is not an end-of-program outcome; the model's: %s", spec + 5,
+                            ids.len ? buf_str(&ids) : "none");
             buf_free(&ids);
             return -1;
         }

@@ -60,8 +60,8 @@ int xlsx_framework_sheet(struct xlsx_ctx *x) {
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Framework");
     if (!ws)
         return xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "the Framework sheet");
-    static const char *const names[] = {"ID",       "Level",  "Title",       "Contributes to",
-                                        "Country",  "Partners", "Status",    "Assumptions",
+    static const char *const names[] = {"ID",      "Level",    "Title",  "Contributes to",
+                                        "Country", "Partners", "Status", "Assumptions",
                                         "Inferred"};
     static const double widths[] = {10, 24, 60, 18, 9, 30, 16, 50, 9};
     size_t ncols = sizeof names / sizeof *names;
@@ -113,8 +113,8 @@ int xlsx_indicators_sheet(struct xlsx_ctx *x) {
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Indicators");
     if (!ws)
         return xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "the Indicators sheet");
-    static const char *const names[] = {"ID", "Title", "Measure", "Unit", "Results measured",
-                                        "Means of verification"};
+    static const char *const names[] = {
+        "ID", "Title", "Measure", "Unit", "Results measured", "Means of verification"};
     static const double widths[] = {10, 60, 12, 12, 20, 50};
     size_t ncols = sizeof names / sizeof *names;
     if (write_header(x, ws, names, widths, ncols))

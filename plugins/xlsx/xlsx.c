@@ -42,8 +42,8 @@ static void make_styles(struct xlsx_ctx *x) {
 }
 
 /* Hands the file's bytes to the host. */
-static int copy_out(const struct tocm_host *h, const struct tocm_export_input *in,
-                    const char *path, tocm_error *err) {
+static int copy_out(const struct tocm_host *h, const struct tocm_export_input *in, const char *path,
+                    tocm_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         h->error_set(err, "xlsx", "cannot read back the workbook: %s", strerror(errno));

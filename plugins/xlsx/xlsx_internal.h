@@ -9,10 +9,10 @@
 
 /* The formats every sheet uses, made once per workbook. */
 struct xlsx_styles {
-    lxw_format *header;  /* bold, grey fill, bottom border, wrapped */
-    lxw_format *text;    /* wrapped, top-aligned */
-    lxw_format *number;  /* #,##0 */
-    lxw_format *title;   /* the sheet's title line */
+    lxw_format *header; /* bold, grey fill, bottom border, wrapped */
+    lxw_format *text;   /* wrapped, top-aligned */
+    lxw_format *number; /* #,##0 */
+    lxw_format *title;  /* the sheet's title line */
 };
 
 struct xlsx_ctx {

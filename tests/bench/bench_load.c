@@ -66,7 +66,6 @@ int main(int argc, char **argv) {
 
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
-    printf("mode=%s seconds=%.6f maxrss_kb=%ld nodes=%zu\n", mode, seconds, usage.ru_maxrss,
-           nodes);
+    printf("mode=%s seconds=%.6f maxrss_kb=%ld nodes=%zu\n", mode, seconds, usage.ru_maxrss, nodes);
     return 0;
 }

@@ -240,8 +240,8 @@ int main(int argc, char **argv) {
     unsigned seed = getenv("CRASH_SEED") ? (unsigned)strtoul(getenv("CRASH_SEED"), NULL, 10)
                                          : (unsigned)time(NULL);
     srand(seed);
-    printf("crash test: %d edits of %s, seed %u (CRASH_SEED=%u repeats it)\n", edits, model,
-           seed, seed);
+    printf("crash test: %d edits of %s, seed %u (CRASH_SEED=%u repeats it)\n", edits, model, seed,
+           seed);
 
     /* The node to edit: the last one; it gets a sibling now and then. */
     tocm_diags *diags = tocm_diags_new();
@@ -365,8 +365,9 @@ int main(int argc, char **argv) {
             finished++;
             if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !is_new) {
                 bad_exit++;
-                fprintf(stderr, "crash_test: edit %d ended with status %d without being killed, "
-                                "leaving the %s file\n",
+                fprintf(stderr,
+                        "crash_test: edit %d ended with status %d without being killed, "
+                        "leaving the %s file\n",
                         i, WIFEXITED(status) ? WEXITSTATUS(status) : -1, is_new ? "new" : "old");
             }
         }

@@ -17,7 +17,8 @@
 static const char fixed[] =
     "{\"tocm\": 1, \"program\": {\"id\": \"p\", \"title\": \"Program\"},\n"
     " \"nodes\": [{\"id\": \"G\", \"level\": \"goal\", \"title\": \"Goal\"},\n"
-    "  {\"id\": \"E1\", \"level\": \"eopo\", \"title\": \"Outcome\", \"contributes_to\": [\"G\"]},\n"
+    "  {\"id\": \"E1\", \"level\": \"eopo\", \"title\": \"Outcome\", \"contributes_to\": "
+    "[\"G\"]},\n"
     "  {\"id\": \"P1\", \"level\": \"project\", \"title\": \"Project\", \"contributes_to\": "
     "[\"E1\"]}]}\n";
 

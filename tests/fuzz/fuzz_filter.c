@@ -16,13 +16,12 @@
 #include "engine_internal.h"
 #include "fuzz_common.h"
 
-static const char table_csv[] =
-    "sex,country,year,value,held,label\n"
-    "female,KH,2019,1.5,2019-03-01,10\n"
-    "male,LA,2020,-2,2020,x\n"
-    "other,VN,2021,,2021-12,\n"
-    ",KH,2021,0,,\"a,b\"\n"
-    "female,\"\",,1e3,2022-01-31,2021\n";
+static const char table_csv[] = "sex,country,year,value,held,label\n"
+                                "female,KH,2019,1.5,2019-03-01,10\n"
+                                "male,LA,2020,-2,2020,x\n"
+                                "other,VN,2021,,2021-12,\n"
+                                ",KH,2021,0,,\"a,b\"\n"
+                                "female,\"\",,1e3,2022-01-31,2021\n";
 
 static struct tocm_table *table(void) {
     static struct tocm_table *t;

@@ -31,8 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                    "link count changed by fmt");
         size_t len2 = 0;
         char *canonical2 = tocm_model_format(m2, &len2);
-        FUZZ_CHECK(len == len2 && memcmp(canonical, canonical2, len) == 0,
-                   "fmt is not idempotent");
+        FUZZ_CHECK(len == len2 && memcmp(canonical, canonical2, len) == 0, "fmt is not idempotent");
         free(canonical2);
         free(canonical);
         tocm_model_free(m2);

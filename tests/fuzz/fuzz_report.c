@@ -22,7 +22,8 @@ static const char model_text[] =
     "{\"tocm\": 1, \"program\": {\"id\": \"p\", \"title\": \"Program\"},\n"
     " \"levels\": [\"goal\", \"output\"],\n"
     " \"nodes\": [{\"id\": \"G\", \"level\": \"goal\", \"title\": \"Goal\"},\n"
-    "  {\"id\": \"O\", \"level\": \"output\", \"title\": \"Output\", \"contributes_to\": [\"G\"]}],\n"
+    "  {\"id\": \"O\", \"level\": \"output\", \"title\": \"Output\", \"contributes_to\": "
+    "[\"G\"]}],\n"
     " \"tables\": {\"t\": {\"path\": \"data.csv\", \"columns\": {\"year\": \"integer\",\n"
     "   \"n\": \"integer\", \"v\": \"decimal\"}}},\n"
     " \"indicators\": [\n"
@@ -90,8 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     tocm_diags *diags = tocm_diags_new();
     const tocm_report_options options = {0};
     json_t *report = tocmp_compute_report(m, reg, &options, diags);
-    FUZZ_CHECK((report != NULL) == (tocm_diags_errors(diags) == 0),
-               "a report with %zu errors", tocm_diags_errors(diags));
+    FUZZ_CHECK((report != NULL) == (tocm_diags_errors(diags) == 0), "a report with %zu errors",
+               tocm_diags_errors(diags));
     if (report) {
         char *text = json_dumps(report, JSON_COMPACT);
         FUZZ_CHECK(text, "the report does not print as JSON");

@@ -28,13 +28,13 @@
 #include <unistd.h>
 
 enum call { C_WRITE, C_FSYNC, C_FCHOWN, C_FCHMOD, C_RENAMEAT, C_RENAME, C_CREATE, C_CLOSE, C_N };
-static const char *const call_names[C_N] = {"write",  "fsync",  "fchown", "fchmod",
+static const char *const call_names[C_N] = {"write",    "fsync",  "fchown", "fchmod",
                                             "renameat", "rename", "create", "close"};
 
 #define MAX_RULES 8
 static struct rule {
     enum call call;
-    long nth; /* 0: every call */
+    long nth;  /* 0: every call */
     int error; /* 0: run the command */
 } rules[MAX_RULES];
 static int rule_count = -1;
@@ -45,8 +45,8 @@ static int errno_named(const char *name) {
     static const struct {
         const char *name;
         int value;
-    } table[] = {{"ENOSPC", ENOSPC}, {"EIO", EIO},       {"EACCES", EACCES}, {"EDQUOT", EDQUOT},
-                 {"EROFS", EROFS},   {"EXDEV", EXDEV},   {"EPERM", EPERM},   {"ENOENT", ENOENT},
+    } table[] = {{"ENOSPC", ENOSPC}, {"EIO", EIO},     {"EACCES", EACCES}, {"EDQUOT", EDQUOT},
+                 {"EROFS", EROFS},   {"EXDEV", EXDEV}, {"EPERM", EPERM},   {"ENOENT", ENOENT},
                  {"EINTR", EINTR},   {"EFBIG", EFBIG}};
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i].name, name) == 0)
@@ -112,7 +112,7 @@ ssize_t write(int fd, const void *buf, size_t n) {
         errno = e;
         return -1;
     }
-    return REAL("write", ssize_t (*)(int, const void *, size_t))(fd, buf, n);
+    return REAL("write", ssize_t(*)(int, const void *, size_t))(fd, buf, n);
 }
 
 int fsync(int fd) {
@@ -149,7 +149,7 @@ int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpat
         return -1;
     }
     return REAL("renameat", int (*)(int, const char *, int, const char *))(olddirfd, oldpath,
-                                                                            newdirfd, newpath);
+                                                                           newdirfd, newpath);
 }
 
 int rename(const char *oldpath, const char *newpath) {

@@ -8,8 +8,9 @@
 
 #include <tocm/plugin.h>
 
-__attribute__((unused)) static int compute(const struct tocm_host *host, const struct tocm_calc_input *in,
-                   struct tocm_calc_result *out, tocm_error *err) {
+__attribute__((unused)) static int compute(const struct tocm_host *host,
+                                           const struct tocm_calc_input *in,
+                                           struct tocm_calc_result *out, tocm_error *err) {
     (void)host;
     (void)err;
     out->has_value = 1;

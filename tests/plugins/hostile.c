@@ -14,13 +14,13 @@
 
 #include <tocm/plugin.h>
 
-#define CALC(fn, calc_name)                                                                    \
-    static const struct tocm_calculator fn##_calc = {                                          \
-        .abi = TOCM_ABI_VERSION,                                                               \
-        .size = sizeof(struct tocm_calculator),                                                \
-        .name = calc_name,                                                                     \
-        .summary = "misbehaves",                                                               \
-        .compute = fn,                                                                         \
+#define CALC(fn, calc_name)                                                                        \
+    static const struct tocm_calculator fn##_calc = {                                              \
+        .abi = TOCM_ABI_VERSION,                                                                   \
+        .size = sizeof(struct tocm_calculator),                                                    \
+        .name = calc_name,                                                                         \
+        .summary = "misbehaves",                                                                   \
+        .compute = fn,                                                                             \
     }
 
 /* parts[].name and note filled to the last byte, no NUL anywhere. */
@@ -93,7 +93,8 @@ static int bad_text(const struct tocm_host *host, const struct tocm_calc_input *
     (void)host, (void)in, (void)err;
     out->has_value = 0;
     out->part_count = 1;
-    strcpy(out->parts[0].name, "\xff\xfe" "x");
+    strcpy(out->parts[0].name, "\xff\xfe"
+                               "x");
     out->parts[0].value = 2;
     strcpy(out->note, "\x1b[2Jcleared \xc0\xaf");
     return 0;
@@ -161,8 +162,8 @@ __attribute__((destructor)) static void write_when_unloaded(void) {
         saved_host->export_write(saved_request, "too late\n", 9);
 }
 
-static const char *const formats[] = {"hostile-fail", "hostile-ignore", "hostile-late",
-                                      "hostile-index", "hostile-error", NULL};
+static const char *const formats[] = {"hostile-fail",  "hostile-ignore", "hostile-late",
+                                      "hostile-index", "hostile-error",  NULL};
 static const struct tocm_exporter exporter = {
     .abi = TOCM_ABI_VERSION,
     .size = sizeof(struct tocm_exporter),

@@ -651,7 +651,7 @@ static void check_book(const char *extra, double min_font, double page_w, double
 
 static void book_pages(void **state) {
     (void)state;
-    check_book("", 8, 841.89, 595.28);                   /* A4 landscape, the default */
+    check_book("", 8, 841.89, 595.28); /* A4 landscape, the default */
     check_book("--page A3 --landscape --min-font 10", 10, 1190.55, 841.89);
 }
 

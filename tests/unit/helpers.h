@@ -57,10 +57,10 @@ static inline void check_diags(const tocm_diags *d, const struct expect *want, s
     }
 }
 
-#define CHECK_DIAGS(d, ...)                                                                  \
-    do {                                                                                     \
-        const struct expect want_[] = {__VA_ARGS__};                                         \
-        check_diags((d), want_, sizeof want_ / sizeof want_[0]);                             \
+#define CHECK_DIAGS(d, ...)                                                                        \
+    do {                                                                                           \
+        const struct expect want_[] = {__VA_ARGS__};                                               \
+        check_diags((d), want_, sizeof want_ / sizeof want_[0]);                                   \
     } while (0)
 
 /* Loads text that must give a model (TOCM_OK). */

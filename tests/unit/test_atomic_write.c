@@ -213,7 +213,6 @@ static void test_relative_path(void **state) {
     assert_int_equal(entries(f->dir), 1);
 }
 
-
 static void write_text(const char *path, const char *text) {
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);
@@ -318,8 +317,7 @@ static void test_expect_mismatch(void **state) {
     write_text(other, "second\n");
     assert_int_equal(rename(other, f->path), 0);
     char err[256] = "";
-    assert_int_equal(tocmp_replace_file(f->path, "new\n", 4, &locked, err, sizeof err),
-                     TOCM_EIO);
+    assert_int_equal(tocmp_replace_file(f->path, "new\n", 4, &locked, err, sizeof err), TOCM_EIO);
     assert_non_null(strstr(err, "replaced or moved"));
     assert_content(f->path, "second\n");
     assert_int_equal(entries(f->dir), 1);

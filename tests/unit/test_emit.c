@@ -33,81 +33,83 @@ static char *format(const char *text) {
  * order, everything on a few lines, unknown members at every level. */
 static const char messy[] =
     "{\"x-top\": {\"b\": 1, \"a\": [true, false, null]},\n"
-    " \"nodes\": [{\"notes\": \"n\", \"x-node\": {\"z\": 1, \"y\": {\"deep\": [1, {\"k\": \"v\"}]}},\n"
+    " \"nodes\": [{\"notes\": \"n\", \"x-node\": {\"z\": 1, \"y\": {\"deep\": [1, {\"k\": "
+    "\"v\"}]}},\n"
     "   \"contributes_to\": [], \"title\": \"G\", \"level\": \"goal\", \"id\": \"G\",\n"
     "   \"source\": \"p. 3\", \"assumptions\": [\"a\"], \"inferred\": true, \"status\": \"s\",\n"
     "   \"partners\": [\"x\"], \"country\": \"KH\", \"description\": \"d\"}],\n"
-    " \"program\": {\"x-prog\": 1, \"countries\": [\"KH\"], \"period\": {\"end\": \"2028\", \"start\": \"2018\"},\n"
+    " \"program\": {\"x-prog\": 1, \"countries\": [\"KH\"], \"period\": {\"end\": \"2028\", "
+    "\"start\": \"2018\"},\n"
     "   \"description\": \"d\", \"title\": \"P\", \"id\": \"p\"},\n"
     " \"tocm\": 1, \"x-mid\": \"kept\",\n"
-    " \"levels\": [{\"x-level\": 0, \"outcome\": false, \"title\": \"Goal\", \"id\": \"goal\"}, \"other\"]}";
+    " \"levels\": [{\"x-level\": 0, \"outcome\": false, \"title\": \"Goal\", \"id\": \"goal\"}, "
+    "\"other\"]}";
 
-static const char messy_canonical[] =
-    "{\n"
-    "  \"tocm\": 1,\n"
-    "  \"program\": {\n"
-    "    \"id\": \"p\",\n"
-    "    \"title\": \"P\",\n"
-    "    \"description\": \"d\",\n"
-    "    \"period\": {\n"
-    "      \"end\": \"2028\",\n"
-    "      \"start\": \"2018\"\n"
-    "    },\n"
-    "    \"countries\": [\n"
-    "      \"KH\"\n"
-    "    ],\n"
-    "    \"x-prog\": 1\n"
-    "  },\n"
-    "  \"levels\": [\n"
-    "    {\n"
-    "      \"id\": \"goal\",\n"
-    "      \"title\": \"Goal\",\n"
-    "      \"outcome\": false,\n"
-    "      \"x-level\": 0\n"
-    "    },\n"
-    "    \"other\"\n"
-    "  ],\n"
-    "  \"nodes\": [\n"
-    "    {\n"
-    "      \"id\": \"G\",\n"
-    "      \"level\": \"goal\",\n"
-    "      \"title\": \"G\",\n"
-    "      \"description\": \"d\",\n"
-    "      \"country\": \"KH\",\n"
-    "      \"partners\": [\n"
-    "        \"x\"\n"
-    "      ],\n"
-    "      \"status\": \"s\",\n"
-    "      \"contributes_to\": [],\n"
-    "      \"inferred\": true,\n"
-    "      \"assumptions\": [\n"
-    "        \"a\"\n"
-    "      ],\n"
-    "      \"source\": \"p. 3\",\n"
-    "      \"notes\": \"n\",\n"
-    "      \"x-node\": {\n"
-    "        \"z\": 1,\n"
-    "        \"y\": {\n"
-    "          \"deep\": [\n"
-    "            1,\n"
-    "            {\n"
-    "              \"k\": \"v\"\n"
-    "            }\n"
-    "          ]\n"
-    "        }\n"
-    "      }\n"
-    "    }\n"
-    "  ],\n"
-    "  \"x-top\": {\n"
-    "    \"b\": 1,\n"
-    "    \"a\": [\n"
-    "      true,\n"
-    "      false,\n"
-    "      null\n"
-    "    ]\n"
-    "  },\n"
-    "  \"x-mid\": \"kept\"\n"
-    "}\n";
+static const char messy_canonical[] = "{\n"
+                                      "  \"tocm\": 1,\n"
+                                      "  \"program\": {\n"
+                                      "    \"id\": \"p\",\n"
+                                      "    \"title\": \"P\",\n"
+                                      "    \"description\": \"d\",\n"
+                                      "    \"period\": {\n"
+                                      "      \"end\": \"2028\",\n"
+                                      "      \"start\": \"2018\"\n"
+                                      "    },\n"
+                                      "    \"countries\": [\n"
+                                      "      \"KH\"\n"
+                                      "    ],\n"
+                                      "    \"x-prog\": 1\n"
+                                      "  },\n"
+                                      "  \"levels\": [\n"
+                                      "    {\n"
+                                      "      \"id\": \"goal\",\n"
+                                      "      \"title\": \"Goal\",\n"
+                                      "      \"outcome\": false,\n"
+                                      "      \"x-level\": 0\n"
+                                      "    },\n"
+                                      "    \"other\"\n"
+                                      "  ],\n"
+                                      "  \"nodes\": [\n"
+                                      "    {\n"
+                                      "      \"id\": \"G\",\n"
+                                      "      \"level\": \"goal\",\n"
+                                      "      \"title\": \"G\",\n"
+                                      "      \"description\": \"d\",\n"
+                                      "      \"country\": \"KH\",\n"
+                                      "      \"partners\": [\n"
+                                      "        \"x\"\n"
+                                      "      ],\n"
+                                      "      \"status\": \"s\",\n"
+                                      "      \"contributes_to\": [],\n"
+                                      "      \"inferred\": true,\n"
+                                      "      \"assumptions\": [\n"
+                                      "        \"a\"\n"
+                                      "      ],\n"
+                                      "      \"source\": \"p. 3\",\n"
+                                      "      \"notes\": \"n\",\n"
+                                      "      \"x-node\": {\n"
+                                      "        \"z\": 1,\n"
+                                      "        \"y\": {\n"
+                                      "          \"deep\": [\n"
+                                      "            1,\n"
+                                      "            {\n"
+                                      "              \"k\": \"v\"\n"
+                                      "            }\n"
+                                      "          ]\n"
+                                      "        }\n"
+                                      "      }\n"
+                                      "    }\n"
+                                      "  ],\n"
+                                      "  \"x-top\": {\n"
+                                      "    \"b\": 1,\n"
+                                      "    \"a\": [\n"
+                                      "      true,\n"
+                                      "      false,\n"
+                                      "      null\n"
+                                      "    ]\n"
+                                      "  },\n"
+                                      "  \"x-mid\": \"kept\"\n"
+                                      "}\n";
 
 /* Known members in the fixed order, unknown ones after them in file order
  * (member order inside unknown objects untouched: "z" before "y", "end"
@@ -179,7 +181,8 @@ static void test_order_only_where_defined(void **state) {
                        " \"x\": {\"title\": 1, \"id\": 2}}]}");
     assert_non_null(strstr(out, "  \"meta\": {\n    \"title\": \"t\",\n    \"id\": \"i\"\n  }"));
     assert_non_null(strstr(out, "\"x\": {\n        \"title\": 1,\n        \"id\": 2\n      }"));
-    assert_non_null(strstr(out, "\"id\": \"G\",\n      \"level\": \"goal\",\n      \"title\": \"g\""));
+    assert_non_null(
+        strstr(out, "\"id\": \"G\",\n      \"level\": \"goal\",\n      \"title\": \"g\""));
     free(out);
 }
 
@@ -211,7 +214,7 @@ static void check_number(const char *in, const char *want) {
 static void test_numbers(void **state) {
     (void)state;
     check_number("0.1", "0.1");
-    check_number("2.0", "2.0");     /* stays a real, not the integer 2 */
+    check_number("2.0", "2.0"); /* stays a real, not the integer 2 */
     check_number("2.50", "2.5");
     check_number("-0.5", "-0.5");
     check_number("1e300", "1e+300");
@@ -228,9 +231,16 @@ static void test_numbers(void **state) {
 /* Whatever the text, a real reads back as the same double, and as a real. */
 static void test_reals_round_trip(void **state) {
     (void)state;
-    static const char *const reals[] = {"100.0", "1500000.0", "1e21", "3.141592653589793",
-                                        "2.2250738585072014e-308", "1.7976931348623157e308",
-                                        "5e-324", "0.1e1", "1E2", "12345678.9"};
+    static const char *const reals[] = {"100.0",
+                                        "1500000.0",
+                                        "1e21",
+                                        "3.141592653589793",
+                                        "2.2250738585072014e-308",
+                                        "1.7976931348623157e308",
+                                        "5e-324",
+                                        "0.1e1",
+                                        "1E2",
+                                        "12345678.9"};
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++) {
         char *got = number_text(reals[i]);
         json_error_t err;

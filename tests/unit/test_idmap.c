@@ -104,7 +104,7 @@ static void test_capacity_from_expected(void **state) {
 static void test_grow_keeps_everything(void **state) {
     (void)state;
     enum { N = 20000 };
-    char (*keys)[16] = malloc(N * sizeof *keys);
+    char(*keys)[16] = malloc(N * sizeof *keys);
     assert_non_null(keys);
     tocmp_idmap map;
     tocmp_idmap_init(&map, 0);

@@ -271,7 +271,7 @@ static void test_e003_program_and_nodes(void **state) {
     assert_int_equal(tocm_model_level_count(m), 1);
     assert_string_equal(tocm_level_id(m, 0), "goal");
     assert_int_equal(tocm_model_node_count(m), 3);
-    assert_string_equal(tocm_node_id(m, 0), ""); /* no id: "" not NULL */
+    assert_string_equal(tocm_node_id(m, 0), "");    /* no id: "" not NULL */
     assert_string_equal(tocm_node_title(m, 2), ""); /* no title: "" */
     assert_int_equal(tocm_model_find_node(m, "B"), 2);
     tocm_model_free(m);
@@ -296,29 +296,30 @@ static void test_e004_node_fields(void **state) {
         "  {\"id\": \"D\", \"level\": \"goal\", \"title\": \"d\", \"inferred\": [\"C\", 1],\n"
         "   \"contributes_to\": [\"C\", 5, \"B\"]}]}",
         d);
-    CHECK_DIAGS(d, {"E004", "/program/id", NULL, "'id' must not be empty"},
-                {"E004", "/program/title", NULL, "'title' must be a string, not an integer"},
-                {"E004", "/nodes/0", NULL, "a node must be an object, not an integer"},
-                {"E004", "/nodes/1/id", NULL, "'id' must be a string, not an integer"},
-                {"E004", "/nodes/2/id", NULL, "'id' must not be empty"},
-                {"E004", "/nodes/3/level", "A", "'level' must be a string, not an array"},
-                {"E004", "/nodes/3/title", "A", "'title' must be a string, not a boolean"},
-                {"E004", "/nodes/3/contributes_to", "A",
-                 "'contributes_to' must be an array of strings, not a string"},
-                {"E004", "/nodes/4/description", "B", "'description' must be a string, not an object"},
-                {"E004", "/nodes/4/country", "B", "'country' must be a string, not an integer"},
-                {"E004", "/nodes/4/status", "B", "'status' must be a string, not a boolean"},
-                {"E004", "/nodes/4/source", "B", "'source' must be a string, not an array"},
-                {"E004", "/nodes/4/notes", "B", "'notes' must be a string, not a number"},
-                {"E004", "/nodes/4/partners/1", "B", "'partners' entries must be strings, not an integer"},
-                {"E004", "/nodes/4/partners/2", "B", "'partners' entries must be strings, not null"},
-                {"E004", "/nodes/4/assumptions", "B",
-                 "'assumptions' must be an array of strings, not a string"},
-                {"E004", "/nodes/4/inferred", "B",
-                 "'inferred' must be true, false or an array of ids, not a string"},
-                {"E004", "/nodes/6/contributes_to/1", "D",
-                 "'contributes_to' entries must be strings, not an integer"},
-                {"E004", "/nodes/6/inferred/1", "D", "'inferred' entries must be strings"});
+    CHECK_DIAGS(
+        d, {"E004", "/program/id", NULL, "'id' must not be empty"},
+        {"E004", "/program/title", NULL, "'title' must be a string, not an integer"},
+        {"E004", "/nodes/0", NULL, "a node must be an object, not an integer"},
+        {"E004", "/nodes/1/id", NULL, "'id' must be a string, not an integer"},
+        {"E004", "/nodes/2/id", NULL, "'id' must not be empty"},
+        {"E004", "/nodes/3/level", "A", "'level' must be a string, not an array"},
+        {"E004", "/nodes/3/title", "A", "'title' must be a string, not a boolean"},
+        {"E004", "/nodes/3/contributes_to", "A",
+         "'contributes_to' must be an array of strings, not a string"},
+        {"E004", "/nodes/4/description", "B", "'description' must be a string, not an object"},
+        {"E004", "/nodes/4/country", "B", "'country' must be a string, not an integer"},
+        {"E004", "/nodes/4/status", "B", "'status' must be a string, not a boolean"},
+        {"E004", "/nodes/4/source", "B", "'source' must be a string, not an array"},
+        {"E004", "/nodes/4/notes", "B", "'notes' must be a string, not a number"},
+        {"E004", "/nodes/4/partners/1", "B", "'partners' entries must be strings, not an integer"},
+        {"E004", "/nodes/4/partners/2", "B", "'partners' entries must be strings, not null"},
+        {"E004", "/nodes/4/assumptions", "B",
+         "'assumptions' must be an array of strings, not a string"},
+        {"E004", "/nodes/4/inferred", "B",
+         "'inferred' must be true, false or an array of ids, not a string"},
+        {"E004", "/nodes/6/contributes_to/1", "D",
+         "'contributes_to' entries must be strings, not an integer"},
+        {"E004", "/nodes/6/inferred/1", "D", "'inferred' entries must be strings"});
     assert_int_equal(tocm_model_node_count(m), 7);
     /* Nodes without a usable id cannot be found or linked. */
     assert_string_equal(tocm_node_id(m, 1), "");
@@ -365,12 +366,13 @@ static void test_e004_levels(void **state) {
                             "            7, \"\", {\"id\": \"\"}, {\"id\": 3}, \"low\"],\n"
                             " \"nodes\": []}",
                             d);
-    CHECK_DIAGS(d, {"E004", "/levels/0/title", NULL, "'title' must be a string, not an integer"},
-                {"E004", "/levels/0/outcome", NULL, "'outcome' must be true or false, not a string"},
-                {"E004", "/levels/1", NULL, "not an integer"},
-                {"E004", "/levels/2", NULL, "a level id must not be empty"},
-                {"E004", "/levels/3/id", NULL, "'id' must not be empty"},
-                {"E004", "/levels/4/id", NULL, "'id' must be a string, not an integer"});
+    CHECK_DIAGS(
+        d, {"E004", "/levels/0/title", NULL, "'title' must be a string, not an integer"},
+        {"E004", "/levels/0/outcome", NULL, "'outcome' must be true or false, not a string"},
+        {"E004", "/levels/1", NULL, "not an integer"},
+        {"E004", "/levels/2", NULL, "a level id must not be empty"},
+        {"E004", "/levels/3/id", NULL, "'id' must not be empty"},
+        {"E004", "/levels/4/id", NULL, "'id' must be a string, not an integer"});
     /* The usable levels remain, in order; a bad title falls back to the id. */
     assert_int_equal(tocm_model_level_count(m), 2);
     assert_string_equal(tocm_level_id(m, 0), "top");
@@ -446,8 +448,10 @@ static void test_adjacency_order(void **state) {
         " {\"id\": \"O2\", \"level\": \"eopo\", \"title\": \"o2\", \"contributes_to\": [\"G\"]},\n"
         " {\"id\": \"P2\", \"level\": \"project\", \"title\": \"p2\",\n"
         "  \"contributes_to\": [\"O2\", \"nowhere\", \"O1\"]},\n"
-        " {\"id\": \"P1\", \"level\": \"project\", \"title\": \"p1\", \"contributes_to\": [\"O1\"]},\n"
-        " {\"id\": \"P3\", \"level\": \"project\", \"title\": \"p3\", \"contributes_to\": [\"O1\", \"O2\"]}\n"
+        " {\"id\": \"P1\", \"level\": \"project\", \"title\": \"p1\", \"contributes_to\": "
+        "[\"O1\"]},\n"
+        " {\"id\": \"P3\", \"level\": \"project\", \"title\": \"p3\", \"contributes_to\": [\"O1\", "
+        "\"O2\"]}\n"
         "]}",
         d);
     size_t G = 0, O1 = 1, O2 = 2, P2 = 3, P1 = 4, P3 = 5;
@@ -531,9 +535,10 @@ static void test_find_node_constant_time(void **state) {
                                   "{\"tocm\": 1, \"program\": {\"id\": \"p\", \"title\": \"P\"},"
                                   " \"nodes\": [");
     for (size_t i = 0; i < N; i++)
-        len += (size_t)snprintf(text + len, cap - len,
-                                "%s{\"id\": \"P%zu.%zu\", \"level\": \"project\", \"title\": \"t\"}",
-                                i ? "," : "", i / 10, i % 10);
+        len +=
+            (size_t)snprintf(text + len, cap - len,
+                             "%s{\"id\": \"P%zu.%zu\", \"level\": \"project\", \"title\": \"t\"}",
+                             i ? "," : "", i / 10, i % 10);
     len += (size_t)snprintf(text + len, cap - len, "]}");
     assert_true(len < cap);
     tocm_diags *d = tocm_diags_new();

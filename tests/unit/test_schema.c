@@ -492,8 +492,7 @@ static void test_set_lists(void **state) {
         {"I", "rounding-=1", "'rounding' is an integer, not a list"},
     };
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-        assert_int_equal(tocm_edit_assign(e, refused[i].id, refused[i].assignment),
-                         TOCM_EINVALID);
+        assert_int_equal(tocm_edit_assign(e, refused[i].id, refused[i].assignment), TOCM_EINVALID);
         if (!strstr(tocm_edit_error(e), refused[i].error))
             fail_msg("%s: %s", refused[i].assignment, tocm_edit_error(e));
     }
@@ -540,12 +539,9 @@ static void test_every_field_round_trips(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tables_consistent),
-        cmocka_unit_test(test_wording),
-        cmocka_unit_test(test_objects),
-        cmocka_unit_test(test_shape_errors),
-        cmocka_unit_test(test_set_lists),
-        cmocka_unit_test(test_every_field_round_trips),
+        cmocka_unit_test(test_tables_consistent), cmocka_unit_test(test_wording),
+        cmocka_unit_test(test_objects),           cmocka_unit_test(test_shape_errors),
+        cmocka_unit_test(test_set_lists),         cmocka_unit_test(test_every_field_round_trips),
         cmocka_unit_test(test_diff_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

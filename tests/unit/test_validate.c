@@ -100,7 +100,8 @@ static void test_e103_duplicate_level(void **state) {
                              &errors);
     assert_int_equal(errors, 1);
     /* Only E103: the second "top" is not also reported as empty (W203). */
-    CHECK_DIAGS(d, {"E103", "/levels/2", NULL, "level 'top' is defined twice (first at /levels/0)"});
+    CHECK_DIAGS(d,
+                {"E103", "/levels/2", NULL, "level 'top' is defined twice (first at /levels/0)"});
     tocm_diags_free(d);
 }
 
@@ -115,7 +116,8 @@ static void test_e104_unknown_target(void **state) {
                              "  \"contributes_to\": [\"m\", \"M\"]}]}",
                              &errors);
     assert_int_equal(errors, 2);
-    CHECK_DIAGS(d, {"E104", "/nodes/1/contributes_to/1", "M", "'M' contributes to unknown node 'T2'"},
+    CHECK_DIAGS(d,
+                {"E104", "/nodes/1/contributes_to/1", "M", "'M' contributes to unknown node 'T2'"},
                 {"E104", "/nodes/2/contributes_to/0", "L", "'L' contributes to unknown node 'm'"});
     tocm_diags_free(d);
 }
@@ -153,8 +155,9 @@ static void test_e105_not_higher(void **state) {
     assert_int_equal(errors, 2);
     /* Same level and lower level; skipping a level (L -> T) is allowed. W202
      * for M2: its only contributor would be a top-level node, and it has none. */
-    CHECK_DIAGS(d, {"E105", "/nodes/2/contributes_to/1", "M2",
-                    "'M2' (mid) contributes to 'M' (mid), which is not at a higher level"},
+    CHECK_DIAGS(d,
+                {"E105", "/nodes/2/contributes_to/1", "M2",
+                 "'M2' (mid) contributes to 'M' (mid), which is not at a higher level"},
                 {"E105", "/nodes/4/contributes_to/0", "T2",
                  "'T2' (top) contributes to 'L' (low), which is not at a higher level"},
                 {"W202", "/nodes/2", "M2", "nothing contributes to outcome 'M2'"});
@@ -184,13 +187,14 @@ static void test_e106_cycle(void **state) {
 static void test_e106_longer_cycle_and_self_loop(void **state) {
     (void)state;
     tocm_diags *d = tocm_diags_new();
-    tocm_model *m = load_ok("{" PROGRAM ", " LEVELS ", \"nodes\": [\n"
-                            " {\"id\": \"A\", \"level\": \"?\", \"title\": \"a\", \"contributes_to\": [\"B\"]},\n"
-                            " {\"id\": \"B\", \"level\": \"?\", \"title\": \"b\", \"contributes_to\": [\"C\"]},\n"
-                            " {\"id\": \"C\", \"level\": \"?\", \"title\": \"c\", \"contributes_to\": [\"D\"]},\n"
-                            " {\"id\": \"D\", \"level\": \"?\", \"title\": \"d\", \"contributes_to\": [\"B\"]},\n"
-                            " {\"id\": \"S\", \"level\": \"?\", \"title\": \"s\", \"contributes_to\": [\"S\"]}]}",
-                            d);
+    tocm_model *m = load_ok(
+        "{" PROGRAM ", " LEVELS ", \"nodes\": [\n"
+        " {\"id\": \"A\", \"level\": \"?\", \"title\": \"a\", \"contributes_to\": [\"B\"]},\n"
+        " {\"id\": \"B\", \"level\": \"?\", \"title\": \"b\", \"contributes_to\": [\"C\"]},\n"
+        " {\"id\": \"C\", \"level\": \"?\", \"title\": \"c\", \"contributes_to\": [\"D\"]},\n"
+        " {\"id\": \"D\", \"level\": \"?\", \"title\": \"d\", \"contributes_to\": [\"B\"]},\n"
+        " {\"id\": \"S\", \"level\": \"?\", \"title\": \"s\", \"contributes_to\": [\"S\"]}]}",
+        d);
     size_t errors = tocm_validate(m, d);
     /* 5 x E102, 2 x E106, W203 x 3 (no node has a known level). */
     assert_int_equal(errors, 7);
@@ -218,23 +222,25 @@ static void test_e106_longer_cycle_and_self_loop(void **state) {
 static void test_e107_country(void **state) {
     (void)state;
     size_t errors;
-    tocm_diags *d = validate("{" PROGRAM ", " LEVELS ", \"nodes\": [\n"
-                             " {\"id\": \"T\", \"level\": \"top\", \"title\": \"t\", \"country\": \"UK\"},\n"
-                             " {\"id\": \"M\", \"level\": \"mid\", \"title\": \"m\", \"country\": \"kh\","
-                             "  \"contributes_to\": [\"T\"]},\n"
-                             " {\"id\": \"L\", \"level\": \"low\", \"title\": \"l\", \"country\": \"KHM\","
-                             "  \"contributes_to\": [\"M\"]},\n"
-                             " {\"id\": \"L2\", \"level\": \"low\", \"title\": \"l\", \"country\": \"\","
-                             "  \"contributes_to\": [\"M\"]},\n"
-                             " {\"id\": \"L3\", \"level\": \"low\", \"title\": \"l\", \"country\": \"GB\","
-                             "  \"contributes_to\": [\"M\"]},\n"
-                             " {\"id\": \"L4\", \"level\": \"low\", \"title\": \"l\", \"country\": \"ZW\","
-                             "  \"contributes_to\": [\"M\"]},\n"
-                             " {\"id\": \"L5\", \"level\": \"low\", \"title\": \"l\", \"country\": \"AD\","
-                             "  \"contributes_to\": [\"M\"]}]}",
-                             &errors);
+    tocm_diags *d =
+        validate("{" PROGRAM ", " LEVELS ", \"nodes\": [\n"
+                 " {\"id\": \"T\", \"level\": \"top\", \"title\": \"t\", \"country\": \"UK\"},\n"
+                 " {\"id\": \"M\", \"level\": \"mid\", \"title\": \"m\", \"country\": \"kh\","
+                 "  \"contributes_to\": [\"T\"]},\n"
+                 " {\"id\": \"L\", \"level\": \"low\", \"title\": \"l\", \"country\": \"KHM\","
+                 "  \"contributes_to\": [\"M\"]},\n"
+                 " {\"id\": \"L2\", \"level\": \"low\", \"title\": \"l\", \"country\": \"\","
+                 "  \"contributes_to\": [\"M\"]},\n"
+                 " {\"id\": \"L3\", \"level\": \"low\", \"title\": \"l\", \"country\": \"GB\","
+                 "  \"contributes_to\": [\"M\"]},\n"
+                 " {\"id\": \"L4\", \"level\": \"low\", \"title\": \"l\", \"country\": \"ZW\","
+                 "  \"contributes_to\": [\"M\"]},\n"
+                 " {\"id\": \"L5\", \"level\": \"low\", \"title\": \"l\", \"country\": \"AD\","
+                 "  \"contributes_to\": [\"M\"]}]}",
+                 &errors);
     assert_int_equal(errors, 4);
-    CHECK_DIAGS(d, {"E107", "/nodes/0/country", "T", "node 'T' has country 'UK', which is not an ISO"},
+    CHECK_DIAGS(d,
+                {"E107", "/nodes/0/country", "T", "node 'T' has country 'UK', which is not an ISO"},
                 {"E107", "/nodes/1/country", "M", "country 'kh'"},
                 {"E107", "/nodes/2/country", "L", "country 'KHM'"},
                 {"E107", "/nodes/3/country", "L2", "country ''"});
@@ -388,13 +394,10 @@ static void test_order_of_findings(void **state) {
                              " {\"id\": \"O\", \"level\": \"low\", \"title\": \"o\"}]}",
                              &errors);
     assert_int_equal(errors, 6);
-    CHECK_DIAGS(d, {"E103", "/levels/2", NULL, NULL},
-                {"E107", "/nodes/1/country", "L", NULL},
-                {"E101", "/nodes/2/id", "L", NULL},
-                {"E102", "/nodes/2/level", "L", NULL},
+    CHECK_DIAGS(d, {"E103", "/levels/2", NULL, NULL}, {"E107", "/nodes/1/country", "L", NULL},
+                {"E101", "/nodes/2/id", "L", NULL}, {"E102", "/nodes/2/level", "L", NULL},
                 {"E104", "/nodes/1/contributes_to/1", "L", NULL},
-                {"E108", "/nodes/1/contributes_to/2", "L", NULL},
-                {"W201", "/nodes/3", "O", NULL},
+                {"E108", "/nodes/1/contributes_to/2", "L", NULL}, {"W201", "/nodes/3", "O", NULL},
                 {"W203", "/levels/3", NULL, NULL});
     tocm_diags_free(d);
 }
@@ -411,12 +414,14 @@ static char *chain_model(size_t n, int close_loop) {
     len += (size_t)snprintf(text + len, cap - len, "], \"nodes\": [");
     for (size_t i = 0; i < n; i++) {
         len += (size_t)snprintf(text + len, cap - len,
-                                "%s{\"id\": \"N%zu\", \"level\": \"L%zu\", \"title\": \"t\"", i ? "," : "",
-                                i, i);
+                                "%s{\"id\": \"N%zu\", \"level\": \"L%zu\", \"title\": \"t\"",
+                                i ? "," : "", i, i);
         if (i > 0)
-            len += (size_t)snprintf(text + len, cap - len, ", \"contributes_to\": [\"N%zu\"]", i - 1);
+            len +=
+                (size_t)snprintf(text + len, cap - len, ", \"contributes_to\": [\"N%zu\"]", i - 1);
         else if (close_loop)
-            len += (size_t)snprintf(text + len, cap - len, ", \"contributes_to\": [\"N%zu\"]", n - 1);
+            len +=
+                (size_t)snprintf(text + len, cap - len, ", \"contributes_to\": [\"N%zu\"]", n - 1);
         len += (size_t)snprintf(text + len, cap - len, "}");
     }
     len += (size_t)snprintf(text + len, cap - len, "]}");
