@@ -1,7 +1,8 @@
 /*
- * xlsx.c -- the `xlsx` exporter: the results framework (and, from
- * `tocm report --format xlsx`, the indicator performance tracking table) as
- * an Excel workbook, written with libxlsxwriter.
+ * xlsx.c -- the `xlsx` exporter (`tocm export -T xlsx`): the results
+ * framework and the indicator definitions as an Excel workbook, written with
+ * libxlsxwriter. The IPTT sheets (issue 11) need the computed report through
+ * the plugin ABI, which does not carry it yet.
  *
  * libxlsxwriter writes to a named file, and tocm owns the output (atomic
  * replace, standard output): the workbook goes to a private temporary file,
@@ -110,8 +111,8 @@ static const struct tocm_exporter xlsx_exporter = {
     .abi = TOCM_ABI_VERSION,
     .size = sizeof(struct tocm_exporter),
     .name = "xlsx",
-    .summary = "an Excel workbook: the framework, the indicators and (from tocm report) "
-               "the indicator performance tracking table",
+    .summary = "an Excel workbook: a Framework sheet (nodes, levels, links) and an "
+               "Indicators sheet (definitions and means of verification)",
     .formats = formats,
     .write = write_xlsx,
 };
