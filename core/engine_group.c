@@ -344,7 +344,7 @@ int tocmp_compute_subset(struct ctx *c, struct indicator *ind, const size_t *row
     if (groups > TOCMP_REPORT_MAX_CELLS / per_group ||
         cells > TOCMP_REPORT_MAX_CELLS - ind->cell_count) {
         tocmp_engine_fail(
-            c, "E411", tocmp_asprintf("/indicators/%zu", ind->index), ind->id,
+            c, "E413", tocmp_asprintf("/indicators/%zu", ind->index), ind->id,
             tocmp_asprintf("indicator '%s' has too many cells to report: %zu combinations of "
                            "values over %zu period%s (the limit is %d cells per indicator); "
                            "break it down by fewer columns, or filter its rows",

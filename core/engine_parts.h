@@ -15,7 +15,7 @@
 #include "table.h"
 
 #define MAX_DIMS 6
-/* The most cells one indicator may have (E411): each costs about a
+/* The most cells one indicator may have (E413): each costs about a
  * kilobyte, and no one reads a table of more. */
 #define TOCMP_REPORT_MAX_CELLS 50000
 

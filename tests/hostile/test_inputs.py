@@ -228,7 +228,7 @@ def dense_report(work):
     within("dense report: 6,000 periods x 12,000 values (%d KB of CSV)"
            % (os.path.getsize(os.path.join(work, "data", "t.csv")) // 1024), r, 150)
     err = r.err.decode("utf-8", "replace")
-    check("dense report: refused with E411", r.status == 1 and "E411" in err
+    check("dense report: refused with E413", r.status == 1 and "E413" in err
           and "the limit is 50000 cells per indicator" in err, "%d %s" % (r.status, err[:300]))
     # Within the limit: the same table cut to 40 periods x 1,000 values.
     with open(os.path.join(work, "data", "t.csv"), "w") as f:
