@@ -24,6 +24,8 @@ struct tocm_export_request {
     size_t option_count;
     tocm_export_sink write;
     void *sink;
+    const char *report_json; /* the report as JSON, or NULL (ABI 1.3) */
+    size_t report_json_len;
 };
 
 /* 1 when row of t matches filter, an object of column -> wanted value(s):

@@ -1,8 +1,9 @@
 /*
  * export.c -- running an export (tocm/host.h, tocm_registry_export): find
  * the exporter for the format, check the options against the ones it
- * declares, and lend it the model and a request that carries the options
- * and the sink.
+ * declares, and lend it the model and a request that carries the options,
+ * the sink and, for tocm_report_export (tocm/report.h), the computed report
+ * as its JSON document.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "engine_internal.h"
 #include "tocm/host.h"
+#include "tocm/report.h"
 #include "util.h"
 
 /* Edit distance of two short names, for "did you mean": 0 when equal. Names
@@ -80,9 +82,10 @@ static int check_options(const struct tocm_exporter *e, const tocm_export_option
     return TOCM_EXPORT_OK;
 }
 
-int tocm_registry_export(const tocm_registry *reg, const tocm_model *model, const char *format,
-                         const tocm_export_option *options, size_t option_count,
-                         tocm_export_sink write, void *sink, tocm_error *err) {
+static int export_run(const tocm_registry *reg, const tocm_model *model, const char *format,
+                      const tocm_export_option *options, size_t option_count,
+                      const char *report_json, size_t report_json_len, tocm_export_sink write,
+                      void *sink, tocm_error *err) {
     memset(err, 0, sizeof *err);
     const struct tocm_exporter *e = tocm_registry_exporter_for(reg, format);
     if (!e) {
@@ -95,7 +98,12 @@ int tocm_registry_export(const tocm_registry *reg, const tocm_model *model, cons
     if (rc != TOCM_EXPORT_OK)
         return rc;
     struct tocm_export_request request = {
-        .options = options, .option_count = option_count, .write = write, .sink = sink};
+        .options = options,
+        .option_count = option_count,
+        .write = write,
+        .sink = sink,
+        .report_json = report_json,
+        .report_json_len = report_json_len};
     struct tocm_export_input input = {
         .size = sizeof input, .model = model, .format = format, .request = &request};
     /* With the host's guards (plugin_host.c): a plugin that misuses the host
@@ -103,4 +111,28 @@ int tocm_registry_export(const tocm_registry *reg, const tocm_model *model, cons
     return tocm_exporter_run(e, tocm_registry_plugin_of(reg, e), &input, err) == 0
                ? TOCM_EXPORT_OK
                : TOCM_EXPORT_FAILED;
+}
+
+int tocm_registry_export(const tocm_registry *reg, const tocm_model *model, const char *format,
+                         const tocm_export_option *options, size_t option_count,
+                         tocm_export_sink write, void *sink, tocm_error *err) {
+    return export_run(reg, model, format, options, option_count, NULL, 0, write, sink, err);
+}
+
+int tocm_report_export(const tocm_report *report, const tocm_registry *reg,
+                       const tocm_model *model, const char *format,
+                       const tocm_export_option *options, size_t option_count,
+                       tocm_export_sink write, void *sink, tocm_error *err) {
+    memset(err, 0, sizeof *err);
+    size_t len = 0;
+    char *json = tocm_report_print(report, TOCM_REPORT_JSON, &len);
+    if (!json) {
+        snprintf(err->source, sizeof err->source, "%s", format);
+        snprintf(err->text, sizeof err->text, "out of memory printing the report");
+        err->code = TOCM_EXPORT_FAILED;
+        return TOCM_EXPORT_FAILED;
+    }
+    int rc = export_run(reg, model, format, options, option_count, json, len, write, sink, err);
+    free(json);
+    return rc;
 }

@@ -429,6 +429,16 @@ static int host_export_write(const tocm_export_request *req, const void *data, s
     return 0;
 }
 
+static const char *host_export_report_json(const tocm_export_request *req, size_t *len) {
+    if (!req || req != guard.export) {
+        misuse("called export_report_json outside its export");
+        return NULL;
+    }
+    if (len)
+        *len = req->report_json ? req->report_json_len : 0;
+    return req->report_json;
+}
+
 static const struct tocm_host host = {
     .abi = TOCM_ABI_VERSION,
     .size = sizeof(struct tocm_host),
@@ -475,6 +485,7 @@ static const struct tocm_host host = {
     .param_filter_matches = host_param_filter_matches,
     .export_option = host_export_option,
     .export_write = host_export_write,
+    .export_report_json = host_export_report_json,
 };
 
 const struct tocm_host *tocm_host_table(void) { return &host; }

@@ -9,6 +9,7 @@
 #include "cli_opts.h"
 #include "commands.h"
 #include "tocm/host.h"
+#include "tocm/report.h"
 
 enum { OPT_OPTION = CLI_OPT_FIRST };
 
@@ -41,24 +42,21 @@ static void list_formats(const tocm_registry *reg) {
     fputs(n ? "\n" : " none (no exporter plugin was loaded)\n", stderr);
 }
 
-int cli_run_export(const char *model_path, const char *format, const char *output,
-                   const struct cli_export_options *exporter_options) {
-    tocm_model *m;
-    int rc = cli_load_valid_model(model_path, &m);
-    if (rc != EXIT_OK)
-        return rc;
-    tocm_registry *reg = cli_load_registry();
+int cli_export_loaded(const tocm_registry *reg, const tocm_model *m, const tocm_report *report,
+                      const char *format, const char *output,
+                      const struct cli_export_options *exporter_options) {
     const struct tocm_exporter *exporter = tocm_registry_exporter_for(reg, format);
     if (!exporter) {
         fprintf(stderr, "tocm: no exporter writes the format '%s'\n", format);
         list_formats(reg);
-        tocm_registry_free(reg);
-        tocm_model_free(m);
         return EXIT_USAGE;
     }
     struct cli_output *out = cli_output_open(output);
     tocm_error err = {0};
-    int status = tocm_registry_export(reg, m, format, exporter_options->items,
+    int status =
+        report ? tocm_report_export(report, reg, m, format, exporter_options->items,
+                                    exporter_options->count, cli_output_write, out, &err)
+               : tocm_registry_export(reg, m, format, exporter_options->items,
                                       exporter_options->count, cli_output_write, out, &err);
     if (status == TOCM_EXPORT_FAILED) {
         const char *plugin = tocm_registry_plugin_of(reg, exporter);
@@ -70,11 +68,22 @@ int cli_run_export(const char *model_path, const char *format, const char *outpu
     int ok = status == TOCM_EXPORT_OK;
     if (cli_output_close(out, ok) != 0)
         ok = 0;
-    tocm_registry_free(reg);
-    tocm_model_free(m);
     /* An exporter that refuses the model (too large, an unknown view) is a
      * problem with what was asked, not with the model file. */
     return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+int cli_run_export(const char *model_path, const char *format, const char *output,
+                   const struct cli_export_options *exporter_options) {
+    tocm_model *m;
+    int rc = cli_load_valid_model(model_path, &m);
+    if (rc != EXIT_OK)
+        return rc;
+    tocm_registry *reg = cli_load_registry();
+    rc = cli_export_loaded(reg, m, NULL, format, output, exporter_options);
+    tocm_registry_free(reg);
+    tocm_model_free(m);
+    return rc;
 }
 
 int cmd_export(int argc, char **argv) {

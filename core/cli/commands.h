@@ -62,6 +62,15 @@ struct cli_export_options;
 int cli_run_export(const char *model_path, const char *format, const char *output,
                    const struct cli_export_options *options);
 
+/* The export step of cli_run_export for a model already loaded: report
+ * (may be NULL) is lent to the exporter as its JSON (tocm_report_export).
+ * Says what went wrong on stderr; returns the exit status. Shared by
+ * `report --format xlsx|html|...` too. */
+struct tocm_report;
+int cli_export_loaded(const tocm_registry *reg, const tocm_model *m,
+                      const struct tocm_report *report, const char *format, const char *output,
+                      const struct cli_export_options *options);
+
 /* Loads MODEL and runs the validator. On success (*out set, new) returns
  * EXIT_OK. Otherwise prints the errors to stderr, frees everything and
  * returns EXIT_MODEL_ERRORS or EXIT_USAGE (unreadable file). Warnings are not

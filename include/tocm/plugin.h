@@ -23,7 +23,8 @@
  *     slots can be appended without silently shifting meaning.
  *
  * History: 1.0 the first ABI; 1.1 appended tocm_calculator.flags; 1.2
- * appended tocm_exporter.options (struct tocm_option_info).
+ * appended tocm_exporter.options (struct tocm_option_info); 1.3 appended
+ * tocm_host.export_report_json (the computed report, for exporters).
  *
  * Ownership words, as in jansson: *borrowed* pointers stay owned by whoever
  * handed them over and are valid for the duration of the call (or, for
@@ -43,7 +44,7 @@ extern "C" {
 #endif
 
 #define TOCM_ABI_MAJOR 1
-#define TOCM_ABI_MINOR 2
+#define TOCM_ABI_MINOR 3
 #define TOCM_ABI_MAKE(major, minor) ((uint32_t)(major) << 16 | (uint32_t)(minor))
 #define TOCM_ABI_VERSION TOCM_ABI_MAKE(TOCM_ABI_MAJOR, TOCM_ABI_MINOR)
 #define TOCM_ABI_MAJOR_OF(abi) ((uint32_t)(abi) >> 16)
@@ -179,6 +180,16 @@ struct tocm_host {
     /* Appends bytes to the export's output. 0 on success, -1 on I/O error
      * (then stop: the host reports it). */
     int (*export_write)(const tocm_export_request *req, const void *data, size_t len);
+
+    /* ---- ABI 1.3 ---- */
+    /* The computed report, when the export was asked for with one (`tocm
+     * report --format F`, `tocm render --color-by rag`): the JSON document
+     * `tocm report --format json` prints, the same bytes, documented in
+     * models/FORMAT.md. Borrowed, NUL-terminated, valid until the exporter's
+     * write returns; *len (when len is not NULL) gets its length. NULL when
+     * the export has no report (`tocm export`). An exporter reads it with
+     * its own JSON parser, so the report's shape has one definition. */
+    const char *(*export_report_json)(const tocm_export_request *req, size_t *len);
 };
 
 /* ---- Calculators -------------------------------------------------------

@@ -51,6 +51,15 @@ size_t tocm_report_check_count(const tocm_report *report);
  * is not NULL. NULL only when memory ran out. */
 char *tocm_report_print(const tocm_report *report, enum tocm_report_format format, size_t *len);
 
+/* Writes report through the exporter plugin for format (xlsx, html, ...),
+ * as tocm_registry_export does for a model, and also lends the exporter the
+ * report as the JSON document TOCM_REPORT_JSON prints (host->
+ * export_report_json, plugin ABI 1.3). Returns an enum tocm_export_status. */
+int tocm_report_export(const tocm_report *report, const tocm_registry *registry,
+                       const tocm_model *model, const char *format,
+                       const tocm_export_option *options, size_t option_count,
+                       tocm_export_sink write, void *sink, tocm_error *err);
+
 /* The format named "text", "md", "csv" or "json": 0 and *out set, or -1. */
 int tocm_report_format_from_name(const char *name, enum tocm_report_format *out);
 

@@ -59,14 +59,22 @@ static const struct tocm_calculator calc = {
 static const struct tocm_calculator *const calculators[] = {&calc, NULL};
 
 /* An exporter writing FORMAT NAME-out: one line, the value of the option
- * "greeting" it was given, so tests see which options reach it. */
+ * "greeting" it was given, so tests see which options reach it; then, when
+ * the export carries a report (ABI 1.3: `tocm report --format NAME-out`),
+ * the report's JSON exactly as the host lent it. */
 static int write_out(const struct tocm_host *host, const struct tocm_export_input *in,
                      tocm_error *err) {
     (void)err;
     const char *greeting = host->export_option(in->request, "greeting");
     char line[160];
     int n = snprintf(line, sizeof line, "greeting=%s\n", greeting ? greeting : "(none)");
-    return host->export_write(in->request, line, (size_t)n);
+    if (host->export_write(in->request, line, (size_t)n) != 0)
+        return -1;
+    if (TOCM_ABI_MINOR_OF(PLUGIN_ABI) < 3 || TOCM_ABI_MINOR_OF(host->abi) < 3)
+        return 0;
+    size_t len = 0;
+    const char *report = host->export_report_json(in->request, &len);
+    return report ? host->export_write(in->request, report, len) : 0;
 }
 
 static const char *const formats[] = {FIXTURE_NAME "-out", NULL};

@@ -65,6 +65,13 @@ model=$src/models/asean-act-2021/model.json
 good=$fx/fixture_good.so
 got=$("$tocm" --plugin "$good" export "$model" -T good-out --option greeting=hi --option greeting=hello 2>&1)
 check option-last-wins "greeting=hello" "$got"
+
+# `tocm report --format F` for a plugin format lends the exporter the report
+# as JSON (ABI 1.3): the same document `--format json` prints, byte for byte.
+"$tocm" --plugin "$good" report "$model" --format good-out --option greeting=hi >"$work/rep" 2>&1
+"$tocm" report "$model" --format json >"$work/rep.json"
+check report-json-lent "greeting=hi" "$(head -1 "$work/rep")"
+check report-json-same "same" "$(tail -n +2 "$work/rep" | cmp -s - "$work/rep.json" && echo same)"
 "$tocm" --plugin "$good" export "$model" -T good-out --option greting=hi -o "$work/typo.out" 2>"$work/err"
 check option-misspelt-exit 2 $?
 check option-misspelt-msg "tocm: the good-out exporter has no option 'greting' (did you mean 'greeting'?); its options are: greeting" "$(cat "$work/err")"
