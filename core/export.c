@@ -97,13 +97,12 @@ static int export_run(const tocm_registry *reg, const tocm_model *model, const c
     int rc = check_options(e, options, option_count, err);
     if (rc != TOCM_EXPORT_OK)
         return rc;
-    struct tocm_export_request request = {
-        .options = options,
-        .option_count = option_count,
-        .write = write,
-        .sink = sink,
-        .report_json = report_json,
-        .report_json_len = report_json_len};
+    struct tocm_export_request request = {.options = options,
+                                          .option_count = option_count,
+                                          .write = write,
+                                          .sink = sink,
+                                          .report_json = report_json,
+                                          .report_json_len = report_json_len};
     struct tocm_export_input input = {
         .size = sizeof input, .model = model, .format = format, .request = &request};
     /* With the host's guards (plugin_host.c): a plugin that misuses the host
@@ -119,9 +118,8 @@ int tocm_registry_export(const tocm_registry *reg, const tocm_model *model, cons
     return export_run(reg, model, format, options, option_count, NULL, 0, write, sink, err);
 }
 
-int tocm_report_export(const tocm_report *report, const tocm_registry *reg,
-                       const tocm_model *model, const char *format,
-                       const tocm_export_option *options, size_t option_count,
+int tocm_report_export(const tocm_report *report, const tocm_registry *reg, const tocm_model *model,
+                       const char *format, const tocm_export_option *options, size_t option_count,
                        tocm_export_sink write, void *sink, tocm_error *err) {
     memset(err, 0, sizeof *err);
     size_t len = 0;

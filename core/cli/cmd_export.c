@@ -53,11 +53,11 @@ int cli_export_loaded(const tocm_registry *reg, const tocm_model *m, const tocm_
     }
     struct cli_output *out = cli_output_open(output);
     tocm_error err = {0};
-    int status =
-        report ? tocm_report_export(report, reg, m, format, exporter_options->items,
-                                    exporter_options->count, cli_output_write, out, &err)
-               : tocm_registry_export(reg, m, format, exporter_options->items,
-                                      exporter_options->count, cli_output_write, out, &err);
+    int status = report
+                     ? tocm_report_export(report, reg, m, format, exporter_options->items,
+                                          exporter_options->count, cli_output_write, out, &err)
+                     : tocm_registry_export(reg, m, format, exporter_options->items,
+                                            exporter_options->count, cli_output_write, out, &err);
     if (status == TOCM_EXPORT_FAILED) {
         const char *plugin = tocm_registry_plugin_of(reg, exporter);
         fprintf(stderr, "tocm: exporter '%s' (plugin '%s') failed%s%s%s %s\n", exporter->name,
