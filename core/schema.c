@@ -32,7 +32,8 @@
 static const struct tocmp_field root_fields[] = {
     {"tocm", I, 0, NO_PLACE, REQ, 10, "format version; must be `1`"},
     {"program", O, 0, TOCMP_PLACE_PROGRAM, REQ, 20, "the program header"},
-    {"levels", A, S | O, TOCMP_PLACE_LEVEL, 0, 30, "the tiers, top to bottom; default below"},
+    {"levels", A, S | O, TOCMP_PLACE_LEVEL, NONEMPTY, 30,
+     "the tiers, top to bottom; default below"},
     {"nodes", A, O, TOCMP_PLACE_NODE, REQ, 40, "the results chain"},
     {"tables", O, O, TOCMP_PLACE_TABLE, MAP, 50,
      "table name → where its monitoring data is and how to read it"},
@@ -175,6 +176,32 @@ static const struct tocmp_field threshold_fields[] = {
      "share of the way from baseline to target that counts as achieved (default 1.0)"},
     {"on_track", N, 0, NO_PLACE, 0, 20, "share of the way that counts as on track (default 0.8)"},
 };
+
+/* Fields whose text is one of a few words. Kept apart from the rows above
+ * because only a handful of fields have such a list. */
+static const char *const measures[] = {"unit",    "percentage",  "nominal",
+                                       "ordinal", "qualitative", NULL};
+static const char *const directions[] = {"higher", "lower", NULL};
+static const char *const aggregations[] = {"periodic", "cumulative", "latest", NULL};
+static const char *const column_types[] = {"text", "integer", "decimal", "date", NULL};
+
+static const struct {
+    enum tocmp_place place;
+    const char *name;
+    const char *const *values;
+} value_lists[] = {
+    {TOCMP_PLACE_INDICATOR, "measure", measures},
+    {TOCMP_PLACE_INDICATOR, "direction", directions},
+    {TOCMP_PLACE_INDICATOR, "aggregation", aggregations},
+    {TOCMP_PLACE_TABLE, "columns", column_types},
+};
+
+const char *const *tocmp_schema_values(enum tocmp_place place, const char *name) {
+    for (size_t i = 0; i < sizeof value_lists / sizeof value_lists[0]; i++)
+        if (value_lists[i].place == place && strcmp(value_lists[i].name, name) == 0)
+            return value_lists[i].values;
+    return NULL;
+}
 
 #define PLACE(name, a, path, fields)                                                               \
     { name, a, path, fields, sizeof fields / sizeof fields[0] }

@@ -32,7 +32,7 @@
 
 /* Field flags. */
 #define TOCMP_F_REQUIRED 0x01u /* E003 when absent */
-#define TOCMP_F_NONEMPTY 0x02u /* a string that must not be empty (ids) */
+#define TOCMP_F_NONEMPTY 0x02u /* a string (or each string entry) that must not be empty (ids) */
 #define TOCMP_F_NODE_IDS 0x04u /* holds node ids: rename and rm follow them */
 #define TOCMP_F_LIST 0x08u     /* a list of texts: set KEY+=TEXT and KEY-=TEXT edit it */
 #define TOCMP_F_LINKS 0x10u    /* the object's links: += and -= are link and unlink */
@@ -84,6 +84,11 @@ const struct tocmp_field *tocmp_schema_field(enum tocmp_place place, const char 
  * value, or each entry of an array or a map); TOCMP_PLACE_NONE if none. */
 enum tocmp_place tocmp_schema_child(enum tocmp_place place, const char *name);
 
+/* The values a string field may take (for a map, each of its values), as a
+ * NULL-terminated list; NULL when any text goes. The validator checks them
+ * (E405, E406) and the JSON Schema lists them as an enum. borrowed (static). */
+const char *const *tocmp_schema_values(enum tocmp_place place, const char *name);
+
 /* 1 when v is one of kinds. */
 int tocmp_schema_kind_ok(unsigned kinds, const json_t *v);
 /* What a field must be, for messages: "a string", "an array of strings",
@@ -104,5 +109,9 @@ size_t tocmp_schema_canonical(enum tocmp_place place, const struct tocmp_field *
  * unknown ones in the object's order: fills keys (borrowed from object) and
  * returns the count. keys must hold json_object_size(object) entries. */
 size_t tocmp_schema_member_order(enum tocmp_place place, json_t *object, const char **keys);
+
+/* The format as a JSON Schema (draft-07), as models/tocm.schema.json holds
+ * it (schema_json.c). new. */
+json_t *tocmp_schema_json(void);
 
 #endif

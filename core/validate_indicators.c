@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model_internal.h"
+#include "schema.h"
 #include "util.h"
 
 static void error(tocm_diags *d, const tocm_model *m, const char *code, char *path,
@@ -27,29 +28,44 @@ static int one_of(const char *value, const char *const *allowed) {
     return 0;
 }
 
+/* "a, b or c" of a value list (schema.c). new. */
+static char *words_of(const char *const *values) {
+    tocmp_buf b = {0};
+    for (size_t i = 0; values[i]; i++)
+        tocmp_buf_printf(&b, "%s%s", i == 0 ? "" : values[i + 1] ? ", " : " or ", values[i]);
+    return b.data;
+}
+
 static void check_tables(const tocm_model *m, tocm_diags *d) {
-    static const char *const types[] = {"text", "integer", "decimal", "date", NULL};
+    const char *const *types = tocmp_schema_values(TOCMP_PLACE_TABLE, "columns");
     for (size_t i = 0; i < m->table_count; i++) {
         const struct tocmp_table *t = &m->tables[i];
         const char *col;
         json_t *type;
         /* A type that is not a string is the loader's E004. */
         json_object_foreach(t->columns, col, type) {
-            if (json_is_string(type) && !one_of(json_string_value(type), types))
+            if (json_is_string(type) && !one_of(json_string_value(type), types)) {
+                char *words = words_of(types);
                 error(d, m, "E406", tocmp_asprintf("/tables/%s/columns/%s", t->name, col), NULL,
-                      tocmp_asprintf("column '%s' of table '%s' has an unknown type (use text, "
-                                     "integer, decimal or date)",
-                                     col, t->name));
+                      tocmp_asprintf("column '%s' of table '%s' has an unknown type (use %s)", col,
+                                     t->name, words));
+                free(words);
+            }
         }
     }
 }
 
 static void check_enum(const tocm_model *m, tocm_diags *d, const struct tocmp_indicator *ind,
-                       const char *field, const char *value, const char *const *allowed,
-                       const char *list) {
-    if (value && !one_of(value, allowed))
-        error(d, m, "E405", tocmp_asprintf("/indicators/%zu/%s", ind->json_index, field), ind->id,
-              tocmp_asprintf("indicator '%s': '%s' must be one of %s", ind->id, field, list));
+                       const char *field, const char *value) {
+    const char *const *allowed = tocmp_schema_values(TOCMP_PLACE_INDICATOR, field);
+    if (!value || one_of(value, allowed))
+        return;
+    tocmp_buf list = {0};
+    for (size_t i = 0; allowed[i]; i++)
+        tocmp_buf_printf(&list, "%s%s", i ? ", " : "", allowed[i]);
+    error(d, m, "E405", tocmp_asprintf("/indicators/%zu/%s", ind->json_index, field), ind->id,
+          tocmp_asprintf("indicator '%s': '%s' must be one of %s", ind->id, field, list.data));
+    free(list.data);
 }
 
 /* ---- the plan: baselines and targets (E411, E412, W205) ---------------- */
@@ -180,10 +196,6 @@ static void check_plan(const tocm_model *m, tocm_diags *d, const struct tocmp_in
 /* The loader has checked each field's type (E003, E004); what is left is
  * what the fields mean: unique ids, known tables and nodes, known values. */
 static void check_indicator(const tocm_model *m, tocm_diags *d, size_t i) {
-    static const char *const measures[] = {"unit",    "percentage",  "nominal",
-                                           "ordinal", "qualitative", NULL};
-    static const char *const directions[] = {"higher", "lower", NULL};
-    static const char *const aggregations[] = {"periodic", "cumulative", "latest", NULL};
     const struct tocmp_indicator *ind = &m->indicators[i];
     const char *id = ind->id;
     if (!id)
@@ -206,11 +218,9 @@ static void check_indicator(const tocm_model *m, tocm_diags *d, size_t i) {
         error(d, m, "E403", tocmp_asprintf("/indicators/%zu/nodes/%zu", ind->json_index, slot), id,
               tocmp_asprintf("indicator '%s' is attached to unknown node '%s'", id, nid));
     }
-    check_enum(m, d, ind, "measure", ind->measure, measures,
-               "unit, percentage, nominal, ordinal, qualitative");
-    check_enum(m, d, ind, "direction", ind->direction, directions, "higher, lower");
-    check_enum(m, d, ind, "aggregation", ind->aggregation, aggregations,
-               "periodic, cumulative, latest");
+    check_enum(m, d, ind, "measure", ind->measure);
+    check_enum(m, d, ind, "direction", ind->direction);
+    check_enum(m, d, ind, "aggregation", ind->aggregation);
     json_t *rounding = json_object_get(ind->json, "rounding");
     if (json_is_integer(rounding) &&
         (json_integer_value(rounding) < 0 || json_integer_value(rounding) > 6))
