@@ -2,13 +2,20 @@
  * cmd_render.c -- `tocm render MODEL [-T FORMAT] [-o FILE] [--view VIEW]
  * [--color-by BY] [--direction DIR] [--force]`: a diagram of the results
  * chain. The drawing is done by the exporter plugin that writes FORMAT (the
- * graphviz plugin for svg, png, pdf, dot, ...); this command only turns its
- * flags into exporter options and runs the export.
+ * graphviz plugin for svg, png, pdf, dot, ...); this command turns its
+ * flags into exporter options and runs the export. For `--color-by rag` it
+ * first computes the report for --period, and runs the export with it: the
+ * exporter reads each outcome's rolled-up status from the report's JSON
+ * (plugin ABI 1.3), so the diagram and `tocm report` cannot disagree.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli_opts.h"
 #include "commands.h"
+#include "tocm/host.h"
+#include "tocm/report.h"
 
 enum {
     OPT_VIEW = CLI_OPT_FIRST,
@@ -28,10 +35,12 @@ enum {
 
 static const struct cli_option options[] = {
     {'T', 'T', "format", "FORMAT",
-     "svg (default), png, pdf, dot (the laid-out graph),\n"
-     "canon (the graph before layout) or any other format\n"
-     "'tocm plugins' lists for the graphviz exporter; csv and\n"
-     "md write the matrix view as a table"},
+     "svg, png, pdf, dot (the laid-out graph), canon (the\n"
+     "graph before layout) or any other format 'tocm\n"
+     "plugins' lists for the graphviz exporter; csv and md\n"
+     "write the matrix view as a table. Default: pdf for\n"
+     "--book, else what -o's name ends in (.svg, .png,\n"
+     ".pdf, .dot), else svg"},
     {'o', 'o', "output", "FILE", "where to write ('-' or none: standard output)"},
     {OPT_VIEW, 0, "view", "VIEW",
      "full        the whole chain, one band per level (default)\n"
@@ -117,8 +126,63 @@ static const struct {
     {OPT_ASSUMPTIONS, "assumptions", "1"},
 };
 
+/* The value the export gets for an option (the last given), or NULL. */
+static const char *option_value(const struct cli_export_options *eo, const char *name) {
+    for (size_t i = 0; i < eo->count; i++)
+        if (strcmp(eo->items[i].name, name) == 0)
+            return eo->items[i].value;
+    return NULL;
+}
+
+/* Loads the model and the plugins, computes the report of period (the one
+ * --color-by rag colours by) and runs the export with it. */
+static int render_with_report(const char *model_path, const char *format, const char *output,
+                              const struct cli_export_options *eo) {
+    const char *period = option_value(eo, "period");
+    if (!period || !*period)
+        return cli_usage_error("render", "--color-by rag needs --period (e.g. --period 2021)");
+    tocm_model *m;
+    int rc = cli_load_valid_model(model_path, &m);
+    if (rc != EXIT_OK)
+        return rc;
+    tocm_registry *reg = cli_load_registry();
+    tocm_diags *diags = tocm_diags_new();
+    tocm_report *report = NULL;
+    tocm_report_options ro = {.period = period};
+    if (!tocm_registry_exporter_for(reg, format)) {
+        /* Say which formats there are before computing anything. */
+        rc = cli_export_loaded(reg, m, NULL, format, output, eo);
+    } else if (tocm_report_compute(m, reg, &ro, diags, &report) != TOCM_OK) {
+        tocm_diags_print(diags, stderr);
+        rc = EXIT_MODEL_ERRORS;
+    } else {
+        rc = cli_export_loaded(reg, m, report, format, output, eo);
+        tocm_report_free(report);
+    }
+    tocm_diags_free(diags);
+    tocm_registry_free(reg);
+    tocm_model_free(m);
+    return rc;
+}
+
+/* The format when -T is not given: the book is a PDF; otherwise what the
+ * name given to -o ends in, when it is one of the main diagram formats;
+ * otherwise SVG. */
+static const char *default_format(const char *output, int book) {
+    static const char *const by_name[] = {"svg", "png", "pdf", "dot"};
+    if (book)
+        return "pdf";
+    const char *dot = output ? strrchr(output, '.') : NULL;
+    if (dot && !strchr(dot, '/'))
+        for (size_t i = 0; i < sizeof by_name / sizeof by_name[0]; i++)
+            if (strcmp(dot + 1, by_name[i]) == 0)
+                return by_name[i];
+    return "svg";
+}
+
 int cmd_render(int argc, char **argv) {
-    const char *format = "svg", *output = NULL;
+    const char *format = NULL, *output = NULL;
+    int book = 0;
     /* The flags are exporter options; a later one replaces an earlier one. */
     struct cli_export_options eo = {0};
     int id, rc = -1;
@@ -130,9 +194,12 @@ int cmd_render(int argc, char **argv) {
         } else if (id == 'o') {
             output = p.arg;
         } else if (id == OPT_OPTION) {
+            if (strncmp(p.arg, "book=", 5) == 0)
+                book = 1;
             if (cli_export_options_parse(&eo, "render", p.arg) != 0)
                 rc = EXIT_USAGE;
         } else {
+            book |= id == OPT_BOOK;
             for (size_t i = 0; i < sizeof flag_options / sizeof flag_options[0]; i++)
                 if (flag_options[i].id == id)
                     cli_export_options_set(&eo, flag_options[i].name,
@@ -140,10 +207,14 @@ int cmd_render(int argc, char **argv) {
                                                                       : p.arg);
         }
     }
+    if (!format)
+        format = default_format(output, book);
     if (rc >= 0 || (rc = p.status) >= 0)
         ; /* stop: help, or a usage error already reported */
     else if (argc - optind != 1)
         rc = cli_usage_error("render", "expected one MODEL file");
+    else if (option_value(&eo, "color-by") && strcmp(option_value(&eo, "color-by"), "rag") == 0)
+        rc = render_with_report(argv[optind], format, output, &eo);
     else
         rc = cli_run_export(argv[optind], format, output, &eo);
     cli_export_options_free(&eo);

@@ -109,66 +109,15 @@ static size_t status_index(const char *status) {
 }
 
 /* ---- red, amber, green ----------------------------------------------------
- * A project's RAG status comes from its status: completed or partly
- * completed is green, some delays amber, major delay or on hold red. An
- * outcome's is the one most of the projects beneath it have (ties go to
- * the worse); with none, it has no status. Each has a symbol, so it reads
- * in greyscale and for colour-blind readers. */
+ * The statuses come from the report (status.c); each is drawn with its
+ * symbol as well as its colour, so it reads in greyscale and for
+ * colour-blind readers. Red takes white text. */
 
-enum rag { RAG_NONE, RAG_GREEN, RAG_AMBER, RAG_RED };
-static const char *const rag_symbol[] = {"\xE2\x80\x93", "\xE2\x9C\x94", "\xE2\x96\xB2",
-                                         "\xE2\x9C\x96"};
-static const char *const rag_words[] = {"no status", "on track", "some delays",
-                                        "major delay or on hold"};
 static const struct swatch rag_palette[] = {
     {"#f2f2f2", "black"}, {"#a6dba0", "black"}, {"#fdd49e", "black"}, {"#d6604d", "white"}};
 
-static enum rag own_rag(const struct tocm_host *host, const tocm_model *m, size_t node) {
-    const char *status = host->node_string(m, node, "status");
-    size_t k = status ? status_index(status) : TOCM_NONE;
-    return k == TOCM_NONE ? RAG_NONE : k <= 1 ? RAG_GREEN : k == 2 ? RAG_AMBER : RAG_RED;
-}
-
-static enum rag rolled_rag(const struct tocm_host *host, const tocm_model *m, size_t node) {
-    size_t n = host->node_count(m), count[4] = {0}, top = 0;
-    unsigned char *seen = calloc(n ? n : 1, 1);
-    size_t *stack = malloc((n ? n : 1) * sizeof *stack);
-    if (!seen || !stack) {
-        free(seen);
-        free(stack);
-        return own_rag(host, m, node);
-    }
-    seen[node] = 1;
-    stack[top++] = node;
-    while (top) {
-        size_t x = stack[--top];
-        count[own_rag(host, m, x)]++;
-        for (size_t k = 0; k < host->node_in_count(m, x); k++) {
-            size_t y = host->node_in(m, x, k);
-            if (y < n && !seen[y]) {
-                seen[y] = 1;
-                stack[top++] = y;
-            }
-        }
-    }
-    free(seen);
-    free(stack);
-    enum rag best = RAG_NONE;
-    size_t most = 0;
-    for (int r = RAG_GREEN; r <= RAG_RED; r++)
-        if (count[r] && count[r] >= most) {
-            best = (enum rag)r;
-            most = count[r];
-        }
-    return best;
-}
-
-static size_t indicators_on(const struct tocm_host *host, const tocm_model *m, size_t node) {
-    size_t count = 0;
-    for (size_t i = 0; i < host->indicator_count(m); i++)
-        for (size_t k = 0; k < host->indicator_node_count(m, i); k++)
-            count += host->indicator_node(m, i, k) == node;
-    return count;
+static enum rag node_rag(const struct render_opts *o, size_t node) {
+    return o->status && node < o->status->node_count ? o->status->node[node].rag : RAG_NONE;
 }
 
 /* ---- the model's countries, sorted ------------------------------------- */
@@ -255,6 +204,27 @@ static void node_name(const struct tocm_host *host, const tocm_model *m, size_t 
 static void node_label(const struct tocm_host *host, const tocm_model *m, size_t node,
                        const struct render_opts *o, int wrap, struct buf *out) {
     buf_reset(out);
+    const struct node_status *ns =
+        o->color_by == COLOR_RAG && o->status && node < o->status->node_count
+            ? &o->status->node[node]
+            : NULL;
+    if (ns) {
+        /* The status's symbol before the id, and on the same line how many
+         * indicators measure the node: no line more than the plain label,
+         * so a page that fits coloured by level fits coloured by status. */
+        buf_printf(out, "<b>%s ", rag_symbol(ns->rag));
+        html_text(out, host->node_id(m, node));
+        buf_puts(out, "</b>");
+        if (ns->indicators)
+            buf_printf(out, " \xC2\xB7 <i>%zu indicator%s</i>", ns->indicators,
+                       ns->indicators == 1 ? "" : "s");
+        const char *title = host->node_title(m, node);
+        if (title && *title) {
+            buf_puts(out, "<br/>");
+            html_wrapped(out, title, wrap);
+        }
+        return;
+    }
     buf_puts(out, "<b>");
     html_text(out, host->node_id(m, node));
     buf_puts(out, "</b>");
@@ -271,13 +241,6 @@ static void node_label(const struct tocm_host *host, const tocm_model *m, size_t
             buf_puts(out, "</i>");
         }
     }
-    if (o->color_by == COLOR_RAG) {
-        enum rag r = rolled_rag(host, m, node);
-        size_t ind = indicators_on(host, m, node);
-        buf_printf(out, "<br/><b>%s</b> %s", rag_symbol[r], rag_words[r]);
-        if (ind)
-            buf_printf(out, " \xC2\xB7 [%zu indicator%s]", ind, ind == 1 ? "" : "s");
-    }
 }
 
 static struct swatch node_swatch(const struct tocm_host *host, const tocm_model *m, size_t node,
@@ -293,7 +256,7 @@ static struct swatch node_swatch(const struct tocm_host *host, const tocm_model 
         size_t k = status_index(status);
         return k == TOCM_NONE ? status_other : status_palette[k];
     }
-    case COLOR_RAG: return rag_palette[rolled_rag(host, m, node)];
+    case COLOR_RAG: return rag_palette[node_rag(o, node)];
     case COLOR_COUNTRY: {
         const char *code = host->node_string(m, node, "country");
         size_t k = code ? countries_index(countries, code) : TOCM_NONE;
@@ -303,14 +266,15 @@ static struct swatch node_swatch(const struct tocm_host *host, const tocm_model 
     return no_value;
 }
 
-/* Set by legend_colours for its cells: on a page, their text is wrapped. */
-static int legend_wrap = 400;
+/* Set by legend_colours for its cells: on a page, their text is wrapped,
+ * and they are padded less (a page is short of height). */
+static int legend_wrap = 400, legend_pad = 4;
 
 static void legend_cell(struct buf *out, struct swatch s, const char *text) {
     buf_printf(out,
-               "<td bgcolor=\"%s\" border=\"1\" color=\"#333333\" cellpadding=\"4\">"
+               "<td bgcolor=\"%s\" border=\"1\" color=\"#333333\" cellpadding=\"%d\">"
                "<font color=\"%s\">",
-               s.fill, s.font);
+               s.fill, legend_pad, s.font);
     html_wrapped(out, text, legend_wrap);
     buf_puts(out, "</font></td>");
 }
@@ -321,6 +285,7 @@ static void legend_colours(const struct tocm_host *host, const tocm_model *m, co
                            struct buf *out) {
     size_t n = host->node_count(m);
     legend_wrap = o->compact ? 16 : 400;
+    legend_pad = o->compact ? 1 : 4;
     buf_puts(out, "<tr><td align=\"left\"><b>Colour</b></td>");
     if (o->color_by == COLOR_LEVEL) {
         size_t levels = host->level_count(m);
@@ -335,16 +300,19 @@ static void legend_colours(const struct tocm_host *host, const tocm_model *m, co
             legend_cell(out, level_swatch(l, levels, hex), title ? title : host->level_id(m, l));
         }
     } else if (o->color_by == COLOR_RAG) {
+        legend_wrap = 400; /* a few words each */
         int seen[4] = {0};
         for (size_t i = 0; i < n; i++)
             if (v->shown[i])
-                seen[rolled_rag(host, m, i)] = 1;
+                seen[node_rag(o, i)] = 1;
+        static const char *const meaning[] = {"no status yet", "all on track", "some behind",
+                                              "half or more off track"};
         for (int r = RAG_GREEN; r <= RAG_RED + 1; r++) {
-            int k = r <= RAG_RED ? r : RAG_NONE;
+            enum rag k = r <= RAG_RED ? (enum rag)r : RAG_NONE;
             if (!seen[k])
                 continue;
             struct buf t = {0};
-            buf_printf(&t, "%s %s", rag_symbol[k], rag_words[k]);
+            buf_printf(&t, "%s %s", rag_symbol(k), meaning[k]);
             legend_cell(out, rag_palette[k], buf_str(&t));
             buf_free(&t);
         }
@@ -416,6 +384,11 @@ static void graph_label(const struct tocm_host *host, const tocm_model *m, const
     const char *title = host->program_string(m, "title");
     struct buf sub = {0};
     view_describe(host, m, v, &sub);
+    if (o->color_by == COLOR_RAG && o->status)
+        buf_printf(&sub, o->compact ? "; status in %s"
+                                    : "; status in %s, rolled up from the indicators and "
+                                      "projects beneath each result",
+                   o->status->period);
     buf_puts(out, "<table border=\"0\" cellborder=\"0\" cellspacing=\"2\" cellpadding=\"2\">");
     buf_puts(out, "<tr><td align=\"left\"><font point-size=\"18\"><b>");
     html_text(out, title ? title : "");
@@ -437,8 +410,10 @@ static void graph_label(const struct tocm_host *host, const tocm_model *m, const
     buf_free(&sub);
 
     /* The legend: a table per row, so rows do not share column widths. */
-    buf_puts(out, "<tr><td align=\"left\"><table align=\"left\" border=\"0\" cellborder=\"0\" "
-                  "cellspacing=\"3\" cellpadding=\"2\">");
+    buf_printf(out,
+               "<tr><td align=\"left\"><table align=\"left\" border=\"0\" cellborder=\"0\" "
+               "cellspacing=\"%d\" cellpadding=\"%d\">",
+               o->compact ? 1 : 3, o->compact ? 0 : 2);
     /* On a page coloured by level, the grey tags name the levels already. */
     if (!(o->compact && o->color_by == COLOR_LEVEL))
         legend_colours(host, m, v, o, countries, out);
@@ -953,6 +928,21 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
         const char *desc = host->node_string(m, i, "description");
         buf_reset(&text);
         tooltip_text(&text, desc ? desc : host->node_title(m, i));
+        if (o->color_by == COLOR_RAG && o->status) {
+            /* What the status stands on, for the SVG's tooltip. */
+            const struct node_status *ns = &o->status->node[i];
+            buf_puts(&text, "\n\n");
+            buf_printf(&text, "%s %s in ", rag_symbol(ns->rag), rag_words(ns->rag));
+            tooltip_text(&text, o->status->period);
+            if (ns->rollup) {
+                buf_puts(&text, "\n");
+                tooltip_text(&text, ns->rollup);
+            }
+            if (ns->measured) {
+                buf_puts(&text, "\nIndicators of this result:\n");
+                tooltip_text(&text, ns->measured);
+            }
+        }
         set(gn, s.n_tooltip, buf_str(&text));
         buf_reset(&text);
         buf_puts(&text, "level-");
@@ -963,6 +953,10 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
         }
         if (inferred)
             buf_puts(&text, " inferred");
+        if (o->color_by == COLOR_RAG) {
+            buf_printf(&text, " rag-%s", rag_name(node_rag(o, i)));
+            agsafeset(gn, S("tocm_status"), S(rag_name(node_rag(o, i))), S(""));
+        }
         set(gn, s.n_class, buf_str(&text));
         set(gn, s.n_level, host->level_id(m, l));
 

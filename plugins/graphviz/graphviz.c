@@ -12,7 +12,9 @@
  * Options (`tocm render` sets them from its flags; `tocm export --option`
  * takes them too):
  *   view       full (default), mapping, node:ID, country:CODE
- *   color-by   level (default), status, country
+ *   color-by   level (default), status, country, rag (the report's roll-up
+ *              for period; needs the report, which `tocm render` computes)
+ *   period     the period rag reads
  *   direction  TB (goal at the top; default), BT, LR (projects on the left,
  *              goal on the right; default for mapping), RL
  *   force      1: lay out a view larger than max-nodes anyway
@@ -708,56 +710,92 @@ out:
 
 /* Where the matrix is cut into parts that fit: cuts[0..*parts]. Even
  * shares, moved back to the start of a country when one is near. 1 fits,
- * 0 not even in 12 parts, -1 error. */
+ * 0 not even in 12 parts, or more parts would not help (the table is too
+ * wide, not too long: then it is cut as little as gave the largest text);
+ * -1 error. */
 #define MATRIX_MAX_PARTS 12
+static void cut_evenly(const struct tocm_host *host, const tocm_model *m, const struct matrix *mx,
+                       size_t n, size_t *cuts) {
+    size_t rows = mx->row_count;
+    cuts[0] = 0;
+    for (size_t k = 1; k < n; k++) {
+        size_t at = rows * k / n;
+        for (size_t back = 0; back < rows / (3 * n) && at > cuts[k - 1] + back + 1; back++) {
+            if (country_cmp(host->node_string(m, mx->rows[at - back - 1], "country"),
+                            host->node_string(m, mx->rows[at - back], "country")) != 0) {
+                at -= back;
+                break;
+            }
+        }
+        cuts[k] = at;
+    }
+    cuts[n] = rows;
+}
+
 static int choose_cuts(const struct tocm_host *host, const tocm_model *m, GVC_t *gvc,
                        const struct job *j, const struct matrix *mx, size_t *cuts, size_t *parts,
                        tocm_error *err) {
-    size_t rows = mx->row_count;
-    for (size_t n = 1; n <= MATRIX_MAX_PARTS; n++) {
-        cuts[0] = 0;
-        for (size_t k = 1; k < n; k++) {
-            size_t at = rows * k / n;
-            for (size_t back = 0; back < rows / (3 * n) && at > cuts[k - 1] + back + 1; back++) {
-                if (country_cmp(host->node_string(m, mx->rows[at - back - 1], "country"),
-                                host->node_string(m, mx->rows[at - back], "country")) != 0) {
-                    at -= back;
-                    break;
-                }
-            }
-            cuts[k] = at;
-        }
-        cuts[n] = rows;
-        *parts = n;
+    double best = 0; /* the worst page's scale with the best number of parts */
+    size_t best_n = 1;
+    for (size_t n = 1; n <= MATRIX_MAX_PARTS && n <= mx->row_count; n++) {
+        cut_evenly(host, m, mx, n, cuts);
+        double worst = 1;
         int all = 1;
-        for (size_t k = 0; k < n && all; k++) {
+        for (size_t k = 0; k < n; k++) {
             struct drawing t;
             int rc = draw(host, m, gvc, "matrix", PROJECTS_NODES, &j->o, &j->page, cuts[k],
                           cuts[k + 1], NULL, &t, err);
-            all = rc == 0 && fits(&t, j->min_font);
+            if (rc == 0) {
+                all &= fits(&t, j->min_font);
+                if (t.fit.scale < worst)
+                    worst = t.fit.scale;
+            }
             drawing_free(gvc, &t);
             if (rc != 0)
                 return -1;
         }
-        if (all)
+        if (all) {
+            *parts = n;
             return 1;
+        }
+        /* Another part helps only while the pages are too long. */
+        if (n > 1 && worst < best + 0.01)
+            break;
+        if (worst > best) {
+            best = worst;
+            best_n = n;
+        }
     }
+    *parts = best_n;
+    cut_evenly(host, m, mx, best_n, cuts);
     return 0;
 }
 
-/* The book's output: a PDF, or the laid-out pages as DOT. */
+/* The book's output: a PDF, or the laid-out pages as DOT; and what the
+ * summary line says about its pages. */
 struct book_out {
     struct pdf *pdf;
     struct buf dot;
     size_t pages;
+    double smallest;     /* the smallest text on any page, points, as printed */
+    char smallest_on[128]; /* the page it is on */
 };
 
+/* Adds a laid-out page. A page under --min-font (drawn anyway with
+ * --force) is named in a warning; the rest are summed up once at the end
+ * (book_summary), so a good book prints one line. */
 static int book_emit(const struct tocm_host *host, GVC_t *gvc, const struct job *j,
                      struct drawing *d, struct book_out *out) {
     out->pages++;
-    host->log(TOCM_LOG_INFO, GV_PLUGIN_NAME,
-              "page %2zu: %-14s %3.0f %%, smallest text %4.1f pt (%s)", out->pages, d->v.spec,
-              d->fit.scale * 100, d->fit.smallest * d->fit.scale, d->what);
+    double text = d->fit.smallest * d->fit.scale;
+    if (!fits(d, j->min_font))
+        host->log(TOCM_LOG_WARNING, GV_PLUGIN_NAME,
+                  "page %zu (%s) has %.1f pt text, under --min-font %.0f (%s)", out->pages,
+                  d->v.spec, text, j->min_font, d->what);
+    if (out->pages == 1 || text < out->smallest) {
+        out->smallest = text;
+        snprintf(out->smallest_on, sizeof out->smallest_on, "%s", d->v.spec);
+    }
     mark_page(d->g, &j->page, &d->fit, d->v.spec);
     if (out->pdf) {
         GRAPHVIZ_LEAKS_BEGIN();
@@ -894,9 +932,23 @@ static int write_book(const struct tocm_host *host, const struct tocm_export_inp
         buf_free(&page);
         goto out;
     }
-    if (failed.len)
-        host->log(TOCM_LOG_WARNING, GV_PLUGIN_NAME, "--force: %s have text under --min-font %.0f",
-                  buf_str(&failed), j->min_font);
+    {
+        /* One line for the whole book. */
+        struct buf page = {0};
+        page_describe(&j->page, &page);
+        size_t matrix_parts = out.pages - 1 - eopo_count - code_count;
+        char matrix[48];
+        if (matrix_parts > 1)
+            snprintf(matrix, sizeof matrix, "the matrix on %zu pages", matrix_parts);
+        else
+            snprintf(matrix, sizeof matrix, "%s", matrix_parts ? "the matrix" : "no matrix");
+        host->log(TOCM_LOG_INFO, GV_PLUGIN_NAME,
+                  "the book: %zu pages on %s (the outcomes, %zu end-of-program outcome%s, %zu "
+                  "countr%s, %s); smallest text %.1f pt (%s)",
+                  out.pages, buf_str(&page), eopo_count, eopo_count == 1 ? "" : "s", code_count,
+                  code_count == 1 ? "y" : "ies", matrix, out.smallest, out.smallest_on);
+        buf_free(&page);
+    }
     if (out.pdf) {
         struct pdf *pdf = out.pdf;
         out.pdf = NULL;
@@ -935,7 +987,26 @@ static int write_diagram(const struct tocm_host *host, const struct tocm_export_
     struct job j;
     if (parse_options(host, in, &j, err) != 0)
         return -1;
-    return j.book ? write_book(host, in, &j, err) : write_single(host, in, &j, err);
+    /* --color-by rag: the statuses are the computed report's, lent by the
+     * host when the export runs with one (`tocm render` computes it). */
+    struct statuses status = {0};
+    if (j.o.color_by == COLOR_RAG) {
+        size_t len = 0;
+        const char *json = host->export_report_json(in->request, &len);
+        if (!json) {
+            host->error_set(err, "color-by",
+                            "--color-by rag reads the computed report: use tocm render (it "
+                            "computes the report for --period), not tocm export");
+            return -1;
+        }
+        if (statuses_read(host, in->model, json, len, host->export_option(in->request, "period"),
+                          &status, err) != 0)
+            return -1;
+        j.o.status = &status;
+    }
+    int rc = j.book ? write_book(host, in, &j, err) : write_single(host, in, &j, err);
+    statuses_free(&status);
+    return rc;
 }
 
 /* Every option the exporter reads (ABI 1.2): the host refuses any other,

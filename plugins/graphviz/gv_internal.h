@@ -7,6 +7,7 @@
  *   view.c       which nodes and links a view shows (full, node:, country:,
  *                mapping), and the narrower views offered for large models
  *   build.c      the cgraph graph: bands, clusters, labels, colours, legend
+ *   status.c     --color-by rag: each node's status, read from the report
  *   text.c       a byte buffer, UTF-8, word wrap and Graphviz escaping
  *   countries.c  ISO 3166-1 names for cluster labels
  */
@@ -204,6 +205,38 @@ void sort_by_id(const struct tocm_host *host, const tocm_model *m, size_t *nodes
 int model_countries(const struct tocm_host *host, const tocm_model *m, const char ***codes,
                     size_t *count);
 
+/* ---- status.c ------------------------------------------------------------ */
+
+/* A node's status for --color-by rag, best first after "none". */
+enum rag { RAG_NONE, RAG_GREEN, RAG_AMBER, RAG_RED };
+/* "✔", "▲", "✖" or "–"; "on track", ...; "green", ... (for classes). */
+const char *rag_symbol(enum rag r);
+const char *rag_words(enum rag r);
+const char *rag_name(enum rag r);
+
+struct node_status {
+    enum rag rag;
+    size_t rated[4];    /* the counts it was decided from, by rag (none: not rated) */
+    size_t indicators;  /* indicators that measure the node itself (the badge) */
+    int in_rollup;      /* the report's roll-up lists the node */
+    char *rollup;       /* "indicators beneath: 3 achieved, 1 off track; ..." or NULL */
+    char *measured;     /* "ID: status" per indicator of the node, or NULL */
+};
+
+struct statuses {
+    char period[64];
+    struct node_status *node; /* per model node */
+    size_t node_count;
+};
+
+/* Reads each node's status in period from the report JSON (the document
+ * `tocm report --format json` prints). 0, or -1 with err set: not a
+ * report, or a period none of its indicators has (the message lists
+ * theirs). */
+int statuses_read(const struct tocm_host *host, const tocm_model *m, const char *json, size_t len,
+                  const char *period, struct statuses *s, tocm_error *err);
+void statuses_free(struct statuses *s);
+
 /* ---- build.c ----------------------------------------------------------- */
 
 enum color_by { COLOR_LEVEL, COLOR_STATUS, COLOR_COUNTRY, COLOR_RAG };
@@ -217,6 +250,7 @@ struct render_opts {
     int wrap;        /* columns per title line */
     int assumptions; /* draw each node's assumptions as a note */
     int compact;     /* on a page: tighter spacing, a narrower key */
+    const struct statuses *status; /* COLOR_RAG: each node's, from the report */
 };
 
 struct Agraph_s;

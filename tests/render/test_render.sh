@@ -230,28 +230,72 @@ for f in svg png; do
 done
 xmllint --noout "$work/matrix.svg" || fail "the matrix SVG is not well-formed"
 
-# --color-by rag: a project's status as a symbol, the majority beneath an
-# outcome, the indicator count; --assumptions: a note beside the node.
+# --color-by rag: each node's status is the report's roll-up for the
+# period (check_rag.py works it out from `tocm report --format json`, not
+# from the plugin), with its symbol and the number of indicators; the
+# bundled model (no targets yet: every node without status), the IPTT
+# example in each of its periods, and the bundled model with project
+# statuses added (its data copied beside it). --assumptions: a note.
+cp -r "$src/models/asean-act-2021/data" "$work/data"
 python3 - "$model" "$work/rag.json" <<'EOF2'
 import json, sys
 m = json.load(open(sys.argv[1]))
 for n in m["nodes"]:
     if n["id"] == "O2.1":
         n["assumptions"] = ["Trained staff stay in post"]
-    if n["id"] in ("C202", "C204"):
+    if n["id"] in ("C202", "C204", "R201"):
         n["status"] = "major delay"
-    if n["id"] == "C203":
+    if n["id"] in ("C203", "L201"):
         n["status"] = "completed"
-m.pop("tables", None)
-m.pop("indicators", None)
+    if n["id"] == "P201":
+        n["status"] = "some delays"
 json.dump(m, open(sys.argv[2], "w"))
 EOF2
+iptt=$src/examples/iptt/model.json
+for run in "$model 2021" "$iptt 2024" "$iptt 2025" "$iptt 2026" "$work/rag.json 2021"; do
+  read -r m period <<<"$run"
+  expect_status 0 "$tocm" render "$m" --color-by rag --period "$period" -o "$work/rag.svg"
+  python3 "$src/tests/render/check_rag.py" "$tocm" "$m" "$period" "$work/rag.svg" >"$work/rag.out" ||
+    fail "--color-by rag on $(basename "$(dirname "$m")") $period differs from the report" \
+      "$(head -20 "$work/rag.out")"
+done
+grep -q "red=" "$work/rag.out" || fail "no red node where projects have major delays"
 expect_status 0 "$tocm" render "$work/rag.json" --view country:KH --color-by rag --period 2021 \
   --assumptions -T dot -o "$work/rag.dot"
-grep -q 'C204.*\xE2\x9C\x96\|✖' "$work/rag.dot" || fail "a red project has no ✖"
 grep -q 'Trained staff stay in post' "$work/rag.dot" || fail "--assumptions draws no note"
+grep -q 'status in 2021' "$work/rag.dot" || fail "the subtitle does not name the period"
+# The book takes the colours too, and every page still fits.
+expect_status 0 "$tocm" render "$work/rag.json" --book --color-by rag --period 2021 -o "$work/rag.pdf"
+[[ $(head -c 5 "$work/rag.pdf") == %PDF- ]] || fail "the --color-by rag book is not a PDF"
+# Errors: no period; a period no indicator has (the valid ones listed);
+# no report to read (tocm export computes none); a model with no
+# indicators.
 expect_status 2 "$tocm" render "$model" --color-by rag
 grep -q "needs --period" "$work/err" || fail "--color-by rag without --period"
+expect_status 2 "$tocm" render "$iptt" --color-by rag --period 1999 -o "$work/x.svg"
+grep -q "no period '1999'; their periods are: 2024, 2025, 2026" "$work/err" ||
+  fail "an unknown period does not list the valid ones" "$(cat "$work/err")"
+[[ -e $work/x.svg ]] && fail "a refused render left a file"
+expect_status 2 "$tocm" export "$iptt" -T svg --option color-by=rag --option period=2025
+grep -q "reads the computed report" "$work/err" || fail "export with rag: no report message"
+python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); m.pop("tables",None); m.pop("indicators",None); json.dump(m,open(sys.argv[2],"w"))' \
+  "$model" "$work/noind.json"
+expect_status 2 "$tocm" render "$work/noind.json" --color-by rag --period 2021
+grep -q "no indicators" "$work/err" || fail "rag on a model without indicators"
+
+# The format follows -o's name when -T is not given; --book makes a PDF.
+expect_status 0 "$tocm" render "$model" --view country:KH -o "$work/named.png"
+[[ $(head -c 4 "$work/named.png" | od -An -tx1 | tr -d ' \n') == 89504e47 ]] ||
+  fail "-o x.png without -T is not a PNG"
+expect_status 0 "$tocm" render "$iptt" --book -o "$work/named-book"
+[[ $(head -c 5 "$work/named-book") == %PDF- ]] || fail "--book without -T is not a PDF"
+# One summary line for a book that fits; a warning per page under
+# --min-font with --force.
+expect_status 0 "$tocm" render "$model" --book -o "$work/book-sum.pdf"
+[[ $(wc -l <"$work/err") == 1 ]] && grep -q "the book: .* pages on A4 landscape" "$work/err" ||
+  fail "the book does not print one summary line" "$(head -5 "$work/err")"
+expect_status 0 "$tocm" render "$model" --book --min-font 9 --force -o "$work/book-9.pdf"
+grep -q "warning: page .* under --min-font 9" "$work/err" || fail "no warning for a page under --min-font"
 
 # ---- usage errors --------------------------------------------------------------------
 expect_status 2 "$tocm" render "$model" --view nonsense
