@@ -384,11 +384,11 @@ static void graph_label(const struct tocm_host *host, const tocm_model *m, const
     const char *title = host->program_string(m, "title");
     struct buf sub = {0};
     view_describe(host, m, v, &sub);
-    if (o->color_by == COLOR_RAG && o->status)
-        buf_printf(&sub, o->compact ? "; status in %s"
-                                    : "; status in %s, rolled up from the indicators and "
-                                      "projects beneath each result",
-                   o->status->period);
+    if (o->color_by == COLOR_RAG && o->status) {
+        buf_printf(&sub, "; status in %s", o->status->period);
+        if (!o->compact)
+            buf_puts(&sub, ", rolled up from the indicators and projects beneath each result");
+    }
     buf_puts(out, "<table border=\"0\" cellborder=\"0\" cellspacing=\"2\" cellpadding=\"2\">");
     buf_puts(out, "<tr><td align=\"left\"><font point-size=\"18\"><b>");
     html_text(out, title ? title : "");

@@ -777,7 +777,7 @@ struct book_out {
     struct pdf *pdf;
     struct buf dot;
     size_t pages;
-    double smallest;     /* the smallest text on any page, points, as printed */
+    double smallest;       /* the smallest text on any page, points, as printed */
     char smallest_on[128]; /* the page it is on */
 };
 

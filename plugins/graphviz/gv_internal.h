@@ -216,11 +216,11 @@ const char *rag_name(enum rag r);
 
 struct node_status {
     enum rag rag;
-    size_t rated[4];    /* the counts it was decided from, by rag (none: not rated) */
-    size_t indicators;  /* indicators that measure the node itself (the badge) */
-    int in_rollup;      /* the report's roll-up lists the node */
-    char *rollup;       /* "indicators beneath: 3 achieved, 1 off track; ..." or NULL */
-    char *measured;     /* "ID: status" per indicator of the node, or NULL */
+    size_t rated[4];   /* the counts it was decided from, by rag (none: not rated) */
+    size_t indicators; /* indicators that measure the node itself (the badge) */
+    int in_rollup;     /* the report's roll-up lists the node */
+    char *rollup;      /* "indicators beneath: 3 achieved, 1 off track; ..." or NULL */
+    char *measured;    /* "ID: status" per indicator of the node, or NULL */
 };
 
 struct statuses {
@@ -247,9 +247,9 @@ enum direction { DIR_TB, DIR_BT, DIR_LR, DIR_RL };
 struct render_opts {
     enum color_by color_by;
     enum direction direction;
-    int wrap;        /* columns per title line */
-    int assumptions; /* draw each node's assumptions as a note */
-    int compact;     /* on a page: tighter spacing, a narrower key */
+    int wrap;                      /* columns per title line */
+    int assumptions;               /* draw each node's assumptions as a note */
+    int compact;                   /* on a page: tighter spacing, a narrower key */
     const struct statuses *status; /* COLOR_RAG: each node's, from the report */
 };
 
