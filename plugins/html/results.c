@@ -1,0 +1,203 @@
+/*
+ * results.c -- the indicators grouped along the results chain: one block per
+ * result (the goal, every outcome, and any other node an indicator
+ * measures), top level first, each with the status of what lies beneath it,
+ * its assumptions and the indicators that measure it. An indicator that
+ * measures several results is shown under the first and linked from the
+ * others, so the page holds each table once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "html_internal.h"
+
+const char *indicator_status(json_t *ind) {
+    /* As the roll-up reads it: the latest period's total that is
+     * reported, not the life-of-program column. */
+    const char *status = NULL;
+    size_t k;
+    json_t *cell;
+    json_array_foreach(json_object_get(ind, "cells"), k, cell) {
+        const char *s = json_string_value(json_object_get(cell, "status"));
+        if (s && json_object_size(json_object_get(cell, "dims")) == 0 &&
+            strcmp(s, "not reported") != 0 && strcmp(js(cell, "period"), "total") != 0)
+            status = s;
+    }
+    return status;
+}
+
+static json_t *rollup_of(struct page *p, const char *node_id) {
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(p->report, "rollup"), i, r) {
+        if (strcmp(js(r, "node"), node_id) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+const char *node_status(struct page *p, const char *node_id) {
+    json_t *counts = json_object_get(rollup_of(p, node_id), "indicators");
+    static const char *const worst_first[] = {"off track", "on track", "achieved"};
+    for (size_t i = 0; i < 3; i++)
+        if (json_integer_value(json_object_get(counts, worst_first[i])) > 0)
+            return worst_first[i];
+    return NULL;
+}
+
+int node_has_block(struct page *p, size_t node) {
+    return p->block && node < p->host->node_count(p->m) && p->block[node];
+}
+
+/* The node an indicator is shown under: its first result in the model. */
+static size_t home_of(struct page *p, json_t *ind) {
+    size_t k;
+    json_t *id;
+    json_array_foreach(json_object_get(ind, "nodes"), k, id) {
+        size_t n = p->host->node_find(p->m, json_string_value(id));
+        if (n != TOCM_NONE)
+            return n;
+    }
+    return TOCM_NONE;
+}
+
+int results_plan(struct page *p) {
+    const struct tocm_host *h = p->host;
+    size_t n = h->node_count(p->m);
+    p->block = calloc(n ? n : 1, 1);
+    if (!p->block)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        long level = h->node_level(p->m, i);
+        if (level == 0 || (level > 0 && h->level_is_outcome(p->m, (size_t)level)))
+            p->block[i] = 1;
+    }
+    size_t k;
+    json_t *ind;
+    json_array_foreach(json_object_get(p->report, "indicators"), k, ind) {
+        size_t home = home_of(p, ind);
+        if (home != TOCM_NONE)
+            p->block[home] = 1;
+    }
+    return 0;
+}
+
+/* "Indicators beneath it: ✓ 2 achieved, → 1 on track" from the roll-up. */
+static void rollup_line(struct page *p, json_t *r, const char *group, const char *words) {
+    json_t *counts = json_object_get(r, group);
+    if (!json_object_size(counts))
+        return;
+    struct hbuf *o = &p->out;
+    hb_printf(o, "<p class=\"rollup\">%s: ", words);
+    const char *k;
+    json_t *v;
+    int first = 1;
+    json_object_foreach(counts, k, v) {
+        hb_printf(o, "%s<span class=\"st st-%s\">%s %lld ", first ? "" : " ", status_class(k),
+                  status_symbol(k), (long long)json_integer_value(v));
+        hb_text(o, k);
+        hb_puts(o, "</span>");
+        first = 0;
+    }
+    hb_puts(o, "</p>\n");
+}
+
+static void node_block(struct page *p, size_t node) {
+    const struct tocm_host *h = p->host;
+    struct hbuf *o = &p->out;
+    const char *id = h->node_id(p->m, node);
+    const char *status = node_status(p, id);
+    hb_puts(o, "<section class=\"node\" id=\"");
+    hb_id(o, "node-", id);
+    hb_puts(o, "\">\n<h3><span class=\"lvl\">");
+    long level = h->node_level(p->m, node);
+    hb_text(o, level >= 0 ? h->level_title(p->m, (size_t)level) : "");
+    hb_puts(o, "</span> <span class=\"nid\">");
+    hb_text(o, id);
+    hb_puts(o, "</span> ");
+    hb_text(o, h->node_title(p->m, node));
+    hb_puts(o, "</h3>\n");
+    if (status)
+        hb_printf(o, "<p class=\"nodest\"><span class=\"st st-%s\">%s %s</span></p>\n",
+                  status_class(status), status_symbol(status), status);
+    json_t *r = rollup_of(p, id);
+    rollup_line(p, r, "indicators", "Indicators beneath it");
+    rollup_line(p, r, "projects", "Projects beneath it");
+    size_t na = h->node_list_count(p->m, node, "assumptions");
+    if (na) {
+        hb_puts(o, "<details class=\"assume\"><summary>Assumptions</summary><ul>\n");
+        for (size_t k = 0; k < na; k++) {
+            hb_puts(o, "<li>");
+            hb_text(o, h->node_list_item(p->m, node, "assumptions", k));
+            hb_puts(o, "</li>\n");
+        }
+        hb_puts(o, "</ul></details>\n");
+    }
+    /* Its indicators: shown here when this is their home, linked when
+     * they are shown under another result. */
+    size_t k, shown = 0;
+    json_t *ind;
+    json_array_foreach(json_object_get(p->report, "indicators"), k, ind) {
+        if (home_of(p, ind) == node) {
+            indicator_write(p, ind);
+            shown++;
+        }
+    }
+    int others = 0;
+    json_array_foreach(json_object_get(p->report, "indicators"), k, ind) {
+        size_t home = home_of(p, ind);
+        if (home == node)
+            continue;
+        size_t j;
+        json_t *nid;
+        json_array_foreach(json_object_get(ind, "nodes"), j, nid) {
+            if (strcmp(json_string_value(nid), id) != 0)
+                continue;
+            if (!others++)
+                hb_puts(o, "<p class=\"also\">Also measured by: ");
+            else
+                hb_puts(o, "; ");
+            hb_puts(o, "<a href=\"#");
+            hb_id(o, "ind-", js(ind, "id"));
+            hb_puts(o, "\">");
+            hb_text(o, js(ind, "id"));
+            hb_puts(o, "</a> ");
+            hb_text(o, js(ind, "title"));
+            shown++;
+            break;
+        }
+    }
+    if (others)
+        hb_puts(o, "</p>\n");
+    if (!shown)
+        hb_puts(o, "<p class=\"sub\">No indicator measures this result directly.</p>\n");
+    hb_puts(o, "</section>\n");
+}
+
+int results_write(struct page *p) {
+    const struct tocm_host *h = p->host;
+    struct hbuf *o = &p->out;
+    hb_puts(o, "<section id=\"results\" class=\"block\">\n<h2>Results and their indicators</h2>\n");
+    size_t n = h->node_count(p->m), levels = h->level_count(p->m);
+    for (size_t level = 0; level < levels; level++)
+        for (size_t i = 0; i < n; i++)
+            if (p->block[i] && h->node_level(p->m, i) == (long)level)
+                node_block(p, i);
+    /* Indicators attached to no result of the model. */
+    size_t k, loose = 0;
+    json_t *ind;
+    json_array_foreach(json_object_get(p->report, "indicators"), k, ind) {
+        if (home_of(p, ind) != TOCM_NONE)
+            continue;
+        if (!loose++)
+            hb_puts(o, "<section class=\"node\" id=\"node-none\">\n<h3>Indicators of no "
+                       "particular result</h3>\n");
+        indicator_write(p, ind);
+    }
+    if (loose)
+        hb_puts(o, "</section>\n");
+    if (json_array_size(json_object_get(p->report, "indicators")) == 0)
+        hb_puts(o, "<p>The model defines no indicators.</p>\n");
+    hb_puts(o, "</section>\n");
+    return 0;
+}

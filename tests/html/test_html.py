@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""test_html.py -- `tocm report --format html`: the page for the worked
+example (examples/iptt), the bundled model and a hostile copy of the
+example, checked as markup (html5lib's strict HTML5 parser and xmllint
+--html), as text (same input same bytes, the date option, escaping) and,
+with --browser, in Debian's Chromium (browser_check.mjs): no console error,
+no request, no script run, the expected tables and figures, a 1280 x 900
+screenshot and an A4 PDF whose pages pdfinfo measures.
+
+    test_html.py TOCM REPO [--browser] [--keep DIR]
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import html5lib
+
+sys.path.insert(0, str(Path(__file__).parent))
+import hostile  # noqa: E402
+
+failures = 0
+
+
+def check(name, ok, detail=""):
+    global failures
+    print(("ok   " if ok else "FAIL ") + name)
+    if not ok:
+        failures += 1
+        if detail:
+            print("     " + str(detail)[:2000])
+
+
+def run(*args, ok=True):
+    r = subprocess.run(args, capture_output=True)
+    if ok and r.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, args))}: exit {r.returncode}\n{r.stderr.decode()}")
+    return r
+
+
+def report(tocm, model, out, *options):
+    return run(tocm, "report", model, "--format", "html", "-o", out, *options)
+
+
+def parse_strict(data):
+    """The HTML5 parse errors html5lib finds (none is the goal)."""
+    p = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False)
+    doc = p.parse(data)
+    return doc, [html5lib.constants.E.get(e[1], e[1]) % (e[2] or {}) for e in p.errors]
+
+
+def xmllint_errors(path):
+    """xmllint --html speaks HTML 4: it does not know HTML5's elements
+    (header, main, section ...). Every other complaint counts."""
+    r = run("xmllint", "--html", "--noout", path, ok=False)
+    lines = [l for l in r.stderr.decode("utf-8", "replace").splitlines() if "error" in l]
+    return [l for l in lines if not re.search(r"Tag \w+ invalid", l)]
+
+
+def markup_checks(name, path):
+    data = Path(path).read_bytes()
+    doc, errors = parse_strict(data)
+    check(f"{name}: HTML5 parse without errors", not errors, errors[:5])
+    check(f"{name}: xmllint --html without errors", not xmllint_errors(path),
+          xmllint_errors(path)[:5])
+    scripts = doc.findall(".//script")
+    check(f"{name}: no <script> element", not scripts, len(scripts))
+    styles = doc.findall(".//style")
+    check(f"{name}: one <style> element", len(styles) == 1, len(styles))
+    handlers = [(e.tag, k) for e in doc.iter() if isinstance(e.tag, str)
+                for k in e.attrib if k.lower().startswith("on")]
+    check(f"{name}: no on* attribute", not handlers, handlers[:5])
+    links = [v for e in doc.iter() if isinstance(e.tag, str)
+             for k, v in e.attrib.items() if k.endswith("href")]
+    bad = [v for v in links if not v.startswith("#")]
+    check(f"{name}: every link is within the page", not bad, bad[:5])
+    csp = [e.get("content") for e in doc.iter("meta") if e.get("http-equiv") ==
+           "Content-Security-Policy"]
+    check(f"{name}: CSP forbids scripts and loads",
+          len(csp) == 1 and "default-src 'none'" in csp[0] and "script-src" not in csp[0], csp)
+    ids = [e.get("id") for e in doc.iter() if isinstance(e.tag, str) and e.get("id")]
+    check(f"{name}: ids are unique", len(ids) == len(set(ids)),
+          sorted({i for i in ids if ids.count(i) > 1})[:5])
+    missing = sorted({v[1:] for v in links if v.startswith("#") and len(v) > 1} - set(ids))
+    check(f"{name}: every #link has its target", not missing, missing[:5])
+    return doc
+
+
+def text_of(doc):
+    return "".join(doc.itertext())
+
+
+def main():
+    args = sys.argv[1:]
+    browser = "--browser" in args
+    keep = args[args.index("--keep") + 1] if "--keep" in args else None
+    args = [a for a in args if a not in ("--browser", "--keep", keep)]
+    tocm, repo = Path(args[0]).resolve(), Path(args[1]).resolve()
+    if browser and not (repo / "tests/browser/node_modules/playwright-core").is_dir():
+        print("skip: playwright-core is not installed (run `npm ci` in tests/browser, as "
+              ".ci/setup does)")
+        return 77
+    work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="tocm-html-"))
+    work.mkdir(parents=True, exist_ok=True)
+
+    iptt = repo / "examples/iptt/model.json"
+    asean = repo / "models/asean-act-2021/model.json"
+    pages = {"iptt": work / "iptt.html", "asean": work / "asean.html",
+             "hostile": work / "hostile.html"}
+    report(tocm, iptt, pages["iptt"])
+    report(tocm, asean, pages["asean"])
+    bad = hostile.make(repo, work / "hostile-model")
+    report(tocm, bad, pages["hostile"])
+
+    # Same input, same bytes; a date only when asked for.
+    again = work / "again.html"
+    report(tocm, iptt, again)
+    check("same input gives the same bytes", again.read_bytes() == pages["iptt"].read_bytes())
+    dated = work / "dated.html"
+    report(tocm, iptt, dated, "--option", "date=2026-03-31")
+    check("--option date=... puts the date in the header",
+          b"2026-03-31" in dated.read_bytes() and b"2026-03-31" not in pages["iptt"].read_bytes())
+    r = run(tocm, "report", iptt, "--format", "html", "--option", "date=31/03/2026", ok=False)
+    check("a malformed date is refused, naming the option",
+          r.returncode == 2 and b"date" in r.stderr and not r.stdout, r.stderr)
+    r = run(tocm, "export", iptt, "-T", "html", ok=False)
+    check("tocm export -T html says to use tocm report",
+          r.returncode == 2 and b"tocm report" in r.stderr, r.stderr)
+
+    size = pages["asean"].stat().st_size
+    print(f"     ASEAN-ACT report: {size} bytes")
+    check("the ASEAN-ACT report is under 2 MB", size < 2_000_000, size)
+
+    docs = {name: markup_checks(name, path) for name, path in pages.items()}
+
+    # The hostile page: every payload is there as text, intact, and Lao
+    # and Vietnamese come through byte for byte.
+    text = text_of(docs["hostile"])
+    for payload in hostile.PAYLOADS[:6]:
+        check(f"hostile: {payload[:30]!r} shown as text", payload in text)
+    check("hostile: Lao text intact", hostile.LAO in text)
+    check("hostile: Vietnamese text intact", hostile.VIETNAMESE in text)
+    raw = pages["hostile"].read_text(encoding="utf-8")
+    check("hostile: the stylesheet is never closed early", raw.count("</style>") == 1)
+    check("hostile: bidi overrides isolated in <bdi>", "<bdi>\u202eRTL override" in raw)
+    check("hostile: no bidi override outside <bdi> or escaped",
+          all(seg.count("\u202e") == 0 for seg in re.split(r"<bdi>.*?</bdi>", raw)))
+
+    # The bundled model: every indicator has its IPTT.
+    expected = json.loads(run(tocm, "report", asean, "--format", "json").stdout)
+    n = len(expected["indicators"])
+    doc = docs["asean"]
+    arts = [e for e in doc.iter("article") if "ind" in (e.get("class") or "").split()]
+    check(f"asean: {n} indicators, each an article", len(arts) == n, len(arts))
+    iptts = [e for e in doc.iter("table") if "iptt" in (e.get("class") or "")]
+    check("asean: each with its IPTT table", len(iptts) == n, len(iptts))
+
+    if browser:
+        browser_checks(repo, work, pages, n)
+    if not keep:
+        import shutil
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{failures} failed" if failures else "all passed")
+    return 1 if failures else 0
+
+
+def pdf_pages(path):
+    out = run("pdfinfo", "-l", "1000", path).stdout.decode()
+    pages = int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out, re.M)
+    return pages, {(round(float(w)), round(float(h))) for w, h in sizes}
+
+
+def browser_checks(repo, work, pages, asean_indicators):
+    script = Path(__file__).parent / "browser_check.mjs"
+    results = {}
+    for name, path in pages.items():
+        r = run("node", script, path, work, name, ok=False)
+        if r.returncode != 0:
+            check(f"{name}: Chromium opened the page", False, r.stderr.decode())
+            continue
+        res = results[name] = json.loads(r.stdout)
+        check(f"{name}: no console error or warning", not res["console"], res["console"])
+        check(f"{name}: no uncaught exception", not res["pageErrors"], res["pageErrors"])
+        check(f"{name}: no network request", not res["requests"] and not res["failed"],
+              res["requests"] + res["failed"])
+        check(f"{name}: no script ran (marker global unset)", res["marker"] is False)
+        dom = res["dom"]
+        check(f"{name}: no script, no handler, no javascript: link",
+              dom["scripts"] == 0 and dom["onHandlers"] == 0 and dom["javascriptLinks"] == 0, dom)
+        check(f"{name}: every in-page link has a target", not dom["brokenLinks"],
+              dom["brokenLinks"])
+        check(f"{name}: each indicator has its IPTT", dom["indicators"] == dom["ipttTables"] > 0,
+              dom)
+        if "filter" in res:
+            f = res["filter"]
+            check(f"{name}: the country filter works from the keyboard",
+                  f["checked"] == "f-c0" and f["after"] < f["before"], f)
+        png = work / f"{name}.png"
+        head = png.read_bytes()[:24]
+        w, h = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+        check(f"{name}: screenshot 1280 x 900", (w, h) == (1280, 900), (w, h))
+        count, sizes = pdf_pages(work / f"{name}.pdf")
+        print(f"     {name}.pdf: {count} A4 pages")
+        check(f"{name}: the PDF is on A4 pages", count >= 1 and sizes == {(595, 842)}, sizes)
+    if "asean" in results:
+        dom = results["asean"]["dom"]
+        check("asean: the DOM holds every indicator",
+              dom["indicators"] == asean_indicators, dom["indicators"])
+        check("asean: the sources table lists the model's tables", dom["sourcesRows"] > 0)
+    if "iptt" in results:
+        dom = results["iptt"]["dom"]
+        check("iptt: seven indicators, the checks and the sources",
+              dom["indicators"] == 7 and dom["sourcesRows"] == 7, dom)
+    # The checker itself: a page that does run a script is caught.
+    canary = work / "canary.html"
+    canary.write_text("<!DOCTYPE html><title>x</title><p>x<script>window.__tocm_pwned=1;"
+                      "console.error('boom')</script>", encoding="utf-8")
+    r = run("node", script, canary, work, "canary", ok=False)
+    res = json.loads(r.stdout) if r.returncode == 0 else {}
+    check("the browser check catches a script that runs", res.get("marker") is True and
+          res.get("console"), res)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
