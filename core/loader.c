@@ -271,8 +271,14 @@ static int empty_file(const char *name, tocm_diags *diags, tocm_model **out) {
 static int parsed(json_t *root, const json_error_t *err, const char *name, tocm_diags *diags,
                   tocm_model **out) {
     if (!root) {
+        /* jansson stops at 2,048 levels of nesting (its parser recurses):
+         * say what that limit is, since no model comes near it. */
+        int too_deep = json_error_code(err) == json_error_stack_overflow;
         tocm_diags_add(diags, TOCM_SEV_ERROR, "E001", name, err->line > 0 ? err->line : 1,
-                       err->column > 0 ? err->column : 1, "", NULL, "%s", err->text);
+                       err->column > 0 ? err->column : 1, "", NULL, "%s%s", err->text,
+                       too_deep ? " (arrays and objects nested more than 2,048 deep; a model "
+                                  "needs 5)"
+                                : "");
         *out = NULL;
         return TOCM_EINVALID;
     }

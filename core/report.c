@@ -40,23 +40,42 @@ size_t tocm_report_check_count(const tocm_report *report) {
     return json_array_size(json_object_get(report->doc, "checks"));
 }
 
+/* Text and Markdown are read on terminals: titles, notes and comments come
+ * from the model and the data, so every character a terminal would act on
+ * (escape sequences, bidirectional overrides) is escaped, as everywhere
+ * else tocm shows model text. CSV and JSON are data and stay exact. */
+static int print_for_reading(FILE *out, json_t *doc, int markdown) {
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+    if (!mem)
+        return -1;
+    tocmp_report_print_text(mem, doc, markdown);
+    int rc = fclose(mem);
+    if (rc == 0)
+        tocm_print_text(text, TOCM_TEXT_MULTILINE, out);
+    free(text);
+    return rc;
+}
+
 char *tocm_report_print(const tocm_report *report, enum tocm_report_format format, size_t *len) {
     char *text = NULL;
     size_t size = 0;
     FILE *mem = open_memstream(&text, &size);
     if (!mem)
         return NULL;
+    int failed = 0;
     switch (format) {
     case TOCM_REPORT_JSON:
         json_dumpf(report->doc, mem, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
         fputc('\n', mem);
         break;
     case TOCM_REPORT_CSV: tocmp_report_print_csv(mem, report->doc); break;
-    case TOCM_REPORT_MARKDOWN: tocmp_report_print_text(mem, report->doc, 1); break;
+    case TOCM_REPORT_MARKDOWN:
     case TOCM_REPORT_TEXT:
-    default: tocmp_report_print_text(mem, report->doc, 0); break;
+    default: failed = print_for_reading(mem, report->doc, format == TOCM_REPORT_MARKDOWN); break;
     }
-    if (fclose(mem) != 0) {
+    if (fclose(mem) != 0 || failed) {
         free(text);
         return NULL;
     }

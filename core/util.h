@@ -61,6 +61,8 @@ int tocmp_replace_file(const char *path, const char *data, size_t len, const str
 
 /* The largest data (CSV) file tocm reads: 2,000,000 rows of monitoring
  * data are about 70 MB. models/FORMAT.md documents it. */
+/* The longest id of a node or level (E110), in bytes. */
+#define TOCMP_MAX_ID_BYTES 200
 #define TOCMP_MAX_DATA_BYTES ((size_t)1 << 30)
 
 /* Reads a text file whole: new, NUL-terminated, free() it. Returns NULL

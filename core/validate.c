@@ -39,9 +39,20 @@ static char *link_path(const tocm_model *m, const struct tocmp_link *l) {
 
 /* E109: an id with a character a terminal acts on (an escape sequence, a
  * right-to-left override) could make a listing lie about what it shows. The
- * message names the first such character. what: "node", "level". */
+ * message names the first such character. E110: an id is a short label
+ * people type in `tocm set` and read in every table and diagram; past
+ * TOCMP_MAX_ID_BYTES it is a paragraph pasted in the wrong field, so it is
+ * refused (and named by its first characters only). what: "node", "level". */
 static void check_id_characters(struct vctx *v, const char *id, const char *what, const char *node,
                                 size_t json_index) {
+    size_t id_len = strlen(id);
+    if (id_len > TOCMP_MAX_ID_BYTES) {
+        reportf(v, TOCM_SEV_ERROR, "E110", NULL, tocmp_asprintf("/%ss/%zu/id", what, json_index),
+                tocmp_asprintf("%s id '%.32s...' is %zu bytes long; an id is at most %d bytes "
+                               "(put long text in the title)",
+                               what, id, id_len, TOCMP_MAX_ID_BYTES));
+        return;
+    }
     for (const char *p = id; *p;) {
         size_t len;
         long cp;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli_util.h"
+#include "tocm/tocm.h"
 
 static void out_of_memory(void) {
     fputs("tocm: out of memory\n", stderr);
@@ -82,4 +83,20 @@ char *cli_read_file(const char *path, size_t *len) {
     fclose(f);
     errno = saved;
     return data;
+}
+
+char *cli_text_escaped(const char *text) {
+    char *out = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&out, &size);
+    if (!mem) {
+        fputs("tocm: out of memory\n", stderr);
+        exit(2);
+    }
+    tocm_print_text(text, 0, mem);
+    if (fclose(mem) != 0) {
+        fputs("tocm: out of memory\n", stderr);
+        exit(2);
+    }
+    return out;
 }

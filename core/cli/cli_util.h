@@ -30,4 +30,9 @@ char *cli_read_stream(FILE *stream, size_t *len);
  * cannot be opened or read. */
 char *cli_read_file(const char *path, size_t *len);
 
+/* text with every character a terminal would act on escaped, as
+ * tocm_print_text writes it (one line: newlines escaped too), for callers
+ * that pad or align it. new: free() it. */
+char *cli_text_escaped(const char *text);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli_opts.h"
+#include "cli_util.h"
 #include "commands.h"
 
 enum { OPT_JSON = CLI_OPT_FIRST };
@@ -27,6 +28,14 @@ static const struct cli_command command = {
              "are counted apart).\n",
     .tables = {options},
 };
+
+/* text escaped for the terminal (titles and codes come from the model),
+ * left-aligned in width bytes. */
+static void print_padded(const char *text, int width) {
+    char *safe = cli_text_escaped(text);
+    printf("%-*s", width, safe);
+    free(safe);
+}
 
 static int compare_keys(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -89,15 +98,26 @@ int cmd_stats(int argc, char **argv) {
         json_decref(out);
     } else {
         const char *title = tocm_model_program_title(m);
-        printf("%s%s%s\n", tocm_model_program_id(m), title ? ": " : "", title ? title : "");
-        printf("%zu nodes, %zu links\n\nBy level\n", nodes, tocm_model_edge_count(m));
-        for (size_t l = 0; l < levels; l++)
-            printf("  %-14s %-36s %6zu\n", tocm_level_id(m, l), tocm_level_title(m, l),
-                   per_level[l]);
+        print_padded(tocm_model_program_id(m), 0);
+        if (title) {
+            fputs(": ", stdout);
+            print_padded(title, 0);
+        }
+        printf("\n%zu nodes, %zu links\n\nBy level\n", nodes, tocm_model_edge_count(m));
+        for (size_t l = 0; l < levels; l++) {
+            fputs("  ", stdout);
+            print_padded(tocm_level_id(m, l), 14);
+            putchar(' ');
+            print_padded(tocm_level_title(m, l), 36);
+            printf(" %6zu\n", per_level[l]);
+        }
         printf("\nBy country\n");
-        for (size_t i = 0; i < countries; i++)
-            printf("  %-51s %6lld\n", codes[i],
+        for (size_t i = 0; i < countries; i++) {
+            fputs("  ", stdout);
+            print_padded(codes[i], 51);
+            printf(" %6lld\n",
                    (long long)json_integer_value(json_object_get(by_country, codes[i])));
+        }
         printf("  %-51s %6zu\n", "(no country)", without_country);
     }
     free(codes);

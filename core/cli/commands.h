@@ -71,6 +71,11 @@ int cli_export_loaded(const tocm_registry *reg, const tocm_model *m,
                       const struct tocm_report *report, const char *format, const char *output,
                       const struct cli_export_options *options);
 
+/* Standard output that keeps the errno of its first failed write
+ * (stdout_guard.c), so the exit check can say why output was lost. */
+void cli_stdout_guard_install(void);
+int cli_stdout_guard_error(void); /* 0 when no write failed */
+
 /* Loads MODEL and runs the validator. On success (*out set, new) returns
  * EXIT_OK. Otherwise prints the errors to stderr, frees everything and
  * returns EXIT_MODEL_ERRORS or EXIT_USAGE (unreadable file). Warnings are not

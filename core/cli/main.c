@@ -80,13 +80,14 @@ static void close_stdout(void) {
         failed = 1;
     if (!failed)
         return;
-    int error = errno;
+    int error = cli_stdout_guard_error() ? cli_stdout_guard_error() : errno;
     fprintf(stderr, "tocm: cannot write to standard output%s%s\n", error ? ": " : "",
             error ? strerror(error) : "");
     _exit(EXIT_USAGE);
 }
 
 int main(int argc, char **argv) {
+    cli_stdout_guard_install();
     atexit(close_stdout);
     struct cli_parser p;
     cli_parse_begin(&p, &top, argc, argv);

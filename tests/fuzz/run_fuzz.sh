@@ -2,13 +2,17 @@
 # run_fuzz.sh -- replays the seed corpora through the libFuzzer targets, then
 # fuzzes each target for a fixed time, one after the other.
 #
-# Usage: run_fuzz.sh [--time SECONDS] [--replay-only] BUILD_DIR [TARGET...]
+# Usage: run_fuzz.sh [--time SECONDS] [--timeout SECONDS] [--replay-only] BUILD_DIR [TARGET...]
 #
 #   BUILD_DIR   a build configured with -DTOCM_FUZZ=ON (see README.md here);
 #               the targets are BUILD_DIR/fuzz/fuzz_NAME
 #   TARGET      fuzz_NAME (default: every target built)
 #   --time      seconds of fuzzing per target (default 15); .ci/run uses 12,
 #               the long runs 3600
+#   --timeout   wall-clock seconds one input may take before libFuzzer calls
+#               it a hang (default 60); raise it when the fuzzers share a
+#               busy machine at low priority, where a starved process can sit
+#               that long on a 100-byte input (seen at a load average of 20)
 #
 # Each target's source (tests/fuzz/fuzz_NAME.c) says in its header comment
 #   seeds: DIR:PATTERN ...   seed files: `find DIR -name PATTERN` (repo paths)
@@ -24,17 +28,19 @@
 set -uo pipefail
 
 seconds=15
+per_input=60
 replay_only=0
 while (($#)); do
   case $1 in
     --time) seconds=$2; shift 2 ;;
+    --timeout) per_input=$2; shift 2 ;;
     --replay-only) replay_only=1; shift ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) break ;;
   esac
 done
-if (($# < 1)) || [[ ! $seconds =~ ^[0-9]+$ ]]; then
-  echo "usage: $0 [--time SECONDS] [--replay-only] BUILD_DIR [TARGET...]" >&2
+if (($# < 1)) || [[ ! $seconds =~ ^[0-9]+$ ]] || [[ ! $per_input =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: $0 [--time SECONDS] [--timeout SECONDS] [--replay-only] BUILD_DIR [TARGET...]" >&2
   exit 2
 fi
 build=$(cd "$1" && pwd) || exit 2
@@ -89,7 +95,7 @@ for name in "${targets[@]}"; do
     done < <(find "$root/$dir" -type f -name "$pattern" -print0)
   done
   dict=$(field "$src" dict)
-  args=(-rss_limit_mb=2048 -timeout=60 -max_len=$max_len -print_final_stats=1
+  args=(-rss_limit_mb=2048 -timeout=$per_input -max_len=$max_len -print_final_stats=1
         "-artifact_prefix=$build/fuzz-artifacts/$name-")
   [[ -n $dict ]] && args+=("-dict=$here/$dict")
   regress=$here/regress/$name

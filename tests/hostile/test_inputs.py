@@ -155,6 +155,34 @@ def escapes(work):
           and "O1 [out] bad\\u{009B}2J\\ttab\\nline\n" in out, out)
     r = run(["validate", "model.json"], work)
     check("escapes: titles are not an error", r.status == 0, r.out.decode()[:300])
+    # stats and the report's text and Markdown show titles too; CSV and JSON
+    # are data and keep them exact.
+    hostile_program = {"id": "p\x1b[2J", "title": "Program \u202eevil\u202c"}
+    write_model(work, {"tocm": 1, "program": hostile_program,
+                       "levels": [{"id": "goal", "title": "Goal \x1b]0;owned\x07"}, "out"],
+                       "nodes": [{"id": "G", "level": "goal", "title": "G", "country": "KH"},
+                                 {"id": "O1", "level": "out", "title": "O", "contributes_to": ["G"]}],
+                       "tables": {"t": {"path": "t.csv", "columns": {"year": "integer",
+                                                                     "n": "integer"}}},
+                       "indicators": [{"id": "i1", "title": "Trained \x1b[31mred\u202e",
+                                       "nodes": ["O1"], "calculator": "sum", "table": "t",
+                                       "params": {"column": "n"}, "period": "year"}]},
+                "stats.json")
+    with open(os.path.join(work, "t.csv"), "w") as f:
+        f.write("year,n\n2021,3\n")
+    for args in (["stats", "stats.json"], ["report", "stats.json"],
+                 ["report", "stats.json", "--format", "md"]):
+        r = run(args, work)
+        out = r.out.decode("utf-8", "replace")
+        raw = [c for c in out if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) <= 0x9f
+               or c in "\u202e\u202c"]
+        check("escapes: %s prints no control character" % " ".join(args),
+              r.status == 0 and not raw and "\\x1B" in out,
+              "%d %r %s" % (r.status, raw, r.err.decode()[:300]))
+    r = run(["report", "stats.json", "--format", "json"], work)
+    check("escapes: report JSON keeps the title exact",
+          r.status == 0 and "Trained \x1b[31mred\u202e" in
+          [i["title"] for i in json.loads(r.out)["indicators"]], r.err.decode()[:300])
     write_model(work, {"tocm": 1, "program": program(), "levels": ["goal", "out"], "nodes": [
         {"id": "G", "level": "goal", "title": "Goal \x1b]0;owned\x07"}]}, "new.json")
     r = run(["diff", "model.json", "new.json"], work)

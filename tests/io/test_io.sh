@@ -103,7 +103,9 @@ if [ -w /dev/full ]; then
         # shellcheck disable=SC2086
         timeout 20 "$tocm" $args >/dev/full 2>"$work/err"
         status=$?
-        if [ $status -eq 2 ] && grep -qF "tocm: cannot write to standard output" "$work/err" &&
+        # The reason is kept even when the failed block was written long
+        # before the exit check (stdout_guard.c).
+        if [ $status -eq 2 ] && grep -qF "tocm: cannot write to standard output: No space left on device" "$work/err" &&
             [ "$(grep -c "cannot write to standard output" "$work/err")" -eq 1 ]; then
             ok "3 $name > /dev/full: exit 2, said once"
         else
@@ -118,10 +120,10 @@ export|export $small -T json
 plugins|plugins
 help|--help
 diff|diff $small $work/m.json
+long diff|diff $bundled $src/examples/iptt/model.json
 report|report $bundled --format csv
 set|set $work/m.json P1 notes=full
 EOF2
-    has "3 the reason is given" err "No space left on device"
 else
     echo "skip 3: no /dev/full here"
 fi
