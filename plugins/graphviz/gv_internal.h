@@ -298,7 +298,8 @@ int pdf_page(struct pdf *d, struct GVC_s *gvc, struct Agraph_s *g, const struct 
 /* Finishes the PDF: its bytes go to *out (buf_free them). 0 or -1. */
 int pdf_close(struct pdf *d, struct buf *out);
 
-/* ---- matrix.c ------------------------------------------------------------ */
+/* ---- matrix_model.c (what the matrix holds; shared with the xlsx plugin)
+ * and matrix.c (its CSV, Markdown and drawing) -------------------------- */
 
 struct matrix {
     size_t *rows, row_count; /* projects, by country then id */
