@@ -53,6 +53,7 @@ static struct tocm_table *table_for(struct ctx *c, size_t index) {
                           : strcmp(t, "date") == 0    ? TOCM_CELL_DATE
                                                       : TOCM_CELL_TEXT;
     }
+    c->table_diag[index] = tocm_diags_count(c->diags);
     /* Name the file as the user wrote it, relative to where they ran tocm. */
     struct tocm_table *t = tocmp_table_load(path, path, specs, spec_count, c->diags);
     free(specs);
@@ -262,39 +263,61 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
     return out;
 }
 
+/* Why indicator i could not be computed: the first error it added to the
+ * diagnostics since first_diag, else (a table read for an earlier
+ * indicator) the first error of its table. new. */
+static json_t *failure(struct ctx *c, size_t i, size_t first_diag) {
+    const struct tocmp_indicator *def = &c->m->indicators[i];
+    size_t from = first_diag, count = tocm_diags_count(c->diags);
+    if (from == count && def->table != TOCMP_NONE && c->table_read[def->table])
+        from = c->table_diag[def->table];
+    json_t *f = json_object();
+    json_object_set_new(f, "indicator", json_string(def->id));
+    if (def->table_name)
+        json_object_set_new(f, "table", json_string(def->table_name));
+    for (size_t k = from; k < count; k++) {
+        const tocm_diag *d = tocm_diags_get(c->diags, k);
+        if (d->severity != TOCM_SEV_ERROR)
+            continue;
+        json_object_set_new(f, "code", json_string(d->code));
+        json_object_set_new(f, "file", json_string(d->file));
+        if (d->line > 0)
+            json_object_set_new(f, "line", json_integer(d->line));
+        json_object_set_new(f, "message", json_string(d->message));
+        break;
+    }
+    return f;
+}
+
 json_t *tocmp_compute_report(const tocm_model *m, const tocm_registry *reg,
-                             const tocm_report_options *opts, tocm_diags *diags) {
+                             const tocm_report_options *opts, const unsigned char *selected,
+                             tocm_diags *diags) {
     struct ctx c = {.m = m, .reg = reg, .opts = opts, .diags = diags};
     c.tables = tocmp_xcalloc(m->table_count + 1, sizeof *c.tables);
     c.table_read = tocmp_xcalloc(m->table_count + 1, 1);
+    c.table_diag = tocmp_xcalloc(m->table_count + 1, sizeof *c.table_diag);
     char *copy = tocmp_xstrdup(m->file);
     c.model_dir = tocmp_xstrdup(dirname(copy));
     free(copy);
     c.checks = json_array();
 
     /* The validator has checked every indicator: each has an id, a
-     * calculator and a table the model defines. */
-    json_t *indicators = json_array();
-    int found = 1;
-    if (opts->indicator) {
-        size_t i = tocmp_model_find_indicator(m, opts->indicator);
-        found = i != TOCMP_NONE;
-        json_t *result = found ? compute_indicator(&c, i) : NULL;
+     * calculator and a table the model defines. An indicator that fails
+     * (its table has a bad cell, say) takes only itself down. */
+    json_t *indicators = json_array(), *failed = json_array();
+    for (size_t i = 0; i < m->indicator_count; i++) {
+        if (selected && !selected[i])
+            continue;
+        size_t first_diag = tocm_diags_count(diags);
+        json_t *result = compute_indicator(&c, i);
         if (result)
             json_array_append_new(indicators, result);
-    } else {
-        for (size_t i = 0; i < m->indicator_count; i++) {
-            json_t *result = compute_indicator(&c, i);
-            if (result)
-                json_array_append_new(indicators, result);
-        }
+        else
+            json_array_append_new(failed, failure(&c, i, first_diag));
     }
-    if (!found)
-        tocmp_engine_fail(&c, "E410", tocmp_xstrdup("/indicators"), opts->indicator,
-                          tocmp_asprintf("the model has no indicator '%s'", opts->indicator));
 
     json_t *report = NULL;
-    if (c.errors == 0) {
+    if (c.errors == 0 || json_array_size(indicators) > 0) {
         report = json_object();
         json_t *program = json_object();
         json_object_set_new(program, "id", json_string(m->program_id ? m->program_id : ""));
@@ -303,15 +326,19 @@ json_t *tocmp_compute_report(const tocm_model *m, const tocm_registry *reg,
         json_object_set_new(report, "program", program);
         json_object_set_new(report, "indicators", indicators);
         json_object_set_new(report, "checks", c.checks);
-        json_object_set_new(report, "rollup", tocmp_rollup(m, indicators));
+        json_object_set_new(report, "rollup", tocmp_rollup(m, indicators, NULL));
+        if (json_array_size(failed))
+            json_object_set(report, "failed", failed);
     } else {
         json_decref(indicators);
         json_decref(c.checks);
     }
+    json_decref(failed);
     for (size_t t = 0; t < m->table_count; t++)
         tocmp_table_free(c.tables[t]);
     free(c.tables);
     free(c.table_read);
+    free(c.table_diag);
     free(c.model_dir);
     return report;
 }

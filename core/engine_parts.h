@@ -45,6 +45,7 @@ struct ctx {
      * indicator first needs one; NULL when it could not be read. */
     struct tocm_table **tables;
     unsigned char *table_read;
+    size_t *table_diag; /* the first diagnostic of each table's reading */
     char *model_dir;
     json_t *checks;
     size_t errors;
@@ -121,7 +122,9 @@ void tocmp_check_reported(struct ctx *c, const struct indicator *ind);
 
 /* ---- engine_rollup.c ---------------------------------------------------- */
 
-/* The "rollup" array of a report from its computed indicators. new. */
-json_t *tocmp_rollup(const tocm_model *m, json_t *indicators);
+/* The "rollup" array of a report from its computed indicators. country:
+ * the report is cut to that country (--country), whose cells stand for
+ * the totals; NULL: none. new. */
+json_t *tocmp_rollup(const tocm_model *m, json_t *indicators, const char *country);
 
 #endif

@@ -40,7 +40,17 @@ static void spread(const tocm_model *m, const size_t *starts, size_t start_count
 /* Each outcome (and the goal) with the statuses of the indicators and
  * projects beneath it: an indicator or project status counts for its own
  * node(s) and once for every node they lead to. */
-json_t *tocmp_rollup(const tocm_model *m, json_t *indicators) {
+/* Whether cell is the headline figure of its period: the total, or with
+ * the report cut to a country, that country's. */
+static int headline(json_t *cell, const char *country) {
+    json_t *dims = json_object_get(cell, "dims");
+    if (json_object_size(dims) == 0)
+        return 1;
+    const char *c = json_string_value(json_object_get(dims, "country"));
+    return country && json_object_size(dims) == 1 && c && strcmp(c, country) == 0;
+}
+
+json_t *tocmp_rollup(const tocm_model *m, json_t *indicators, const char *country) {
     size_t n = m->node_count;
     json_t **ind_status = tocmp_xcalloc(n ? n : 1, sizeof *ind_status);
     json_t **proj_status = tocmp_xcalloc(n ? n : 1, sizeof *proj_status);
@@ -50,15 +60,14 @@ json_t *tocmp_rollup(const tocm_model *m, json_t *indicators) {
     size_t i;
     json_t *ind;
     json_array_foreach(indicators, i, ind) {
-        /* The status of the latest period's total that has a target. */
+        /* The status of the latest period's total that has a target and
+         * a figure (not a future one, nor one not reported). */
         const char *status = NULL;
         size_t k;
         json_t *cell;
         json_array_foreach(json_object_get(ind, "cells"), k, cell) {
-            if (json_object_size(json_object_get(cell, "dims")) == 0 &&
-                json_object_get(cell, "status") &&
-                /* the latest period with figures, not a future one */
-                strcmp(json_string_value(json_object_get(cell, "status")), "not reported") != 0 &&
+            if (headline(cell, country) && json_object_get(cell, "status") &&
+                (!json_is_null(json_object_get(cell, "value")) || json_object_get(cell, "text")) &&
                 strcmp(json_string_value(json_object_get(cell, "period")), "total") != 0)
                 status = json_string_value(json_object_get(cell, "status"));
         }

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "engine.h"
+#include "engine_parts.h"
+#include "report_build.h"
 #include "report_print.h"
 #include "tocm/report.h"
 #include "util.h"
@@ -19,14 +21,51 @@ struct tocm_report {
 int tocm_report_compute(const tocm_model *model, const tocm_registry *registry,
                         const tocm_report_options *options, tocm_diags *diags, tocm_report **out) {
     static const tocm_report_options all = {0};
+    const tocm_report_options *o = options ? options : &all;
     *out = NULL;
-    json_t *doc = tocmp_compute_report(model, registry, options ? options : &all, diags);
-    if (!doc)
+    char as_of[11];
+    int rc = tocmp_as_of(model, o->as_of, as_of, diags);
+    if (rc != 0)
+        return rc == -1 ? TOCM_EUSAGE : TOCM_EINVALID;
+    struct tocmp_selection sel;
+    rc = tocmp_select_resolve(model, o, diags, &sel);
+    if (rc != TOCM_OK)
+        return rc;
+    /* The engine computes every period; the selection is cut afterwards,
+     * from the whole report, so that periods and countries can be checked
+     * against what the data holds. */
+    tocm_report_options engine_opts = *o;
+    engine_opts.period = NULL;
+    json_t *doc = tocmp_compute_report(model, registry, &engine_opts, sel.indicators, diags);
+    if (!doc) {
+        tocmp_selection_free(&sel);
         return TOCM_EINVALID;
+    }
+    tocmp_mark_not_yet_due(doc, as_of);
+    rc = tocmp_select_prune(doc, model, o, &sel, diags);
+    if (rc != TOCM_OK) {
+        json_decref(doc);
+        tocmp_selection_free(&sel);
+        return rc;
+    }
+    json_object_set_new(doc, "as_of", json_string(as_of));
+    /* The roll-up again, over what was kept: the statuses of the selected
+     * periods and country, only for nodes in scope. */
+    json_object_set_new(doc, "rollup",
+                        tocmp_rollup(model, json_object_get(doc, "indicators"), o->country));
+    tocmp_report_chain(doc, model, &sel);
+    json_t *rollup = json_object_get(doc, "rollup");
+    for (size_t i = json_array_size(rollup); sel.nodes && i-- > 0;) {
+        size_t node = tocm_model_find_node(
+            model, json_string_value(json_object_get(json_array_get(rollup, i), "node")));
+        if (node == TOCM_NO_NODE || !sel.nodes[node])
+            json_array_remove(rollup, i);
+    }
+    tocmp_selection_free(&sel);
     tocm_report *r = tocmp_xmalloc(sizeof *r);
     r->doc = doc;
     *out = r;
-    return TOCM_OK;
+    return json_object_get(doc, "failed") ? TOCM_EINVALID : TOCM_OK;
 }
 
 void tocm_report_free(tocm_report *report) {

@@ -180,6 +180,7 @@ static const char *status_words(const char *status) {
         {"on track", "\u2192 on track"},
         {"off track", "\u2717 off track"},
         {"not reported", "\u2013 not reported"},
+        {"not yet due", "\u25cb not yet due"},
         {"target pending", "\u2026 target pending"},
         {"baseline pending", "\u2026 baseline pending"},
         {"no baseline", "? no baseline"},
@@ -324,7 +325,10 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
         const char *status = json_string_value(json_object_get(cell, "status"));
         json_t *value = json_object_get(cell, "value");
         int reported = !json_is_null(value) || json_object_get(cell, "text");
-        line[3] = md_cell(reported ? disp : "not reported", markdown);
+        line[3] = md_cell(reported                       ? disp
+                          : json_object_get(cell, "due") ? "not yet due"
+                                                         : "not reported",
+                          markdown);
         json_t *pot = json_object_get(cell, "percent_of_target");
         line[4] = percent_text(pot ? pot : json_object_get(cell, "percent_of_lop_target"));
         line[5] = tocmp_xstrdup(status ? status_words(status) : "");
@@ -366,6 +370,29 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
     for (size_t k = 0; k < rows * NC; k++)
         free(grid[k]);
     free(grid);
+}
+
+/* The indicators whose data could not be read: listed, never silently
+ * missing from the report. */
+static void print_failed(FILE *out, json_t *report, int markdown) {
+    json_t *failed = json_object_get(report, "failed");
+    if (!json_array_size(failed))
+        return;
+    fprintf(out, markdown ? "\n## Not computed\n\n" : "\nNot computed\n");
+    size_t i;
+    json_t *f;
+    json_array_foreach(failed, i, f) {
+        json_t *line = json_object_get(f, "line");
+        const char *file = json_string_value(json_object_get(f, "file"));
+        char *msg = md_cell(json_string_value(json_object_get(f, "message")), markdown);
+        fprintf(out, "%s%s: %s", markdown ? "- " : "  ",
+                json_string_value(json_object_get(f, "indicator")), file ? file : "");
+        if (line)
+            fprintf(out, ":%lld", (long long)json_integer_value(line));
+        const char *code = json_string_value(json_object_get(f, "code"));
+        fprintf(out, ": %s %s\n", code ? code : "", msg);
+        free(msg);
+    }
 }
 
 static void print_checks(FILE *out, json_t *report, int markdown) {
@@ -453,6 +480,7 @@ void tocmp_report_print_text(FILE *out, json_t *report, int markdown) {
             print_table(out, ind, markdown);
         }
     }
+    print_failed(out, report, markdown);
     print_checks(out, report, markdown);
     print_rollup(out, report, markdown);
 }

@@ -47,6 +47,9 @@ static const struct tocmp_field program_fields[] = {
     {"description", ANY, 0, NO_PLACE, 0, 30, "what the program does; kept and shown"},
     {"period", O, 0, NO_PLACE, 0, 40,
      "`{ \"start\": \"2018\", \"end\": \"2028\" }`, ISO 8601 dates or years"},
+    {"reporting_date", S, 0, NO_PLACE, 0, 45,
+     "`YYYY-MM-DD`: the date the figures are as of; in reports a period ending after it is "
+     "`not yet due` (default: today; `tocm report --as-of` overrides it)"},
     {"countries", A, S, NO_PLACE, LIST, 50, "ISO 3166-1 alpha-2 codes of the target countries"},
     {"donor", ANY, 0, NO_PLACE, 0, 60, "who funds it; kept and shown, not checked"},
     {"implementer", ANY, 0, NO_PLACE, 0, 70, "who runs it; kept and shown, not checked"},

@@ -15,11 +15,32 @@
 #include "tocm/host.h"
 #include "tocm/report.h"
 
-enum { OPT_PERIOD = CLI_OPT_FIRST, OPT_INDICATOR, OPT_FORMAT, OPT_STRICT, OPT_OPTION };
+enum {
+    OPT_PERIOD = CLI_OPT_FIRST,
+    OPT_INDICATOR,
+    OPT_FORMAT,
+    OPT_STRICT,
+    OPT_OPTION,
+    OPT_NODE,
+    OPT_LEVEL,
+    OPT_COUNTRY,
+    OPT_AS_OF,
+};
 
 static const struct cli_option options[] = {
-    {OPT_PERIOD, 0, "period", "P", "only the cells of period P (e.g. 2021, or 'total')"},
-    {OPT_INDICATOR, 0, "indicator", "ID", "only this indicator"},
+    {OPT_PERIOD, 0, "period", "P",
+     "only period P (2021, or 'total'), or a range of\n"
+     "periods: 2021..2023, 2022.. or ..2023"},
+    {OPT_INDICATOR, 0, "indicator", "ID", "only this indicator (repeatable)"},
+    {OPT_NODE, 0, "node", "ID", "only this node, the nodes beneath it and their\nindicators"},
+    {OPT_LEVEL, 0, "level", "L", "only the nodes of level L and their indicators"},
+    {OPT_COUNTRY, 0, "country", "C",
+     "only country C's figures (its breakdown, or\n"
+     "indicators of work in C only)"},
+    {OPT_AS_OF, 0, "as-of", "DATE",
+     "the report's date (YYYY-MM-DD): periods ending after\n"
+     "it are 'not yet due' (default: the model's\n"
+     "program.reporting_date, else today)"},
     {OPT_FORMAT, 0, "format", "F",
      "text (default), md, csv or json; or a format an\n"
      "exporter plugin writes from the report (xlsx, ...)"},
@@ -33,14 +54,20 @@ static const struct cli_option options[] = {
 
 static const struct cli_command command = {
     .name = "report",
-    .synopsis =
-        "Usage: tocm report MODEL [--period P] [--indicator ID] [--format text|md|csv|json]\n"
-        "                         [-o FILE] [--strict] [--option NAME=VALUE ...]\n",
+    .synopsis = "Usage: tocm report MODEL [--period P|A..B] [--node ID] [--level L] [--country C]\n"
+                "                         [--indicator ID ...] [--as-of DATE]\n"
+                "                         [--format text|md|csv|json] [-o FILE] [--strict]\n"
+                "                         [--option NAME=VALUE ...]\n",
     .about = "Computes every indicator of MODEL from its data tables (CSV files next to\n"
-             "the model) with the calculator plugins, and prints the indicator tables\n"
-             "with their disaggregations, targets and status, the checks of every\n"
-             "figure the model records as printed in a report, and the status of each\n"
-             "outcome rolled up from the indicators and projects beneath it.\n",
+             "the model) with the calculator plugins, and prints them as an indicator\n"
+             "performance tracking table (IPTT) grouped along the results chain: for\n"
+             "each indicator its baseline, targets, actuals, % of target, status and\n"
+             "comments, its breakdowns, the checks of every figure the model records\n"
+             "as printed in a report, and the status of each outcome rolled up from\n"
+             "the indicators and projects beneath it. A period, node, level or country\n"
+             "the report does not have is an error (exit 2) that lists the ones it has.\n"
+             "An indicator whose data cannot be read is listed with the error (exit 1);\n"
+             "the others are still computed and printed.\n",
     .tables = {options},
 };
 
@@ -61,6 +88,12 @@ static int print_report(const tocm_report *report, enum tocm_report_format forma
 
 int cmd_report(int argc, char **argv) {
     tocm_report_options ro = {0};
+    /* --indicator, as often as given: at most one per argument. */
+    const char **named = calloc((size_t)argc + 1, sizeof *named);
+    if (!named) {
+        fputs("tocm report: out of memory\n", stderr);
+        return EXIT_USAGE;
+    }
     const char *format_name = "text", *output = NULL;
     struct cli_export_options eo = {0};
     int strict = 0, id, rc = -1;
@@ -69,7 +102,11 @@ int cmd_report(int argc, char **argv) {
     while (rc < 0 && (id = cli_parse_next(&p)) > 0) {
         switch (id) {
         case OPT_PERIOD: ro.period = p.arg; break;
-        case OPT_INDICATOR: ro.indicator = p.arg; break;
+        case OPT_INDICATOR: named[ro.indicator_count++] = p.arg; break;
+        case OPT_NODE: ro.node = p.arg; break;
+        case OPT_LEVEL: ro.level = p.arg; break;
+        case OPT_COUNTRY: ro.country = p.arg; break;
+        case OPT_AS_OF: ro.as_of = p.arg; break;
         case OPT_FORMAT: format_name = p.arg; break;
         case 'o': output = p.arg; break;
         case OPT_STRICT: strict = 1; break;
@@ -89,14 +126,17 @@ int cmd_report(int argc, char **argv) {
     if (rc < 0 && builtin && eo.count)
         rc = cli_usage_error("report", "--option is for plugin formats (xlsx, ...), not '%s'",
                              format_name);
+    ro.indicators = named;
     if (rc >= 0) {
         cli_export_options_free(&eo);
+        free(named);
         return rc;
     }
     tocm_model *m;
     rc = cli_load_valid_model(argv[optind], &m);
     if (rc != EXIT_OK) {
         cli_export_options_free(&eo);
+        free(named);
         return rc;
     }
     tocm_registry *reg = cli_load_registry();
@@ -105,19 +145,26 @@ int cmd_report(int argc, char **argv) {
     if (!builtin && !tocm_registry_exporter_for(reg, format_name)) {
         /* Say which formats there are before computing anything. */
         rc = cli_export_loaded(reg, m, NULL, format_name, output, &eo);
-    } else if (tocm_report_compute(m, reg, &ro, diags, &report) != TOCM_OK) {
-        tocm_diags_print(diags, stderr);
-        rc = EXIT_MODEL_ERRORS;
     } else {
-        rc = builtin ? print_report(report, format, output)
-                     : cli_export_loaded(reg, m, report, format_name, output, &eo);
-        if (rc == EXIT_OK && strict && tocm_report_check_count(report) > 0)
-            rc = EXIT_MODEL_ERRORS;
-        tocm_report_free(report);
+        int status = tocm_report_compute(m, reg, &ro, diags, &report);
+        tocm_diags_print(diags, stderr);
+        if (!report) {
+            rc = status == TOCM_EUSAGE ? EXIT_USAGE : EXIT_MODEL_ERRORS;
+        } else {
+            /* Indicators that failed are listed in the report and above;
+             * the rest is printed, and the exit status says it is partial. */
+            rc = builtin ? print_report(report, format, output)
+                         : cli_export_loaded(reg, m, report, format_name, output, &eo);
+            if (rc == EXIT_OK &&
+                (status != TOCM_OK || (strict && tocm_report_check_count(report) > 0)))
+                rc = EXIT_MODEL_ERRORS;
+            tocm_report_free(report);
+        }
     }
     tocm_diags_free(diags);
     tocm_registry_free(reg);
     tocm_model_free(m);
     cli_export_options_free(&eo);
+    free(named);
     return rc;
 }

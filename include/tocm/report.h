@@ -21,10 +21,24 @@ extern "C" {
 
 typedef struct tocm_report tocm_report;
 
-/* What to compute. Zero (or NULL options) computes everything. */
+/* What to compute. Zero (or NULL options) computes everything. A period,
+ * node, level or country the report does not have is refused with
+ * TOCM_EUSAGE and an E414 diagnostic listing the ones it has. */
 typedef struct tocm_report_options {
-    const char *period;    /* only the cells of this period ("2021", "total"); NULL: all */
+    /* Only these periods: "2021", "total", or an inclusive range of the
+     * report's periods "2021..2023" (either end may be left open:
+     * "2022.."). NULL: all. */
+    const char *period;
     const char *indicator; /* only this indicator; NULL: all */
+    /* -- appended in issue 11 -- */
+    const char *const *indicators; /* more indicators (borrowed), as many as */
+    size_t indicator_count;        /* indicator_count; with `indicator`: the union */
+    const char *node;              /* only this node, the nodes beneath it and their indicators */
+    const char *level;             /* only the nodes of this level and their indicators */
+    const char *country;           /* only this country's figures ("KH") */
+    /* "YYYY-MM-DD": a period that ends after it is not yet due. NULL: the
+     * model's program.reporting_date, else today (UTC). */
+    const char *as_of;
 } tocm_report_options;
 
 enum tocm_report_format {
@@ -36,9 +50,13 @@ enum tocm_report_format {
 
 /* Computes every indicator of model (which should have passed
  * tocm_validate) with the calculators of registry. TOCM_OK: *out is new
- * (free with tocm_report_free). TOCM_EINVALID: *out is NULL and diags say
- * why (a data file that is missing or malformed, a calculator no plugin
- * provides, an indicator that options name but the model lacks, ...). */
+ * (free with tocm_report_free). TOCM_EINVALID: diags say why (a data file
+ * that is missing or malformed, a calculator no plugin provides, an
+ * indicator that options name but the model lacks, ...); when some
+ * indicators could still be computed, *out is the report of those (its
+ * "failed" member lists the others with the reason), else NULL.
+ * TOCM_EUSAGE: options select something the report does not have; *out is
+ * NULL. */
 int tocm_report_compute(const tocm_model *model, const tocm_registry *registry,
                         const tocm_report_options *options, tocm_diags *diags, tocm_report **out);
 void tocm_report_free(tocm_report *report);

@@ -75,6 +75,7 @@ enum tocm_status {
     TOCM_OK = 0,
     TOCM_EINVALID = 1, /* the model (or data) has errors; see diagnostics */
     TOCM_EIO = 2,      /* the file could not be read or written */
+    TOCM_EUSAGE = 3,   /* a request names what is not there (see tocm_report_compute) */
 };
 
 /* Called with the size wanted when an allocation fails, before tocm

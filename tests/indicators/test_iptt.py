@@ -129,7 +129,7 @@ def test_the_worked_example(scratch):
         "| country KH |",          # a breakdown target
         "| sex female |",
         "Five hearings moved to 2026",  # a comment entered with the figure
-        "not reported: no data for 2026",
+        "not yet due: 2026 ends on 2026-12-31",  # after the model's reporting date
         "Not yet received",        # why a figure is missing
         "\u2026 baseline pending",
         "\u2026 target pending",
@@ -143,6 +143,165 @@ def test_the_worked_example(scratch):
     assert c["status"] == "achieved", c
     c = cell(indicator(doc, "2.3"), "2024", sex="female")
     assert c["baseline"] == 0.31 and c["target"] == 0.4, c
+
+
+CHAIN_NODES = [
+    {"id": "G", "level": "goal", "title": "The goal"},
+    {"id": "E1", "level": "eopo", "title": "First end outcome", "contributes_to": ["G"],
+     "assumptions": ["Budgets hold"]},
+    {"id": "O1", "level": "outcome", "title": "An outcome", "contributes_to": ["E1"]},
+    {"id": "O2", "level": "outcome", "title": "Another outcome", "contributes_to": ["E1"]},
+    {"id": "E2", "level": "eopo", "title": "Second end outcome", "contributes_to": ["G"]},
+    {"id": "P1", "level": "output", "title": "Training", "country": "KH",
+     "contributes_to": ["O2"], "status": "completed"},
+    {"id": "P2", "level": "output", "title": "Unmeasured work", "contributes_to": ["O1"]},
+]
+CHAIN_LEVELS = [{"id": "goal", "title": "Goal"},
+                {"id": "eopo", "title": "End-of-program outcome", "outcome": True},
+                {"id": "outcome", "title": "Outcome", "outcome": True},
+                {"id": "output", "title": "Output"}]
+
+
+def chain_model(scratch):
+    data = ("year,country,n\n2023,KH,3\n2023,LA,4\n2024,KH,5\n2024,LA,6\n"
+            "2025,KH,7\n2025,LA,8\n")
+    cols = {"year": "integer", "country": "text", "n": "integer"}
+    def ind(ident, nodes, **more):
+        d = {"id": ident, "title": "Indicator " + ident, "nodes": nodes, "calculator": "sum",
+             "table": "t", "params": {"column": "n"}, "period": "year",
+             "disaggregate": ["country"]}
+        d.update(more)
+        return d
+    return it.write_model(scratch, {"t": (data, cols)}, [
+        ind("a", ["O1", "E1"], targets={"2024": 10, "2026": 20}),
+        ind("b", ["O2"]),
+        ind("c", ["P1"], disaggregate=[]),
+        ind("d", [], disaggregate=[]),
+    ], nodes=CHAIN_NODES, levels=CHAIN_LEVELS)
+
+
+def test_chain(scratch):
+    # The IPTT along the results chain: goal, then each EOPO with its
+    # outcomes, each indicator under the node it measures, once.
+    doc = it.report(chain_model(scratch), "--as-of", "2025-12-31")
+    chain = doc["chain"]
+    assert [(e["node"], e["depth"], e["parent"]) for e in chain] == [
+        ("G", 0, None), ("E1", 1, "G"), ("O1", 2, "E1"), ("O2", 2, "E1"),
+        ("P1", 3, "O2"), ("E2", 1, "G")], chain
+    by = {e["node"]: e for e in chain}
+    assert by["O1"]["indicators"] == ["a"] and by["E1"]["references"] == ["a"], by
+    assert by["E1"]["assumptions"] == ["Budgets hold"] and by["E1"]["indicators"] == []
+    assert by["P1"]["indicators"] == ["c"] and by["P1"]["status"] == "completed"
+    assert by["P1"]["level_title"] == "Output" and by["G"]["status"] is None
+    assert doc["other_indicators"] == ["d"], doc["other_indicators"]
+    assert doc["as_of"] == "2025-12-31"
+    assert doc["selection"] == {"periods": None, "node": None, "level": None,
+                                "country": None, "indicators": None, "left_out": []}
+    placed = [i for e in chain for i in e["indicators"]] + doc["other_indicators"]
+    assert sorted(placed) == sorted(i["id"] for i in doc["indicators"])  # each once
+
+
+def test_selection_options(scratch):
+    model = chain_model(scratch)
+    # --node: the node and everything beneath it, and their indicators.
+    doc = it.report(model, "--node", "O2")
+    assert [e["node"] for e in doc["chain"]] == ["O2", "P1"], doc["chain"]
+    assert [i["id"] for i in doc["indicators"]] == ["b", "c"]
+    assert {r["node"] for r in doc["rollup"]} <= {"O2", "P1"}, doc["rollup"]
+    # --level: that level's nodes.
+    doc = it.report(model, "--level", "outcome")
+    assert [e["node"] for e in doc["chain"]] == ["O1", "O2"], doc["chain"]
+    assert [i["id"] for i in doc["indicators"]] == ["a", "b"]
+    # --indicator, repeatable.
+    doc = it.report(model, "--indicator", "c", "--indicator", "a")
+    assert [i["id"] for i in doc["indicators"]] == ["a", "c"]
+    assert doc["selection"]["indicators"] == ["c", "a"], doc["selection"]
+    # --period as a range, either end open.
+    doc = it.report(model, "--period", "2024..2025")
+    a = indicator(doc, "a")
+    assert a["periods"] == ["2024", "2025"] and {c["period"] for c in a["cells"]} == {
+        "2024", "2025"}, a["periods"]
+    assert doc["selection"]["periods"] == ["2024", "2025"]
+    doc = it.report(model, "--period", "2025..")
+    assert indicator(doc, "a")["periods"] == ["2025", "2026"]
+    doc = it.report(model, "--period", "..2023")
+    assert indicator(doc, "b")["periods"] == ["2023"]
+    # --country: the country's breakdown; an indicator of work in that
+    # country only is kept whole; the rest are left out, and said so.
+    doc = it.report(model, "--country", "KH")
+    a = indicator(doc, "a")
+    assert {c["dims"].get("country") for c in a["cells"]} == {"KH"}, a["cells"]
+    assert [i["id"] for i in doc["indicators"]] == ["a", "b", "c"]
+    assert doc["selection"]["left_out"] == ["d"], doc["selection"]
+    # Unknown names: exit 2, the valid ones listed; nothing on stdout.
+    for args, want in ((["--period", "2030"], "2023, 2024, 2025, 2026, total"),
+                       (["--period", "2023..2031"], "no period '2031'"),
+                       (["--node", "X9"], "G, E1, O1, O2, E2, P1, P2"),
+                       (["--level", "impact"], "goal, eopo, outcome, output"),
+                       (["--country", "VN"], "KH, LA"),
+                       (["--as-of", "2025-02-30"], "not a date")):
+        rc, out, err = it.run("report", model, *args)
+        assert rc == 2 and out == "" and "E414" in err and want in err, (args, rc, err)
+    rc, out, err = it.run("report", model, "--indicator", "a", "--indicator", "zz")
+    assert rc == 1 and "E410" in err and "'zz'" in err, (rc, err)
+
+
+def test_not_yet_due(scratch):
+    # A period that ends after the report's date is not yet due, not
+    # missing; --as-of makes it reproducible; the model may carry the date.
+    model = chain_model(scratch)
+    doc = it.report(model, "--as-of", "2026-06-30")
+    c = cell(indicator(doc, "a"), "2026")
+    assert c["status"] == "not yet due" and c["due"] == "2026-12-31", c
+    assert c["note"] == "not yet due: 2026 ends on 2026-12-31", c
+    doc = it.report(model, "--as-of", "2027-01-01")
+    c = cell(indicator(doc, "a"), "2026")
+    assert c["status"] == "not reported" and "due" not in c, c
+    with open(model) as f:
+        m = json.load(f)
+    m["program"]["reporting_date"] = "2026-03-31"
+    with open(model, "w") as f:
+        json.dump(m, f)
+    doc = it.report(model)
+    assert doc["as_of"] == "2026-03-31"
+    assert cell(indicator(doc, "a"), "2026")["status"] == "not yet due"
+    assert it.report(model, "--as-of", "2027-01-01")["as_of"] == "2027-01-01"
+    # Quarters and months end where the calendar says.
+    for period, end in (("2024-Q1", "2024-03-31"), ("2024-02", "2024-02-29"),
+                        ("2023-H1", "2023-06-30")):
+        data = "p,n\n2020-Q1,1\n"
+        mm = it.write_model(scratch, {"t": (data, {"p": "text", "n": "integer"})}, [
+            {"id": "q", "title": "Q", "nodes": ["O1"], "calculator": "sum", "table": "t",
+             "params": {"column": "n"}, "period": "p", "targets": {period: 5}}])
+        c = cell(indicator(it.report(mm, "--as-of", "2020-06-01"), "q"), period)
+        assert c["due"] == end, (period, c)
+
+
+def test_bad_table_fails_only_its_indicators(scratch):
+    # One bad cell in one table: the indicators reading it are listed with
+    # the error (exit 1); the others are computed and printed.
+    good = "year,n\n2021,3\n2022,4\n"
+    bad = "year,n\n2021,3\n2022,four\n"
+    cols = {"year": "integer", "n": "integer"}
+    def ind(ident, table):
+        return {"id": ident, "title": "Indicator " + ident, "nodes": ["O1"],
+                "calculator": "sum", "table": table, "params": {"column": "n"},
+                "period": "year"}
+    model = it.write_model(scratch, {"good": (good, cols), "bad": (bad, cols)},
+                           [ind("x", "bad"), ind("y", "good"), ind("z", "bad")])
+    rc, out, err = it.run("report", model, "--format", "json")
+    assert rc == 1, (rc, err)
+    assert err.count("E303") == 1 and "data/bad.csv:3" in err, err
+    doc = json.loads(out)
+    assert [i["id"] for i in doc["indicators"]] == ["y"]
+    assert cell(indicator(doc, "y"), "2022")["value"] == 4
+    failed = {f["indicator"]: f for f in doc["failed"]}
+    assert sorted(failed) == ["x", "z"], doc["failed"]
+    assert failed["z"]["code"] == "E303" and failed["z"]["line"] == 3, failed["z"]
+    assert failed["z"]["table"] == "bad" and "four" in failed["z"]["message"], failed["z"]
+    for fmt in ("text", "md", "csv"):
+        rc, out, err = it.run("report", model, "--format", fmt)
+        assert rc == 1 and "Indicator y" in out, (fmt, rc, out)
 
 
 def test_csv_is_tidy(scratch):
@@ -176,4 +335,5 @@ if __name__ == "__main__":
     it.main([test_exactly_on_the_threshold, test_lower_is_better_and_no_negative_zero,
              test_equal_baseline_and_target, test_pending_baseline_and_pending_target,
              test_not_reported_is_not_zero, test_breakdown_targets_and_thresholds,
-             test_the_worked_example, test_csv_is_tidy], sys.argv)
+             test_the_worked_example, test_chain, test_selection_options, test_not_yet_due,
+             test_bad_table_fails_only_its_indicators, test_csv_is_tidy], sys.argv)

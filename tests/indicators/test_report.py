@@ -391,9 +391,11 @@ def test_period_option(scratch):
         assert ind["cells"] == [c for c in whole["cells"] if c["period"] == "2022"]
     doc = it.report(model, "--period", "total")
     assert {c["period"] for i in doc["indicators"] for c in i["cells"]} == {"total"}
-    # A period without data: no cells, not an error.
-    doc = it.report(model, "--period", "1999")
-    assert all(i["cells"] == [] for i in doc["indicators"])
+    # A period the report does not have is an error that lists the ones it
+    # has (a typo must not look like a program with no results).
+    rc, out, err = it.run("report", model, "--period", "1999")
+    assert rc == 2 and out == "", (rc, out)
+    assert "E414" in err and "no period '1999'" in err and "2021, 2022" in err, err
 
 
 def test_indicator_option(scratch):

@@ -115,7 +115,7 @@ static void compute(struct fixture *f, const char *indicators, const char *extra
     free(path);
     assert_int_equal(tocm_validate(f->model, f->diags), 0);
     tocm_report_options opts = {0};
-    f->report = tocmp_compute_report(f->model, f->registry, &opts, f->diags);
+    f->report = tocmp_compute_report(f->model, f->registry, &opts, NULL, f->diags);
     if (!f->report)
         tocm_diags_print(f->diags, stderr);
     assert_non_null(f->report);
