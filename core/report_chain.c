@@ -174,8 +174,9 @@ void tocmp_report_chain(json_t *doc, const tocm_model *m, const struct tocmp_sel
             json_t *have;
             int dup = 0; /* a node listed twice */
             json_array_foreach(list, q, have) dup |= json_equal(have, ident);
-            if (!dup && !(placed && json_array_size(json_object_get(ch.entry[node], "indicators")) &&
-                          in_indicators(ch.entry[node], ident)))
+            if (!dup &&
+                !(placed && json_array_size(json_object_get(ch.entry[node], "indicators")) &&
+                  in_indicators(ch.entry[node], ident)))
                 json_array_append(list, ident);
             placed = 1;
         }

@@ -95,10 +95,9 @@ int tocmp_as_of(const tocm_model *m, const char *option, char out[11], tocm_diag
     }
     if (given) {
         if (!is_date(given)) {
-            tocm_diags_add(d, TOCM_SEV_ERROR, "E414", m->file, 0, 0,
-                           option ? "" : "/program/reporting_date", NULL,
-                           "%s '%s' is not a date (write YYYY-MM-DD, e.g. 2026-03-31)", from,
-                           given);
+            tocm_diags_add(
+                d, TOCM_SEV_ERROR, "E414", m->file, 0, 0, option ? "" : "/program/reporting_date",
+                NULL, "%s '%s' is not a date (write YYYY-MM-DD, e.g. 2026-03-31)", from, given);
             return option ? -1 : -2;
         }
         memcpy(out, given, 10);

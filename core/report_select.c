@@ -19,16 +19,16 @@
 /* The most names an E414 message lists before "and N more". */
 #define LIST_MAX 40
 
-/* Adds E414 at JSON path where: "--OPTION ARG: the HOLDER has no WHAT
- * 'NAME'; its WHATS: a, b, c". names: a JSON array of strings
- * (borrowed). */
+/* Adds E414 at JSON path where: "--OPTION ARG: the HOLDER no WHAT 'NAME';
+ * OWNER WHATS are: a, b, c" (holder: "model has"). names: a JSON array of
+ * strings (borrowed). */
 static void unknown(tocm_diags *d, const tocm_model *m, const char *where, const char *option,
-                    const char *arg, const char *name, const char *holder, const char *what,
-                    const char *whats, json_t *names) {
+                    const char *arg, const char *name, const char *holder, const char *owner,
+                    const char *what, const char *whats, json_t *names) {
     tocmp_buf b = {0};
-    tocmp_buf_printf(&b, "--%s %s: the %s has no %s '%s'; ", option, arg, holder, what, name);
+    tocmp_buf_printf(&b, "--%s %s: the %s no %s '%s'; ", option, arg, holder, what, name);
     size_t n = json_array_size(names);
-    tocmp_buf_printf(&b, "its %s: %s", whats, n ? "" : "none");
+    tocmp_buf_printf(&b, "%s %s are: %s", owner, whats, n ? "" : "none");
     for (size_t i = 0; i < n && i < LIST_MAX; i++)
         tocmp_buf_printf(&b, "%s%s", i ? ", " : "", json_string_value(json_array_get(names, i)));
     if (n > LIST_MAX)
@@ -48,7 +48,8 @@ int tocmp_select_resolve(const tocm_model *m, const tocm_report_options *o, tocm
             for (size_t i = 0; i < n; i++)
                 if (m->nodes[i].id)
                     json_array_append_new(ids, json_string(m->nodes[i].id));
-            unknown(d, m, "/nodes", "node", o->node, o->node, "model", "node", "nodes", ids);
+            unknown(d, m, "/nodes", "node", o->node, o->node, "model has", "its", "node", "nodes",
+                    ids);
             json_decref(ids);
             return TOCM_EUSAGE;
         }
@@ -75,7 +76,8 @@ int tocmp_select_resolve(const tocm_model *m, const tocm_report_options *o, tocm
             json_t *ids = json_array();
             for (size_t i = 0; i < m->level_count; i++)
                 json_array_append_new(ids, json_string(m->levels[i].id));
-            unknown(d, m, "/levels", "level", o->level, o->level, "model", "level", "levels", ids);
+            unknown(d, m, "/levels", "level", o->level, o->level, "model has", "its", "level",
+                    "levels", ids);
             json_decref(ids);
             tocmp_selection_free(sel);
             return TOCM_EUSAGE;
@@ -197,9 +199,16 @@ static int in_list(json_t *list, const char *s) {
 /* The periods --period P selects: P itself, "total", or a range A..B (an
  * end may be open) of the report's periods, into *out (new). TOCM_OK or
  * TOCM_EUSAGE. */
-static int periods_wanted(const tocm_model *m, const char *spec, json_t *indicators,
-                          tocm_diags *d, json_t **out) {
+static int periods_wanted(const tocm_model *m, const char *spec, json_t *indicators, tocm_diags *d,
+                          json_t **out) {
     json_t *all = all_periods(indicators);
+    if (json_array_size(indicators) == 0) {
+        tocm_diags_add(d, TOCM_SEV_ERROR, "E414", m->file, 0, 0, "/indicators", NULL,
+                       "--period %s: the report has no indicators, so no periods", spec);
+        json_decref(all);
+        *out = NULL;
+        return TOCM_EUSAGE;
+    }
     json_t *want = json_array();
     const char *dots = strstr(spec, "..");
     int rc = TOCM_OK;
@@ -208,16 +217,20 @@ static int periods_wanted(const tocm_model *m, const char *spec, json_t *indicat
             json_array_append_new(want, json_string(spec));
         } else {
             json_array_append_new(all, json_string("total"));
-            unknown(d, m, "/indicators", "period", spec, spec, "report", "period", "periods", all);
+            unknown(d, m, "/indicators", "period", spec, spec, "report's indicators have", "their",
+                    "period", "periods", all);
             rc = TOCM_EUSAGE;
         }
     } else {
         char *from = tocmp_xstrdup(spec);
         from[dots - spec] = '\0';
         const char *to = dots + 2;
-        const char *bad = *from && !in_list(all, from) ? from : *to && !in_list(all, to) ? to : NULL;
+        const char *bad = *from && !in_list(all, from) ? from
+                          : *to && !in_list(all, to)   ? to
+                                                       : NULL;
         if (bad) {
-            unknown(d, m, "/indicators", "period", spec, bad, "report", "period", "periods", all);
+            unknown(d, m, "/indicators", "period", spec, bad, "report's indicators have", "their",
+                    "period", "periods", all);
             rc = TOCM_EUSAGE;
         }
         size_t i;
@@ -258,7 +271,8 @@ static json_t *all_countries(const tocm_model *m, json_t *indicators) {
         add_once(list, tocm_node_country(m, n));
     json_array_foreach(indicators, i, ind) {
         json_array_foreach(json_object_get(ind, "cells"), k, v) {
-            add_once(list, json_string_value(json_object_get(json_object_get(v, "dims"), "country")));
+            add_once(list,
+                     json_string_value(json_object_get(json_object_get(v, "dims"), "country")));
         }
     }
     return list;
@@ -289,7 +303,8 @@ static int keep(json_t *item, json_t *periods, const char *country, int by_dims)
     if (periods && (!p || !in_list(periods, p)))
         return 0;
     if (country && by_dims) {
-        const char *c = json_string_value(json_object_get(json_object_get(item, "dims"), "country"));
+        const char *c =
+            json_string_value(json_object_get(json_object_get(item, "dims"), "country"));
         return c && strcmp(c, country) == 0;
     }
     return 1;
@@ -314,8 +329,8 @@ int tocmp_select_prune(json_t *doc, const tocm_model *m, const tocm_report_optio
         json_t *all = all_countries(m, indicators);
         int known = in_list(all, country);
         if (!known)
-            unknown(d, m, "/program/countries", "country", country, country, "model or its data",
-                    "country", "countries", all);
+            unknown(d, m, "/program/countries", "country", country, country,
+                    "model and its data have", "their", "country", "countries", all);
         json_decref(all);
         if (!known) {
             json_decref(periods);

@@ -152,9 +152,11 @@ static int render_with_report(const char *model_path, const char *format, const 
     if (!tocm_registry_exporter_for(reg, format)) {
         /* Say which formats there are before computing anything. */
         rc = cli_export_loaded(reg, m, NULL, format, output, eo);
-    } else if (tocm_report_compute(m, reg, &ro, diags, &report) != TOCM_OK) {
+    } else if ((rc = tocm_report_compute(m, reg, &ro, diags, &report)) != TOCM_OK) {
         tocm_diags_print(diags, stderr);
-        rc = EXIT_MODEL_ERRORS;
+        tocm_report_free(report); /* a partial one, when some indicators failed */
+        /* An unknown period is a usage error: the message lists the valid ones. */
+        rc = rc == TOCM_EUSAGE ? EXIT_USAGE : EXIT_MODEL_ERRORS;
     } else {
         rc = cli_export_loaded(reg, m, report, format, output, eo);
         tocm_report_free(report);
