@@ -220,6 +220,14 @@ const char *tocm_edit_text(const tocm_edit *e, int after, size_t *len) {
     return after ? e->after : e->before;
 }
 
+char *tocm_edit_current(const tocm_edit *e, size_t *len) {
+    size_t n;
+    char *text = tocmp_format_json(e->doc, &n);
+    if (len)
+        *len = n;
+    return text;
+}
+
 /* ---- commit -------------------------------------------------------------- */
 
 /* Appends to added the findings of after that before did not have (as a

@@ -31,6 +31,9 @@ static const struct command {
     {"rename", cmd_rename, "change a node's id and every reference to it"},
     {"rm", cmd_rm, "remove a node (--cascade, --reattach-to) or an indicator"},
     {"diff", cmd_diff, "say what changed between two versions of a model"},
+#ifdef TOCM_HAVE_SERVE
+    {"serve", cmd_serve, "edit a model in a web browser on this computer"},
+#endif
 };
 
 struct cli_globals cli_globals;

@@ -303,6 +303,11 @@ int tocm_edit_was_canonical(const tocm_edit *edit);
 /* borrowed: the file's text as read (after = 0), or after the commit's
  * edits (after = 1; NULL before a commit). */
 const char *tocm_edit_text(const tocm_edit *edit, int after, size_t *len);
+/* new (free()): the document as the operations so far have left it, in
+ * the canonical layout, neither validated nor written; *len gets the byte
+ * count when len is not NULL. For a caller that needs the state between
+ * operations (tocm serve computes the inverse of each, for its undo). */
+char *tocm_edit_current(const tocm_edit *edit, size_t *len);
 
 /* A semantic diff of two models: nodes added, removed and renamed; per
  * node, level, field and link changes; indicators; program header, levels
