@@ -111,8 +111,8 @@ enum serve_access {
 /* Checks the request against Host, Origin, Sec-Fetch-Site, the token and
  * the parameters allowed (a NULL-terminated list; NULL: none). Returns 0,
  * or the HTTP status to refuse it with and the reason in why. */
-unsigned serve_gate(const struct serve *s, const struct serve_request *r,
-                    enum serve_access access, const char *const *params, const char **why);
+unsigned serve_gate(const struct serve *s, const struct serve_request *r, enum serve_access access,
+                    const char *const *params, const char **why);
 /* 1 when host (a Host header) names this server by a loopback name. */
 int serve_gate_host_ok(const struct serve *s, const char *host);
 /* 1 when origin (an Origin header) is this server's. */
@@ -136,8 +136,10 @@ void serve_snapshot_keep(struct serve *s, const char *hash, const char *text);
 const char *serve_snapshot_find(const struct serve *s, const char *hash);
 /* Findings as the page reads them: [{severity, code, path, node, message}]. new. */
 json_t *serve_findings_json(const tocm_diags *diags);
-/* The change from before to after in words (tocm diff's text). new. */
-char *serve_diff_text(const char *before, const char *after, const char *name);
+/* The change from before to after in words (tocm diff's text), the two
+ * called before_name and after_name. new. */
+char *serve_diff_text(const char *before, const char *after, const char *name,
+                      const char *before_name, const char *after_name);
 
 /* ---- serve_edit.c ------------------------------------------------------- */
 

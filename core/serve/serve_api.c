@@ -114,7 +114,8 @@ json_t *serve_findings_json(const tocm_diags *diags) {
     return list;
 }
 
-char *serve_diff_text(const char *before, const char *after, const char *name) {
+char *serve_diff_text(const char *before, const char *after, const char *name,
+                      const char *before_name, const char *after_name) {
     tocm_diags *scratch = tocm_diags_new();
     tocm_model *a = NULL, *b = NULL;
     tocm_model_load_string(before, name, scratch, &a);
@@ -122,7 +123,7 @@ char *serve_diff_text(const char *before, const char *after, const char *name) {
     char *text = NULL;
     if (a && b) {
         tocm_diff *d = tocm_diff_models(a, b);
-        text = tocm_diff_count(d) ? tocm_diff_text(d, "the version shown", "the file now")
+        text = tocm_diff_count(d) ? tocm_diff_text(d, before_name, after_name)
                                   : strdup("No change in meaning (layout only).\n");
         tocm_diff_free(d);
     } else {
@@ -189,8 +190,8 @@ static void get_model(struct serve *s, const struct serve_request *r, struct ser
     json_t *body = json_pack("{ss ss so* so sI sI sb sI}", "file", s->name, "hash", hash, "doc",
                              doc, "findings", serve_findings_json(diags), "errors",
                              (json_int_t)tocm_diags_errors(diags), "warnings",
-                             (json_int_t)tocm_diags_warnings(diags), "canonical", canonical,
-                             "undo", (json_int_t)s->undo_count);
+                             (json_int_t)tocm_diags_warnings(diags), "canonical", canonical, "undo",
+                             (json_int_t)s->undo_count);
     if (!m)
         json_object_set_new(body, "unreadable", json_true());
     tocm_model_free(m);
@@ -264,7 +265,8 @@ static void get_diff(struct serve *s, const struct serve_request *r, struct serv
     }
     char hash[17];
     serve_hash(text, len, hash);
-    char *words = serve_diff_text(old, text, s->name);
+    char *words =
+        serve_diff_text(old, text, s->name, "the version the page showed", "the file now");
     serve_json(out, 200, json_pack("{ss ss ss}", "from", from, "hash", hash, "text", words));
     free(words);
     free(text);

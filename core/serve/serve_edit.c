@@ -50,7 +50,7 @@ static int apply_op(tocm_edit *e, const json_t *op, const char **why) {
     const char *name = str(op, "op");
     const char *kind = str(op, "kind");
     tocm_edit_set_kind(e, kind && strcmp(kind, "indicator") == 0 ? TOCM_EDIT_INDICATOR
-                                                                    : TOCM_EDIT_NODE);
+                                                                 : TOCM_EDIT_NODE);
     int indicator = kind && strcmp(kind, "indicator") == 0;
     const char *id = str(op, "id"), *from = str(op, "from"), *to = str(op, "to");
     const char *field = str(op, "field");
@@ -180,10 +180,10 @@ static void run_edit(struct serve *s, const char *base, const json_t *ops, int c
     tocm_edit_options options = {.lock_timeout = s->lock_timeout, .wait_notice = NULL};
     int rc = tocm_edit_open(s->model, &options, diags, &e);
     if (rc != TOCM_OK) {
-        const char *message = tocm_diags_count(diags) ? tocm_diags_get(diags, 0)->message
-                                                      : "cannot open the model";
-        json_t *body = json_pack("{ss so}", "error", message, "findings",
-                                 serve_findings_json(diags));
+        const char *message =
+            tocm_diags_count(diags) ? tocm_diags_get(diags, 0)->message : "cannot open the model";
+        json_t *body =
+            json_pack("{ss so}", "error", message, "findings", serve_findings_json(diags));
         serve_json(out, rc == TOCM_EIO ? 503 : 409, body);
         tocm_diags_free(diags);
         return;
@@ -210,10 +210,12 @@ static void run_edit(struct serve *s, const char *base, const json_t *ops, int c
         if (!json_is_object(op) || apply_op(e, op, &why) != TOCM_OK) {
             json_decref(doc_before);
             json_decref(inverse);
-            serve_json(out, 422,
-                       json_pack("{ss sI}", "error",
-                                 why ? why : "an operation is not a JSON object",
-                                 "op", (json_int_t)i));
+            /* A check that finds the change refused has done its job:
+             * 200, with ok false. */
+            serve_json(out, check ? 200 : 422,
+                       json_pack("{sb ss sI}", "ok", 0, "error",
+                                 why ? why : "an operation is not a JSON object", "op",
+                                 (json_int_t)i));
             goto out;
         }
         if (inverse) {
@@ -245,8 +247,11 @@ static void run_edit(struct serve *s, const char *base, const json_t *ops, int c
     if (rc != TOCM_OK) {
         /* Refused: the findings the change would add, by node, so the page
          * can show them beside the field. */
-        serve_json(out, rc == TOCM_EINVALID ? 422 : 409,
-                   json_pack("{ss so so so* so}", "error", tocm_edit_error(e), "added",
+        serve_json(out,
+                   rc != TOCM_EINVALID ? 409
+                   : check             ? 200
+                                       : 422,
+                   json_pack("{sb ss so so so* so}", "ok", 0, "error", tocm_edit_error(e), "added",
                              serve_findings_json(added), "findings", findings, "errors", errors,
                              "notes", notes));
         json_decref(inverse);
@@ -258,7 +263,8 @@ static void run_edit(struct serve *s, const char *base, const json_t *ops, int c
     memcpy(new_hash, hash, sizeof hash);
     char *diff = NULL;
     if (changed) {
-        diff = serve_diff_text(before, after, s->name);
+        diff = serve_diff_text(before, after, s->name, "the file before",
+                               check ? "the file after this change" : "the file now");
         if (!check) {
             serve_hash(after, after_len, new_hash);
             serve_snapshot_keep(s, new_hash, after);
@@ -272,10 +278,10 @@ static void run_edit(struct serve *s, const char *base, const json_t *ops, int c
         }
     }
     json_decref(inverse);
-    json_t *body = json_pack("{sb sb sb so so so* ss ss* sI}", "ok", 1, "check", check, "changed",
-                             changed, "notes", notes, "added", serve_findings_json(added),
-                             "findings", findings, "hash", new_hash, "diff", diff, "undo",
-                             (json_int_t)s->undo_count);
+    json_t *body =
+        json_pack("{sb sb sb so so so* ss ss* sI}", "ok", 1, "check", check, "changed", changed,
+                  "notes", notes, "added", serve_findings_json(added), "findings", findings, "hash",
+                  new_hash, "diff", diff, "undo", (json_int_t)s->undo_count);
     json_object_set_new(body, "errors", errors ? errors : json_integer(0));
     serve_json(out, 200, body);
     free(diff);

@@ -108,9 +108,39 @@ static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
-unsigned serve_gate(const struct serve *s, const struct serve_request *r,
-                    enum serve_access access, const char *const *params, const char **why) {
+/* The headers the checks read: each must come once, or a forged second
+ * one could hide behind a good first (lookups return the first). */
+static const char *const checked_headers[] = {"Host", "Origin", "Sec-Fetch-Site", "Content-Type",
+                                              "X-Tocm-Token"};
+#define CHECKED_COUNT (sizeof checked_headers / sizeof checked_headers[0])
+
+struct header_count {
+    unsigned count[CHECKED_COUNT];
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value) {
+    (void)kind, (void)value;
+    struct header_count *hc = cls;
+    for (size_t i = 0; i < CHECKED_COUNT; i++)
+        if (strcasecmp(key, checked_headers[i]) == 0)
+            hc->count[i]++;
+    return MHD_YES;
+}
+
+unsigned serve_gate(const struct serve *s, const struct serve_request *r, enum serve_access access,
+                    const char *const *params, const char **why) {
     static char message[256];
+    struct header_count hc = {{0}};
+    MHD_get_connection_values(r->connection, MHD_HEADER_KIND, count_header, &hc);
+    for (size_t i = 0; i < CHECKED_COUNT; i++) {
+        if (hc.count[i] > 1) {
+            snprintf(message, sizeof message, "the header %s is given more than once",
+                     checked_headers[i]);
+            *why = message;
+            return 400;
+        }
+    }
     const char *host = serve_header(r, "Host");
     if (!serve_gate_host_ok(s, host)) {
         *why = "the Host header does not name this server (127.0.0.1, [::1] or localhost at "

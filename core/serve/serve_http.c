@@ -114,8 +114,8 @@ static enum MHD_Result send_response(struct serve *s, struct MHD_Connection *c, 
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls) {
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls) {
     (void)version;
     struct serve *s = cls;
     struct pending *p = *con_cls;
@@ -219,15 +219,14 @@ static int listen_loopback(int family, unsigned *port) {
 }
 
 static struct MHD_Daemon *start_daemon(struct serve *s, int fd, int ipv6) {
-    return MHD_start_daemon(ipv6 ? MHD_USE_IPv6 : 0, 0, NULL, NULL, on_request, s,
-                            MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-                            /* Limits for a server one person uses: a few
-                             * connections, small headers, no idle ones. */
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)32,
-                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)16,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+    return MHD_start_daemon(
+        ipv6 ? MHD_USE_IPv6 : 0, 0, NULL, NULL, on_request, s, MHD_OPTION_LISTEN_SOCKET,
+        (MHD_socket)fd,
+        /* Limits for a server one person uses: a few
+         * connections, small headers, no idle ones. */
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)32, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)16,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 }
 
 int serve_run(struct serve *s, void *stdio_out) {

@@ -108,8 +108,7 @@ static void restore_fields(json_t *ops, const json_t *before, const json_t *afte
             json_t *had = json_object_get(now, key);
             /* The inferred marks are set again when the unset of the
              * links above dropped them. */
-            if (had && json_equal(had, value) &&
-                !(links_dropped && strcmp(key, "inferred") == 0))
+            if (had && json_equal(had, value) && !(links_dropped && strcmp(key, "inferred") == 0))
                 continue;
             json_t *o = new_op("set", indicator);
             json_object_set_new(o, "id", json_string(id));
