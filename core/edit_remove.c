@@ -213,8 +213,12 @@ int tocm_edit_remove(tocm_edit *e, const char *id, enum tocm_remove_mode mode,
         const char *nid = tocmp_edit_str_member(item, "id");
         if (nid && json_object_get(removed, nid))
             continue;
-        dropped_links += drop_removed(json_object_get(item, node_links), removed);
-        tocmp_edit_drop_if_empty(item, node_links);
+        size_t dropped = drop_removed(json_object_get(item, node_links), removed);
+        /* Only a list this removal emptied goes: a node that already had
+         * "contributes_to": [] (a goal) is not this change's business. */
+        if (dropped)
+            tocmp_edit_drop_if_empty(item, node_links);
+        dropped_links += dropped;
         for (size_t k = 0; k < node_id_count; k++) {
             json_t *marks = json_object_get(item, node_ids[k]->name);
             if (strcmp(node_ids[k]->name, node_links) != 0 && json_is_array(marks) &&

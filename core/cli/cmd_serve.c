@@ -108,6 +108,7 @@ static int run(const char *model, unsigned port, double lock_timeout, int quiet)
     serve_undo_clear(&s);
     for (size_t i = 0; i < SERVE_SNAPSHOTS; i++)
         free(s.snapshots[i].text);
+    json_decref(s.indicators);
     tocm_registry_free(s.registry);
     return status;
 }

@@ -8,6 +8,7 @@
  *                   token, method, parameters, body size
  *   serve_api.c     the routes and the read-only handlers (page, model,
  *                   diagram, state, diff)
+ *   serve_report.c  the indicators' latest figures and status
  *   serve_edit.c    the writing handlers: edits and undo, each one tocm
  *                   edit transaction
  *   serve_undo.c    the inverse of an edit operation, for undo
@@ -67,6 +68,10 @@ struct serve {
      * back (serve_undo.c), newest last. */
     json_t *undo[SERVE_UNDO_MAX];
     size_t undo_count;
+    /* The indicators' latest figures (GET /api/indicators) for the file
+     * version indicators_hash: computing a report takes a while. */
+    char indicators_hash[17];
+    json_t *indicators;
     double lock_timeout; /* seconds an edit waits for another editor */
     int quiet;           /* no request log on stderr */
 };
@@ -140,6 +145,11 @@ json_t *serve_findings_json(const tocm_diags *diags);
  * called before_name and after_name. new. */
 char *serve_diff_text(const char *before, const char *after, const char *name,
                       const char *before_name, const char *after_name);
+
+/* ---- serve_report.c ----------------------------------------------------- */
+
+/* GET /api/indicators: {id: {period, display, target_display, status}}. */
+void serve_indicators(struct serve *s, const struct serve_request *r, struct serve_response *out);
 
 /* ---- serve_edit.c ------------------------------------------------------- */
 

@@ -10,6 +10,8 @@
  *                        exporter, through the plugin registry
  *   GET  /api/diff       ?from=HASH: `tocm diff` in words from a version
  *                        the page showed to the file now
+ *   GET  /api/indicators the latest figure and status of each indicator
+ *                        (serve_report.c)
  *   POST /api/edit       serve_edit.c
  *   POST /api/undo       serve_edit.c
  *
@@ -292,6 +294,7 @@ static const struct route {
     {"GET", "/api/model", SERVE_API, no_params, get_model},
     {"GET", "/api/svg", SERVE_API, svg_params, get_svg},
     {"GET", "/api/diff", SERVE_API, diff_params, get_diff},
+    {"GET", "/api/indicators", SERVE_API, no_params, serve_indicators},
     {"POST", "/api/edit", SERVE_API, no_params, serve_edit},
     {"POST", "/api/undo", SERVE_API, no_params, serve_undo},
 };

@@ -13,7 +13,9 @@
  * indicator are set back (a cascade removal or a reattach touches many);
  * objects it added are removed. The order matters for the edit API: first
  * add back (so links to them can be restored), then restore fields (which
- * also drops links to the objects about to go), then remove.
+ * also drops links to the objects about to go), then remove. Undo puts the
+ * file back byte for byte when nothing else changed it meanwhile
+ * (tests/serve/test_api.sh checks each operation).
  */
 #include <string.h>
 
@@ -152,11 +154,41 @@ json_t *serve_inverse(const json_t *op, const json_t *before, const json_t *afte
     const json_t *inds_before = json_object_get(before, "indicators");
     const json_t *inds_after = json_object_get(after, "indicators");
     json_t *ops = json_array();
+    /* An indicator can only be added at the end: to put one back in its
+     * place, the ones after it are taken out and put back too (nothing
+     * links to an indicator, so that is always allowed). */
+    json_t *inds_now = json_is_array(inds_after) ? json_deep_copy(inds_after) : json_array();
+    size_t i;
+    json_t *item;
+    int past_gap = 0;
+    json_array_foreach(inds_before, i, item) {
+        const char *id = id_of(item);
+        if (!id)
+            continue;
+        json_t *now = find_by_id(inds_now, id);
+        if (!now) {
+            past_gap = 1;
+        } else if (past_gap) {
+            json_t *o = new_op("remove", 1);
+            json_object_set_new(o, "id", json_string(id));
+            json_object_set_new(o, "mode", json_string("only"));
+            json_array_append_new(ops, o);
+            size_t k;
+            json_t *other;
+            json_array_foreach(inds_now, k, other) {
+                if (other == now) {
+                    json_array_remove(inds_now, k);
+                    break;
+                }
+            }
+        }
+    }
     add_back(ops, nodes_before, nodes_after, 0);
-    add_back(ops, inds_before, inds_after, 1);
+    add_back(ops, inds_before, inds_now, 1);
     restore_fields(ops, nodes_before, nodes_after, 0);
-    restore_fields(ops, inds_before, inds_after, 1);
-    remove_new(ops, inds_before, inds_after, 1);
+    restore_fields(ops, inds_before, inds_now, 1);
+    remove_new(ops, inds_before, inds_now, 1);
     remove_new(ops, nodes_before, nodes_after, 0);
+    json_decref(inds_now);
     return ops;
 }

@@ -23,6 +23,7 @@ const state = {
   checkTimer: null,
   checkSeq: 0,
   mode: 'help',     // what the panel shows: help, node, add
+  latest: null,     // GET /api/indicators for the version state.hash
 };
 
 // ---- the API -------------------------------------------------------------
@@ -550,10 +551,42 @@ function indicatorsSection(n) {
     sec.append(el('p', { text: 'No indicator measures this node.' }));
     return sec;
   }
-  sec.append(el('ul', {}, ...inds.map((i) => el('li', {}, el('strong', { text: i.id }), ` ${i.title || ''}`,
-    i.unit || i.measure ? el('span', { cls: 'hint', text: ` (${[i.measure, i.unit].filter(Boolean).join(', ')})` }) : null))));
-  sec.append(el('p', { cls: 'hint', text: 'Figures and status: tocm report.' }));
+  const latest = {};
+  sec.append(el('ul', {}, ...inds.map((i) => {
+    latest[i.id] = el('span', { cls: 'latest', text: ' …' });
+    return el('li', { 'data-indicator': i.id }, el('strong', { text: i.id }), ` ${i.title || ''}`,
+      i.unit || i.measure ? el('span', { cls: 'hint', text: ` (${[i.measure, i.unit].filter(Boolean).join(', ')})` }) : null,
+      latest[i.id]);
+  })));
+  const note = el('p', { cls: 'hint', text: 'Latest figure and status, as tocm report computes them.' });
+  sec.append(note);
+  fillLatest(latest, note);
   return sec;
+}
+
+// The latest figures come from the report the server computes (once per
+// version of the file).
+async function fillLatest(spans, note) {
+  if (!state.latest || state.latest.hash !== state.hash) {
+    const r = await api('/api/indicators');
+    state.latest = r.status === 200 ? r.data : { error: (r.data && r.data.error) || 'no figures' };
+  }
+  const d = state.latest;
+  if (d.error) {
+    note.textContent = d.error;
+    for (const s of Object.values(spans)) s.textContent = '';
+    return;
+  }
+  for (const [id, span] of Object.entries(spans)) {
+    const f = (d.indicators || {})[id];
+    if (!f) {
+      span.textContent = '';
+      continue;
+    }
+    const parts = [f.period, f.display + (f.target_display ? ' of ' + f.target_display : '')];
+    span.textContent = ' — ' + parts.filter(Boolean).join(': ');
+    if (f.status) span.append(' ', el('span', { cls: 'status', text: f.status }));
+  }
 }
 
 function renameSection(n) {
