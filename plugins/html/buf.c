@@ -192,10 +192,10 @@ void hb_id(struct hbuf *b, const char *prefix, const char *s) {
     hb_puts(b, prefix);
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
         if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            *p == '.' || *p == '-')
+            *p == '.' || *p == '-' || *p == '_')
             hb_put(b, (const char *)p, 1);
         else
-            hb_printf(b, "_%02X", *p);
+            hb_printf(b, "~%02X", *p);
     }
 }
 

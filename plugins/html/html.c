@@ -376,6 +376,7 @@ static void page_write(struct page *p, const char *date) {
     header_write(p, date);
     filter_write(p);
     hb_puts(o, "<main id=\"main\">\n");
+    chain_write(p);
 
     results_write(p);
     checks_write(p);
@@ -438,6 +439,7 @@ static int write_html(const struct tocm_host *h, const struct tocm_export_input 
         free(p.countries[i]);
     free(p.countries);
     free(p.block);
+    free(p.home);
     return rc;
 }
 

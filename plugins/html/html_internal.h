@@ -38,8 +38,9 @@ void hb_attr(struct hbuf *b, const char *s);
  * shown as \uXXXX. */
 void hb_svg(struct hbuf *b, const char *s);
 /* An id (and the fragment of a link to it): prefix + the string with every
- * byte outside [A-Za-z0-9.-] written as _XX, so any id maps to a valid,
- * distinct HTML id. */
+ * byte outside [A-Za-z0-9._-] written as ~XX, so any id maps to a valid,
+ * distinct HTML id, and the usual ones (O1.2, T1.capacity_development)
+ * read as themselves in a link. */
 void hb_id(struct hbuf *b, const char *prefix, const char *s);
 /* A number for SVG coordinates: at most two decimals, no -0. */
 void hb_num(struct hbuf *b, double v);
@@ -59,6 +60,7 @@ struct page {
     const char *chain_view; /* "outcomes", "full" or "none" */
     int chart_seq;          /* numbers the ids of chart titles */
     unsigned char *block;   /* per node: 1 when the results section has it */
+    size_t *home;           /* per indicator: the node it is shown under */
 };
 
 /* json helpers: NULL/"" safe. */
@@ -77,12 +79,20 @@ const char *status_class(const char *status);
 
 /* Sections. */
 void css_write(struct page *p);
+/* The results chain as a diagram (chain.c), linking to the results. */
+int chain_write(struct page *p);
+/* An indicator's charts, each with a title, a description and its data as
+ * a table (chart.c). */
+void charts_write(struct page *p, json_t *ind);
 /* The results, each with its indicators (results.c); results_plan first
  * decides which nodes have a block, so the diagram can link to them. */
 int results_plan(struct page *p);
 int results_write(struct page *p);
 /* The status a result shows: the worst of its indicators' (NULL: none). */
 const char *node_status(struct page *p, const char *node_id);
+/* The same, or when none of them has a verdict, what they are ("no
+ * target"); NULL when no indicator lies beneath it. */
+const char *node_status_word(struct page *p, const char *node_id);
 /* An indicator's status: that of its latest reported period's total. */
 const char *indicator_status(json_t *ind);
 /* Whether the results section has a block for the node (a link target). */

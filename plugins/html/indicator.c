@@ -76,15 +76,26 @@ static void status_cell(struct hbuf *o, const char *status) {
 static void iptt_write(struct page *p, json_t *ind) {
     struct hbuf *o = &p->out;
     int cumulative = is_cumulative(ind);
-    hb_puts(o, "<table class=\"data iptt\">\n<caption>Targets and actuals</caption>\n"
-               "<thead><tr><th scope=\"col\">Period</th><th scope=\"col\">Breakdown</th>"
-               "<th scope=\"col\" class=\"num\">Target</th>");
-    hb_printf(o, "<th scope=\"col\" class=\"num\">Actual%s</th>",
-              cumulative ? " (cumulative)" : "");
-    hb_puts(o, "<th scope=\"col\" class=\"num\">% of target</th><th scope=\"col\">Status</th>"
-               "<th scope=\"col\">Comment</th></tr></thead>\n<tbody>\n");
+    /* Without any target the plan columns would be empty: an indicator
+     * that only reports figures gets the figures and the comments. */
+    int plan = json_object_get(ind, "lop_target") != NULL;
     size_t i;
     json_t *cell;
+    json_array_foreach(json_object_get(ind, "cells"), i, cell) {
+        plan |= json_object_get(cell, "target") != NULL;
+    }
+    hb_printf(o,
+              "<table class=\"data iptt\">\n<caption>%s</caption>\n"
+              "<thead><tr><th scope=\"col\">Period</th><th scope=\"col\">Breakdown</th>",
+              plan ? "Targets and actuals" : "Actuals (no target is set)");
+    if (plan)
+        hb_puts(o, "<th scope=\"col\" class=\"num\">Target</th>");
+    hb_printf(o, "<th scope=\"col\" class=\"num\">Actual%s</th>",
+              cumulative ? " (cumulative)" : "");
+    if (plan)
+        hb_puts(o, "<th scope=\"col\" class=\"num\">% of target</th>"
+                   "<th scope=\"col\">Status</th>");
+    hb_puts(o, "<th scope=\"col\">Comment</th></tr></thead>\n<tbody>\n");
     json_array_foreach(json_object_get(ind, "cells"), i, cell) {
         json_t *dims = json_object_get(cell, "dims");
         int total = json_object_size(dims) == 0;
@@ -107,11 +118,13 @@ static void iptt_write(struct page *p, json_t *ind) {
         }
         hb_puts(o, "</th><td>");
         dims_words(o, dims);
-        hb_puts(o, "</td><td class=\"num\">");
-        const char *tdisp = json_string_value(json_object_get(cell, "target_display"));
-        if (!tdisp && lop)
-            tdisp = json_string_value(json_object_get(ind, "lop_target_display"));
-        hb_text(o, tdisp);
+        if (plan) {
+            hb_puts(o, "</td><td class=\"num\">");
+            const char *tdisp = json_string_value(json_object_get(cell, "target_display"));
+            if (!tdisp && lop)
+                tdisp = json_string_value(json_object_get(ind, "lop_target_display"));
+            hb_text(o, tdisp);
+        }
         hb_puts(o, "</td><td class=\"num\">");
         int reported =
             json_is_number(json_object_get(cell, "value")) || json_object_get(cell, "text");
@@ -119,11 +132,13 @@ static void iptt_write(struct page *p, json_t *ind) {
             hb_text(o, js(cell, "display"));
         else
             hb_puts(o, "<span class=\"sub\">not reported</span>");
-        hb_puts(o, "</td><td class=\"num\">");
-        json_t *pot = json_object_get(cell, "percent_of_target");
-        percent(o, pot ? pot : json_object_get(cell, "percent_of_lop_target"));
-        hb_puts(o, "</td><td>");
-        status_cell(o, json_string_value(json_object_get(cell, "status")));
+        if (plan) {
+            hb_puts(o, "</td><td class=\"num\">");
+            json_t *pot = json_object_get(cell, "percent_of_target");
+            percent(o, pot ? pot : json_object_get(cell, "percent_of_lop_target"));
+            hb_puts(o, "</td><td>");
+            status_cell(o, json_string_value(json_object_get(cell, "status")));
+        }
         hb_puts(o, "</td><td>");
         const char *comment = json_string_value(json_object_get(cell, "comment"));
         const char *note = json_string_value(json_object_get(cell, "note"));
@@ -341,6 +356,7 @@ void indicator_write(struct page *p, json_t *ind) {
     }
     hb_puts(o, "</dl>\n");
     iptt_write(p, ind);
+    charts_write(p, ind);
 
     breakdown_write(p, ind);
     hb_puts(o, "</article>\n");

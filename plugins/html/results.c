@@ -45,6 +45,16 @@ const char *node_status(struct page *p, const char *node_id) {
     return NULL;
 }
 
+const char *node_status_word(struct page *p, const char *node_id) {
+    const char *status = node_status(p, node_id);
+    if (status)
+        return status;
+    /* No indicator with a verdict: say what they are (no target, ...). */
+    json_t *counts = json_object_get(rollup_of(p, node_id), "indicators");
+    void *it = json_object_iter(counts);
+    return it ? json_object_iter_key(it) : NULL;
+}
+
 int node_has_block(struct page *p, size_t node) {
     return p->block && node < p->host->node_count(p->m) && p->block[node];
 }
@@ -72,12 +82,16 @@ int results_plan(struct page *p) {
         if (level == 0 || (level > 0 && h->level_is_outcome(p->m, (size_t)level)))
             p->block[i] = 1;
     }
+    json_t *list = json_object_get(p->report, "indicators");
+    p->home = malloc((json_array_size(list) + 1) * sizeof *p->home);
+    if (!p->home)
+        return -1;
     size_t k;
     json_t *ind;
-    json_array_foreach(json_object_get(p->report, "indicators"), k, ind) {
-        size_t home = home_of(p, ind);
-        if (home != TOCM_NONE)
-            p->block[home] = 1;
+    json_array_foreach(list, k, ind) {
+        p->home[k] = home_of(p, ind);
+        if (p->home[k] != TOCM_NONE)
+            p->block[p->home[k]] = 1;
     }
     return 0;
 }
@@ -106,7 +120,7 @@ static void node_block(struct page *p, size_t node) {
     const struct tocm_host *h = p->host;
     struct hbuf *o = &p->out;
     const char *id = h->node_id(p->m, node);
-    const char *status = node_status(p, id);
+    const char *status = node_status_word(p, id);
     hb_puts(o, "<section class=\"node\" id=\"");
     hb_id(o, "node-", id);
     hb_puts(o, "\">\n<h3><span class=\"lvl\">");
@@ -138,15 +152,14 @@ static void node_block(struct page *p, size_t node) {
     size_t k, shown = 0;
     json_t *ind;
     json_array_foreach(json_object_get(p->report, "indicators"), k, ind) {
-        if (home_of(p, ind) == node) {
+        if (p->home[k] == node) {
             indicator_write(p, ind);
             shown++;
         }
     }
     int others = 0;
     json_array_foreach(json_object_get(p->report, "indicators"), k, ind) {
-        size_t home = home_of(p, ind);
-        if (home == node)
+        if (p->home[k] == node || json_array_size(json_object_get(ind, "nodes")) < 2)
             continue;
         size_t j;
         json_t *nid;
@@ -187,7 +200,7 @@ int results_write(struct page *p) {
     size_t k, loose = 0;
     json_t *ind;
     json_array_foreach(json_object_get(p->report, "indicators"), k, ind) {
-        if (home_of(p, ind) != TOCM_NONE)
+        if (p->home[k] != TOCM_NONE)
             continue;
         if (!loose++)
             hb_puts(o, "<section class=\"node\" id=\"node-none\">\n<h3>Indicators of no "

@@ -56,8 +56,9 @@ def xmllint_errors(path):
     """xmllint --html speaks HTML 4: it does not know HTML5's elements
     (header, main, section ...). Every other complaint counts."""
     r = run("xmllint", "--html", "--noout", path, ok=False)
-    lines = [l for l in r.stderr.decode("utf-8", "replace").splitlines() if "error" in l]
-    return [l for l in lines if not re.search(r"Tag \w+ invalid", l)]
+    found = re.findall(r"^\S+:\d+: HTML parser error : (.*)$",
+                       r.stderr.decode("utf-8", "replace"), re.M)
+    return [e for e in found if not re.fullmatch(r"Tag \w+ invalid", e)]
 
 
 def markup_checks(name, path):
@@ -149,6 +150,16 @@ def main():
     check("hostile: no bidi override outside <bdi> or escaped",
           all(seg.count("\u202e") == 0 for seg in re.split(r"<bdi>.*?</bdi>", raw)))
 
+    # Charts and the chain: SVG with a title and a description each.
+    for name in ("iptt", "asean"):
+        svgs = list(docs[name].iter("{http://www.w3.org/2000/svg}svg"))
+        titled = [s for s in svgs if s.find("{http://www.w3.org/2000/svg}title") is not None
+                  and s.find("{http://www.w3.org/2000/svg}desc") is not None]
+        check(f"{name}: every SVG has a <title> and a <desc>", svgs and len(titled) == len(svgs),
+              (len(svgs), len(titled)))
+        chain = docs[name].find(".//section[@id='chain']")
+        check(f"{name}: the results chain section", chain is not None)
+
     # The bundled model: every indicator has its IPTT.
     expected = json.loads(run(tocm, "report", asean, "--format", "json").stdout)
     n = len(expected["indicators"])
@@ -195,6 +206,14 @@ def browser_checks(repo, work, pages, asean_indicators):
               dom["brokenLinks"])
         check(f"{name}: each indicator has its IPTT", dom["indicators"] == dom["ipttTables"] > 0,
               dom)
+        check(f"{name}: the results chain is drawn, its boxes links",
+              dom["chainSvg"] and dom["chainLinks"] > 0, dom)
+        if "jump" in res:
+            j = res["jump"]
+            check(f"{name}: a box of the chain, chosen with the keyboard, jumps to its result",
+                  j["hash"] == j["href"] and j["href"].startswith("#node-"), j)
+        check(f"{name}: every chart has a title, a description and a data table",
+              dom["charts"] == dom["chartsWithTitleDesc"] == dom["chartDataTables"], dom)
         if "filter" in res:
             f = res["filter"]
             check(f"{name}: the country filter works from the keyboard",
@@ -215,6 +234,9 @@ def browser_checks(repo, work, pages, asean_indicators):
         dom = results["iptt"]["dom"]
         check("iptt: seven indicators, the checks and the sources",
               dom["indicators"] == 7 and dom["sourcesRows"] == 7, dom)
+        # By period and by country for each of the six with numbers (1.3 is
+        # qualitative: no chart).
+        check("iptt: twelve charts", dom["charts"] == 12, dom["charts"])
     # The checker itself: a page that does run a script is caught.
     canary = work / "canary.html"
     canary.write_text("<!DOCTYPE html><title>x</title><p>x<script>window.__tocm_pwned=1;"
