@@ -128,6 +128,74 @@ static const char *latest_period(struct page *p) {
     return latest;
 }
 
+/* At a glance: how many indicators are in each status (their latest
+ * reported period), and whether the printed figures check out. */
+static void glance_write(struct page *p) {
+    struct hbuf *o = &p->out;
+    json_t *indicators = json_object_get(p->report, "indicators");
+    static const char *const order[] = {"achieved", "on track", "off track"};
+    size_t counts[4] = {0}, total = json_array_size(indicators);
+    size_t i;
+    json_t *ind;
+    json_array_foreach(indicators, i, ind) {
+        const char *s = indicator_status(ind);
+        size_t k = 0;
+        while (k < 3 && !(s && strcmp(s, order[k]) == 0))
+            k++;
+        counts[k]++;
+    }
+    hb_printf(o, "<p class=\"glance\"><strong>%zu indicator%s</strong>", total,
+              total == 1 ? "" : "s");
+    for (size_t k = 0; k < 3; k++)
+        if (counts[k])
+            hb_printf(o, " <span class=\"st st-%s\">%s %zu %s</span>", status_class(order[k]),
+                      status_symbol(order[k]), counts[k], order[k]);
+    if (counts[3])
+        hb_printf(o,
+                  " <span class=\"st st-none\">\u2013 %zu without a verdict (no target or no "
+                  "figure yet)</span>",
+                  counts[3]);
+    size_t checks = json_array_size(json_object_get(p->report, "checks"));
+    if (checks)
+        hb_printf(o,
+                  " <a href=\"#checks\"><span class=\"st st-off\">\u2717 %zu printed figure%s "
+                  "to look at</span></a>",
+                  checks, checks == 1 ? "" : "s");
+    else
+        hb_puts(o, " <span class=\"st st-ok\">\u2713 every printed figure checks out</span>");
+    hb_puts(o, "</p>\n");
+}
+
+/* Indicators the report could not compute (a data file with errors):
+ * said at the top, so nobody reads the page as complete. */
+static void failed_write(struct page *p) {
+    struct hbuf *o = &p->out;
+    json_t *failed = json_object_get(p->report, "failed");
+    if (!json_array_size(failed))
+        return;
+    hb_printf(o,
+              "<div class=\"failed\" role=\"alert\"><p><span class=\"st st-off\">\u2717 %zu "
+              "indicator%s could not be computed</span> and %s left out of this page:</p><ul>\n",
+              json_array_size(failed), json_array_size(failed) == 1 ? "" : "s",
+              json_array_size(failed) == 1 ? "is" : "are");
+    size_t i;
+    json_t *f;
+    json_array_foreach(failed, i, f) {
+        hb_puts(o, "<li><strong>");
+        hb_text(o, js(f, "indicator"));
+        hb_puts(o, "</strong>: ");
+        hb_text(o, js(f, "file"));
+        if (json_is_integer(json_object_get(f, "line")))
+            hb_printf(o, ":%lld", (long long)json_integer_value(json_object_get(f, "line")));
+        hb_puts(o, ": ");
+        hb_text(o, js(f, "code"));
+        hb_puts(o, " ");
+        hb_text(o, js(f, "message"));
+        hb_puts(o, "</li>\n");
+    }
+    hb_puts(o, "</ul></div>\n");
+}
+
 static void header_write(struct page *p, const char *date) {
     const struct tocm_host *h = p->host;
     struct hbuf *o = &p->out;
@@ -148,6 +216,31 @@ static void header_write(struct page *p, const char *date) {
     hb_puts(o, "<div><dt>Reporting period</dt><dd>");
     hb_text(o, period ? period : "no figures yet");
     hb_puts(o, "</dd></div>\n");
+    /* The report's as-of date and selection, when it has them. */
+    if (*js(p->report, "as_of")) {
+        hb_puts(o, "<div><dt>Figures as of</dt><dd>");
+        hb_text(o, js(p->report, "as_of"));
+        hb_puts(o, "</dd></div>\n");
+    }
+    json_t *sel = json_object_get(p->report, "selection");
+    static const char *const picks[] = {"country", "node", "level"};
+    for (size_t i = 0; i < 3; i++)
+        if (*js(sel, picks[i])) {
+            hb_printf(o, "<div><dt>Only %s</dt><dd>", picks[i]);
+            hb_text(o, js(sel, picks[i]));
+            hb_puts(o, "</dd></div>\n");
+        }
+    json_t *periods = json_object_get(sel, "periods");
+    if (json_array_size(periods)) {
+        hb_puts(o, "<div><dt>Only periods</dt><dd>");
+        size_t i;
+        json_t *v;
+        json_array_foreach(periods, i, v) {
+            hb_puts(o, i ? ", " : "");
+            hb_text(o, json_string_value(v));
+        }
+        hb_puts(o, "</dd></div>\n");
+    }
     static const char *const fields[][2] = {{"donor", "Donor"}, {"implementer", "Implementer"}};
     for (size_t i = 0; i < 2; i++) {
         const char *v = h->program_string(p->m, fields[i][0]);
@@ -166,6 +259,8 @@ static void header_write(struct page *p, const char *date) {
     }
     hb_printf(o, "tocm %s", h->version);
     hb_puts(o, "</dd></div>\n</dl>\n");
+    glance_write(p);
+    failed_write(p);
     const char *source = h->program_string(p->m, "source");
     if (source && *source) {
         hb_puts(o, "<p class=\"source\">Source: ");
@@ -286,8 +381,46 @@ static void assumptions_write(struct page *p) {
     hb_puts(o, "</dl>\n</section>\n");
 }
 
-/* The data sources: the model's tables, with the file each is read from.
- * The row counts are the report's (its `tables` member) when it has one. */
+/* The rows the report read from a table: the most any one of its
+ * indicators read (its total over all periods), since the report document
+ * counts rows per figure, not per file. -1 when no indicator read it. */
+static long long rows_read(struct page *p, const char *table) {
+    json_t *defs = json_object_get(p->model, "indicators");
+    long long most = -1;
+    size_t i, k;
+    json_t *ind, *def, *cell;
+    json_array_foreach(json_object_get(p->report, "indicators"), i, ind) {
+        const char *used = NULL;
+        json_array_foreach(defs, k, def) {
+            if (strcmp(js(def, "id"), js(ind, "id")) == 0) {
+                used = js(def, "table");
+                break;
+            }
+        }
+        if (!used || strcmp(used, table) != 0)
+            continue;
+        long long sum = 0, total = -1;
+        json_array_foreach(json_object_get(ind, "cells"), k, cell) {
+            if (json_object_size(json_object_get(cell, "dims")))
+                continue;
+            long long r = json_integer_value(json_object_get(cell, "rows"));
+            if (strcmp(js(cell, "period"), "total") == 0)
+                total = r;
+            else
+                sum += r;
+        }
+        /* Periods split the rows, so their counts add up; but a cumulative
+         * period counts every row before it too, and its total is all. */
+        long long r = is_cumulative(ind) && total >= 0 ? total : sum;
+        if (r > most)
+            most = r;
+    }
+    return most;
+}
+
+/* The data sources: the model's tables, with the file each is read from
+ * and how many rows the report read from it (the report's own count when
+ * its document has a `tables` member with `rows`). */
 static void sources_write(struct page *p) {
     struct hbuf *o = &p->out;
     json_t *tables = json_object_get(p->model, "tables");
@@ -298,7 +431,7 @@ static void sources_write(struct page *p) {
         return;
     }
     hb_puts(o, "<table class=\"data\">\n<thead><tr><th scope=\"col\">Table</th>"
-               "<th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Rows</th>"
+               "<th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Rows read</th>"
                "<th scope=\"col\">Source</th></tr></thead>\n<tbody>\n");
     const char *name;
     json_t *t;
@@ -313,22 +446,26 @@ static void sources_write(struct page *p) {
         hb_puts(o, "</th><td><code>");
         hb_text(o, js(t, "path"));
         hb_puts(o, "</code></td><td class=\"num\">");
-        json_t *rows = NULL;
+        long long rows = -1;
         size_t k;
         json_t *e;
         json_array_foreach(counted, k, e) {
-            if (strcmp(js(e, "id"), name) == 0)
-                rows = json_object_get(e, "rows");
+            if (strcmp(js(e, "id"), name) == 0 && json_is_integer(json_object_get(e, "rows")))
+                rows = json_integer_value(json_object_get(e, "rows"));
         }
-        if (json_is_integer(rows))
-            hb_printf(o, "%lld", (long long)json_integer_value(rows));
+        if (rows < 0)
+            rows = rows_read(p, name);
+        if (rows >= 0)
+            hb_printf(o, "%lld", rows);
         else
             hb_puts(o, "<span class=\"sub\">not read</span>");
         hb_puts(o, "</td><td>");
         hb_text(o, js(t, "source"));
         hb_puts(o, "</td></tr>\n");
     }
-    hb_puts(o, "</tbody>\n</table>\n</section>\n");
+    hb_puts(o, "</tbody>\n</table>\n<p class=\"sub\">Rows read: the most rows any one "
+               "indicator read from the table (rows no indicator selects are not "
+               "counted).</p>\n</section>\n");
 }
 
 /* ---- the page ---------------------------------------------------------- */

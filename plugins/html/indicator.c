@@ -6,6 +6,8 @@
  * and ordering follow the text report (core/report_text.c), so the printed
  * forms agree.
  */
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "html_internal.h"
@@ -27,7 +29,20 @@ static void plan_text(struct hbuf *o, json_t *v, json_t *ind) {
         int decimals = (int)json_integer_value(json_object_get(ind, "rounding"));
         if (decimals < 0 || decimals > 6)
             decimals = 0;
-        hb_printf(o, "%.*f%s", decimals, x, is_pct(ind) ? "%" : "");
+        char digits[64];
+        snprintf(digits, sizeof digits, "%.*f", decimals, fabs(x));
+        /* Thousands grouped, as the report prints figures: 1,000. */
+        const char *dot = strchr(digits, '.');
+        size_t whole = dot ? (size_t)(dot - digits) : strlen(digits);
+        if (x < 0)
+            hb_puts(o, "\u2212");
+        for (size_t i = 0; i < whole; i++) {
+            if (i && (whole - i) % 3 == 0)
+                hb_puts(o, ",");
+            hb_put(o, digits + i, 1);
+        }
+        hb_puts(o, dot ? dot : "");
+        hb_puts(o, is_pct(ind) ? "%" : "");
     } else
         hb_puts(o, "none");
     if (json_is_object(v) && *js(v, "period")) {
@@ -76,6 +91,8 @@ static void status_cell(struct hbuf *o, const char *status) {
 static void iptt_write(struct page *p, json_t *ind) {
     struct hbuf *o = &p->out;
     int cumulative = is_cumulative(ind);
+    /* Figures of a qualitative indicator are sentences: left-aligned. */
+    const char *num = strcmp(js(ind, "measure"), "qualitative") == 0 ? "" : " class=\"num\"";
     /* Without any target the plan columns would be empty: an indicator
      * that only reports figures gets the figures and the comments. */
     int plan = json_object_get(ind, "lop_target") != NULL;
@@ -89,9 +106,8 @@ static void iptt_write(struct page *p, json_t *ind) {
               "<thead><tr><th scope=\"col\">Period</th><th scope=\"col\">Breakdown</th>",
               plan ? "Targets and actuals" : "Actuals (no target is set)");
     if (plan)
-        hb_puts(o, "<th scope=\"col\" class=\"num\">Target</th>");
-    hb_printf(o, "<th scope=\"col\" class=\"num\">Actual%s</th>",
-              cumulative ? " (cumulative)" : "");
+        hb_printf(o, "<th scope=\"col\"%s>Target</th>", num);
+    hb_printf(o, "<th scope=\"col\"%s>Actual%s</th>", num, cumulative ? " (cumulative)" : "");
     if (plan)
         hb_puts(o, "<th scope=\"col\" class=\"num\">% of target</th>"
                    "<th scope=\"col\">Status</th>");
@@ -119,13 +135,13 @@ static void iptt_write(struct page *p, json_t *ind) {
         hb_puts(o, "</th><td>");
         dims_words(o, dims);
         if (plan) {
-            hb_puts(o, "</td><td class=\"num\">");
+            hb_printf(o, "</td><td%s>", num);
             const char *tdisp = json_string_value(json_object_get(cell, "target_display"));
             if (!tdisp && lop)
                 tdisp = json_string_value(json_object_get(ind, "lop_target_display"));
             hb_text(o, tdisp);
         }
-        hb_puts(o, "</td><td class=\"num\">");
+        hb_printf(o, "</td><td%s>", num);
         int reported =
             json_is_number(json_object_get(cell, "value")) || json_object_get(cell, "text");
         if (reported)

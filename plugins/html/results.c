@@ -13,14 +13,16 @@
 
 const char *indicator_status(json_t *ind) {
     /* As the roll-up reads it: the latest period's total that is
-     * reported, not the life-of-program column. */
+     * reported (not a period without figures, nor one not yet due), not
+     * the life-of-program column. */
     const char *status = NULL;
     size_t k;
     json_t *cell;
     json_array_foreach(json_object_get(ind, "cells"), k, cell) {
         const char *s = json_string_value(json_object_get(cell, "status"));
         if (s && json_object_size(json_object_get(cell, "dims")) == 0 &&
-            strcmp(s, "not reported") != 0 && strcmp(js(cell, "period"), "total") != 0)
+            strcmp(s, "not reported") != 0 && strcmp(s, "not yet due") != 0 &&
+            strcmp(js(cell, "period"), "total") != 0)
             status = s;
     }
     return status;
@@ -86,8 +88,33 @@ int results_plan(struct page *p) {
     p->home = malloc((json_array_size(list) + 1) * sizeof *p->home);
     if (!p->home)
         return -1;
+    json_t *chain = json_object_get(p->report, "chain");
     size_t k;
     json_t *ind;
+    if (json_is_array(chain)) {
+        /* The report's own grouping (models/FORMAT.md, `chain`): its nodes
+         * are the blocks, each indicator placed where it says. */
+        memset(p->block, 0, n ? n : 1);
+        json_array_foreach(list, k, ind) { p->home[k] = TOCM_NONE; }
+        size_t c;
+        json_t *entry;
+        json_array_foreach(chain, c, entry) {
+            size_t node = h->node_find(p->m, js(entry, "node"));
+            if (node == TOCM_NONE)
+                continue;
+            p->block[node] = 1;
+            size_t j;
+            json_t *id;
+            json_array_foreach(json_object_get(entry, "indicators"), j, id) {
+                json_array_foreach(list, k, ind) {
+                    if (p->home[k] == TOCM_NONE && json_is_string(id) &&
+                        strcmp(js(ind, "id"), json_string_value(id)) == 0)
+                        p->home[k] = node;
+                }
+            }
+        }
+        return 0;
+    }
     json_array_foreach(list, k, ind) {
         p->home[k] = home_of(p, ind);
         if (p->home[k] != TOCM_NONE)
@@ -116,12 +143,12 @@ static void rollup_line(struct page *p, json_t *r, const char *group, const char
     hb_puts(o, "</p>\n");
 }
 
-static void node_block(struct page *p, size_t node) {
+static void node_block(struct page *p, size_t node, int page_break) {
     const struct tocm_host *h = p->host;
     struct hbuf *o = &p->out;
     const char *id = h->node_id(p->m, node);
     const char *status = node_status_word(p, id);
-    hb_puts(o, "<section class=\"node\" id=\"");
+    hb_printf(o, "<section class=\"node%s\" id=\"", page_break ? " brk" : "");
     hb_id(o, "node-", id);
     hb_puts(o, "\">\n<h3><span class=\"lvl\">");
     long level = h->node_level(p->m, node);
@@ -134,6 +161,12 @@ static void node_block(struct page *p, size_t node) {
     if (status)
         hb_printf(o, "<p class=\"nodest\"><span class=\"st st-%s\">%s %s</span></p>\n",
                   status_class(status), status_symbol(status), status);
+    const char *own = h->node_string(p->m, node, "status");
+    if (own && *own) {
+        hb_puts(o, "<p class=\"rollup\">Implementation: ");
+        hb_text(o, own);
+        hb_puts(o, "</p>\n");
+    }
     json_t *r = rollup_of(p, id);
     rollup_line(p, r, "indicators", "Indicators beneath it");
     rollup_line(p, r, "projects", "Projects beneath it");
@@ -187,16 +220,10 @@ static void node_block(struct page *p, size_t node) {
     hb_puts(o, "</section>\n");
 }
 
-int results_write(struct page *p) {
-    const struct tocm_host *h = p->host;
+/* Indicators attached to no result shown: the model attaches them to none,
+ * or the report's selection leaves their results out. */
+static void loose_write(struct page *p) {
     struct hbuf *o = &p->out;
-    hb_puts(o, "<section id=\"results\" class=\"block\">\n<h2>Results and their indicators</h2>\n");
-    size_t n = h->node_count(p->m), levels = h->level_count(p->m);
-    for (size_t level = 0; level < levels; level++)
-        for (size_t i = 0; i < n; i++)
-            if (p->block[i] && h->node_level(p->m, i) == (long)level)
-                node_block(p, i);
-    /* Indicators attached to no result of the model. */
     size_t k, loose = 0;
     json_t *ind;
     json_array_foreach(json_object_get(p->report, "indicators"), k, ind) {
@@ -210,7 +237,78 @@ int results_write(struct page *p) {
     if (loose)
         hb_puts(o, "</section>\n");
     if (json_array_size(json_object_get(p->report, "indicators")) == 0)
-        hb_puts(o, "<p>The model defines no indicators.</p>\n");
+        hb_puts(o, "<p>The report has no indicators.</p>\n");
+}
+
+int results_write(struct page *p) {
+    const struct tocm_host *h = p->host;
+    struct hbuf *o = &p->out;
+    hb_puts(o, "<section id=\"results\" class=\"block\">\n<h2>Results and their indicators</h2>\n");
+    /* Along the chain: each top node, then depth first what contributes
+     * to it, so an end-of-program outcome is followed by the outcomes
+     * beneath it; a node reached twice is shown where it is first met.
+     * A printed page starts at each branch of a top node (each EOPO). The
+     * walk keeps its own stack: a chain may be 100,000 nodes deep. */
+    json_t *chain = json_object_get(p->report, "chain");
+    if (json_is_array(chain)) {
+        /* The report's chain is in this order already, with depths. */
+        size_t c;
+        json_t *entry;
+        int first = 1;
+        json_array_foreach(chain, c, entry) {
+            size_t node = h->node_find(p->m, js(entry, "node"));
+            if (node == TOCM_NONE)
+                continue;
+            node_block(p, node, !first && json_integer_value(json_object_get(entry, "depth")) <= 1);
+            first = 0;
+        }
+        loose_write(p);
+        hb_puts(o, "</section>\n");
+        return 0;
+    }
+    size_t n = h->node_count(p->m), levels = h->level_count(p->m);
+    unsigned char *seen = calloc(n ? n : 1, 1);
+    size_t *stack = malloc((h->edge_count(p->m) + n + 1) * sizeof *stack);
+    size_t *depth = malloc((h->edge_count(p->m) + n + 1) * sizeof *depth);
+    if (!seen || !stack || !depth) {
+        free(seen);
+        free(stack);
+        free(depth);
+        o->failed = 1;
+        return -1;
+    }
+    int first = 1;
+    for (size_t level = 0; level < levels; level++)
+        for (size_t root = 0; root < n; root++) {
+            if (seen[root] || h->node_level(p->m, root) != (long)level)
+                continue;
+            size_t top = 0;
+            stack[top] = root;
+            depth[top++] = 0;
+            while (top) {
+                top--;
+                size_t u = stack[top], d = depth[top];
+                if (seen[u])
+                    continue;
+                seen[u] = 1;
+                if (p->block[u]) {
+                    node_block(p, u, !first && d <= 1);
+                    first = 0;
+                }
+                /* Pushed last first, so they come out in model order. */
+                for (size_t k = h->node_in_count(p->m, u); k-- > 0;) {
+                    size_t v = h->node_in(p->m, u, k);
+                    if (v < n && !seen[v]) {
+                        stack[top] = v;
+                        depth[top++] = d + 1;
+                    }
+                }
+            }
+        }
+    free(seen);
+    free(stack);
+    free(depth);
+    loose_write(p);
     hb_puts(o, "</section>\n");
     return 0;
 }
