@@ -73,6 +73,32 @@ static size_t wrap(const char *s, size_t starts[], size_t lens[], int *cut) {
     return n;
 }
 
+/* A box shows at most ID_CHARS characters of its id (the full id is in its
+ * tooltip and its block): a long id would run out of the box. The id goes
+ * through the SVG escaper when `svg`, as is into the layout label. */
+#define ID_CHARS 18
+static void short_id(struct hbuf *b, const char *id, int svg) {
+    size_t i = 0, chars = 0;
+    while (id[i] && chars < ID_CHARS) {
+        i++;
+        while (((unsigned char)id[i] & 0xC0) == 0x80)
+            i++;
+        chars++;
+    }
+    char *head = strndup(id, i);
+    if (!head) {
+        b->failed = 1;
+        return;
+    }
+    if (svg)
+        hb_svg(b, head);
+    else
+        hb_puts(b, head);
+    free(head);
+    if (id[i])
+        hb_puts(b, "\u2026");
+}
+
 static void legend(struct hbuf *o) {
     static const char *const items[][3] = {
         {"ok", "\u2713", "achieved"},
@@ -103,20 +129,29 @@ static const char *stroke_of(const char *cls) {
                                        : "#666666";
 }
 
-/* The label Graphviz measures: the lines the box will show. Backslashes are
- * doubled, since Graphviz reads \N, \l and the like in labels; the text is
- * never drawn by Graphviz, so nothing else needs escaping here. */
+/* Text as Graphviz reads a label: it expands \N, \l and the like, and
+ * turns entities such as &lt; into characters, so both are escaped for the
+ * text to be measured as it will be drawn. */
+static void layout_text(struct hbuf *b, const char *s, size_t n) {
+    for (size_t k = 0; k < n; k++)
+        if (s[k] == '\\')
+            hb_puts(b, "\\\\");
+        else if (s[k] == '&')
+            hb_puts(b, "&amp;");
+        else
+            hb_put(b, s + k, 1);
+}
+
+/* The label Graphviz measures: the lines the box will show. The text is
+ * never drawn by Graphviz, so nothing but its own escapes matters here. */
 static void layout_label(struct hbuf *b, const char *head, const char *title) {
-    hb_puts(b, head);
+    layout_text(b, head, strlen(head));
     size_t starts[MAX_LINES], lens[MAX_LINES];
     int cut;
     size_t n = wrap(title, starts, lens, &cut);
     for (size_t i = 0; i < n; i++) {
         hb_puts(b, "\\n");
-        for (size_t k = 0; k < lens[i]; k++) {
-            char c = title[starts[i] + k];
-            hb_put(b, c == '\\' ? "\\\\" : &c, c == '\\' ? 2 : 1);
-        }
+        layout_text(b, title + starts[i], lens[i]);
     }
     if (cut)
         hb_puts(b, "...");
@@ -239,7 +274,7 @@ static int draw(struct page *p, Agraph_t *g, Agnode_t **gn, size_t n) {
         hb_puts(o, "\" y=\"");
         hb_num(o, y0);
         hb_puts(o, "\">");
-        hb_svg(o, id);
+        short_id(o, id, 1);
         if (status)
             hb_printf(o, " \u00b7 %s %s", status_symbol(status), status);
         hb_puts(o, "</tspan>");
@@ -308,7 +343,7 @@ static int layout_and_draw(struct page *p) {
             if (status)
                 snprintf(head, sizeof head, " \u00b7 %s %s", status_symbol(status), status);
             struct hbuf idl = {0};
-            hb_puts(&idl, h->node_id(p->m, i));
+            short_id(&idl, h->node_id(p->m, i), 0);
             hb_puts(&idl, head);
             layout_label(&label, idl.failed ? "" : idl.data, h->node_title(p->m, i));
             hb_free(&idl);
