@@ -90,6 +90,31 @@ def markup_checks(name, path):
     return doc
 
 
+def luminance(hex_colour):
+    h = hex_colour.lstrip("#")
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    rgb = [int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    rgb = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+
+
+def contrast(a, b):
+    hi, lo = sorted([luminance(a), luminance(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def contrast_checks(doc):
+    """WCAG AA: the page's text colours against their backgrounds, 4.5:1."""
+    css = "".join(e.text or "" for e in doc.iter("style"))
+    var = dict(re.findall(r"--([\w-]+):(#[0-9a-fA-F]{3,6})", css))
+    pairs = [("ink", "bg"), ("muted", "bg"), ("ok", "ok-bg"), ("track", "track-bg"),
+             ("off", "off-bg"), ("none", "none-bg"), ("bar", "bg"), ("accent", "bg")]
+    low = [(a, b, round(contrast(var[a], var[b]), 2)) for a, b in pairs
+           if contrast(var[a], var[b]) < 4.5]
+    check("text colours meet WCAG AA (4.5:1)", len(var) >= 14 and not low, low or var)
+
+
 def text_of(doc):
     return "".join(doc.itertext())
 
@@ -136,6 +161,8 @@ def main():
     check("the ASEAN-ACT report is under 2 MB", size < 2_000_000, size)
 
     docs = {name: markup_checks(name, path) for name, path in pages.items()}
+
+    contrast_checks(docs["iptt"])
 
     # The hostile page: every payload is there as text, intact, and Lao
     # and Vietnamese come through byte for byte.
