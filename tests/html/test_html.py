@@ -146,9 +146,9 @@ def main():
     report(tocm, iptt, again)
     check("same input gives the same bytes", again.read_bytes() == pages["iptt"].read_bytes())
     dated = work / "dated.html"
-    report(tocm, iptt, dated, "--option", "date=2026-03-31")
+    report(tocm, iptt, dated, "--option", "date=2026-04-15")
     check("--option date=... puts the date in the header",
-          b"2026-03-31" in dated.read_bytes() and b"2026-03-31" not in pages["iptt"].read_bytes())
+          b"2026-04-15" in dated.read_bytes() and b"2026-04-15" not in pages["iptt"].read_bytes())
     r = run(tocm, "report", iptt, "--format", "html", "--option", "date=31/03/2026", ok=False)
     check("a malformed date is refused, naming the option",
           r.returncode == 2 and b"date" in r.stderr and not r.stdout, r.stderr)
