@@ -468,6 +468,45 @@ static void graph_label(const struct tocm_host *host, const tocm_model *m, const
 
 /* ---- clusters that hold their projects ---------------------------------- */
 
+/* What lies beneath the projects folded into each shown node (view.c
+ * folds activities and the like where their projects went): how many, and
+ * the highest of their levels. */
+struct beneath {
+    size_t *count;
+    long *level;
+};
+
+static int beneath_collect(const struct tocm_host *host, const tocm_model *m, const struct view *v,
+                           struct beneath *b) {
+    size_t n = v->node_count;
+    b->count = calloc(n ? n : 1, sizeof *b->count);
+    b->level = malloc((n ? n : 1) * sizeof *b->level);
+    if (!b->count || !b->level)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        b->level[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t h = v->home[i];
+        if (h == TOCM_NONE || h >= n || view_is_project(host, m, v, i))
+            continue;
+        b->count[h]++;
+        long l = host->node_level(m, i);
+        if (b->level[h] < 0 || l < b->level[h])
+            b->level[h] = l;
+    }
+    return 0;
+}
+
+/* "412 beneath them (Activity and below)", in italics. */
+static void beneath_text(const struct tocm_host *host, const tocm_model *m, const struct beneath *b,
+                         size_t node, const char *them, struct buf *out) {
+    long l = b->level[node];
+    const char *title = host->level_title(m, (size_t)l);
+    buf_printf(out, "<i>%zu beneath %s (", b->count[node], them);
+    html_text(out, title ? title : host->level_id(m, (size_t)l));
+    buf_puts(out, l + 1 < (long)host->level_count(m) ? " and below)</i>" : ")</i>");
+}
+
 /* The first words of a title, at most max columns, with an ellipsis when
  * cut. */
 static void short_title(struct buf *out, const char *title, int max) {
@@ -527,8 +566,10 @@ static size_t folded_projects(const struct tocm_host *host, const tocm_model *m,
  * country). scratch has room for every node. */
 static void cluster_box_label(const struct tocm_host *host, const tocm_model *m,
                               const struct view *v, size_t c, const struct render_opts *o,
-                              size_t *scratch, int *any_direct, struct buf *out) {
+                              const struct beneath *b, size_t *scratch, int *any_direct,
+                              struct buf *out) {
     size_t count = folded_projects(host, m, v, c, scratch);
+    size_t beneath = b->count[c];
     buf_reset(out);
     size_t cols = v->projects == PROJECTS_LIST && count ? (count + LIST_ROWS - 1) / LIST_ROWS : 1;
     buf_printf(out,
@@ -543,9 +584,15 @@ static void cluster_box_label(const struct tocm_host *host, const tocm_model *m,
         html_wrapped(out, title, o->wrap + 6);
     }
     buf_puts(out, "<br align=\"left\"/></td></tr>");
-    if (count == 0) {
+    if (count == 0 && beneath == 0) {
         buf_puts(out, "</table>");
         return;
+    }
+    struct buf under = {0};
+    if (beneath) {
+        buf_printf(&under, "<tr><td colspan=\"%zu\" align=\"left\">", cols);
+        beneath_text(host, m, b, c, "them", &under);
+        buf_puts(&under, "</td></tr>");
     }
     if (v->projects == PROJECTS_COUNT || v->projects == PROJECTS_HIDE) {
         buf_printf(out, "<tr><td align=\"left\"><i>%zu project%s:", count, count == 1 ? "" : "s");
@@ -557,7 +604,10 @@ static void cluster_box_label(const struct tocm_host *host, const tocm_model *m,
             buf_printf(out, "%s %s %zu", i ? " \xC2\xB7" : "", code ? code : "regional", j - i);
             i = j;
         }
-        buf_puts(out, "</i></td></tr></table>");
+        buf_puts(out, "</i></td></tr>");
+        buf_puts(out, buf_str(&under));
+        buf_puts(out, "</table>");
+        buf_free(&under);
         return;
     }
     size_t rows = (count + cols - 1) / cols;
@@ -589,7 +639,9 @@ static void cluster_box_label(const struct tocm_host *host, const tocm_model *m,
         }
         buf_puts(out, "</tr>");
     }
+    buf_puts(out, buf_str(&under));
     buf_puts(out, "</table>");
+    buf_free(&under);
 }
 
 /* ---- the graph ----------------------------------------------------------- */
@@ -701,7 +753,8 @@ static int add_link(const struct drawn_link *l, void *ctx) {
         set(e, s->e_color, "#7a7a7a");
         c->any_through = 1;
     }
-    if (l->kind == LINK_LISTED && c->v->projects == PROJECTS_LIST) {
+    if (l->kind == LINK_LISTED && c->v->projects == PROJECTS_LIST &&
+        view_is_project(c->host, c->m, c->v, l->from)) {
         /* From the project's row, on the side that faces the goal. */
         static const char *const side[] = {"n", "s", "e", "w"};
         buf_reset(text);
@@ -856,10 +909,13 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
     size_t *order = malloc((n ? n : 1) * sizeof *order), shown_n = 0;
     size_t *scratch = malloc((n ? n : 1) * sizeof *scratch);
     Agnode_t **last = calloc(levels ? levels : 1, sizeof *last);
-    if (!order || !scratch || !last) {
+    struct beneath under = {0};
+    if (!order || !scratch || !last || beneath_collect(host, m, v, &under) != 0) {
         free(order);
         free(scratch);
         free(last);
+        free(under.count);
+        free(under.level);
         agclose(g);
         g = NULL;
         goto done;
@@ -900,7 +956,7 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
 
         int is_box = v->projects != PROJECTS_NODES && view_is_cluster(host, m, v, i);
         if (is_box) {
-            cluster_box_label(host, m, v, i, o, scratch, &any_direct, &text);
+            cluster_box_label(host, m, v, i, o, &under, scratch, &any_direct, &text);
             any_box = 1;
         } else {
             /* On a page, a row of one or two nodes (the goal, an EOPO)
@@ -910,6 +966,10 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
             if (o->compact && rows && bands[l].count <= 2)
                 wrap = o->wrap * 2;
             node_label(host, m, i, o, wrap, &text);
+            if (under.count[i]) {
+                buf_puts(&text, "<br/>");
+                beneath_text(host, m, &under, i, "it", &text);
+            }
         }
         set_html(gn, s.n_label, buf_str(&text));
         char hex[8];
@@ -997,6 +1057,8 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
     free(order);
     free(scratch);
     free(last);
+    free(under.count);
+    free(under.level);
 
     /* The band labels, chained from the bottom up: they keep the bands in
      * level order even where no drawn link joins two neighbouring bands (the

@@ -314,6 +314,38 @@ static int select_nodes(const struct tocm_host *host, const tocm_model *m, struc
             v->folded_count++;
         }
     }
+    /* What lies beneath the projects (activities, ...) goes where the
+     * projects it contributes to went: a large model's overview is its
+     * chain down to the clusters, with everything below counted in them.
+     * Level by level downwards, so each node finds its targets placed. */
+    size_t levels = host->level_count(m);
+    for (size_t l = v->project_level + 1; folds && v->project_level != TOCM_NONE && l < levels;
+         l++) {
+        for (size_t i = 0; i < n; i++) {
+            if (!v->shown[i] || host->node_level(m, i) != (long)l)
+                continue;
+            size_t home = TOCM_NONE;
+            for (size_t k = 0; k < host->node_out_count(m, i); k++) {
+                size_t t = host->node_out(m, i, k);
+                /* a cluster or project drawn as a node, or the box a
+                 * folded one went into */
+                size_t h = TOCM_NONE;
+                if (t < n && !v->shown[t])
+                    h = v->home[t];
+                else if (t < n && (view_is_cluster(host, m, v, t) || is_project(host, m, v, t)))
+                    h = t;
+                if (h != TOCM_NONE &&
+                    (home == TOCM_NONE ||
+                     natural_cmp(host->node_id(m, h), host->node_id(m, home)) < 0))
+                    home = h;
+            }
+            if (home != TOCM_NONE || v->projects == PROJECTS_HIDE) {
+                v->home[i] = home;
+                v->shown[i] = 0;
+                v->folded_count++;
+            }
+        }
+    }
     free(stack);
     free(down);
     v->shown_count = v->edge_count = 0;
@@ -542,13 +574,25 @@ void view_suggest(const struct tocm_host *host, const tocm_model *m, const struc
     }
     if (v->kind != VIEW_MAPPING)
         suggest(host, m, "mapping", limit);
-    if (v->projects == PROJECTS_NODES && v->cluster_level != TOCM_NONE) {
-        size_t n = view_size(host, m, v->kind == VIEW_FULL ? "full" : "outcomes", PROJECTS_LIST);
-        if (n && v->kind == VIEW_FULL)
-            host->log(TOCM_LOG_INFO, GV_PLUGIN_NAME,
-                      "  --view full --projects list %6zu nodes%s (projects listed in their "
-                      "clusters)",
-                      n, n > limit ? " (also needs --force)" : "");
+    if (v->kind == VIEW_FULL && v->cluster_level != TOCM_NONE) {
+        /* The whole chain with the projects, and what lies beneath them,
+         * folded into their clusters: the overview of a large model. */
+        static const struct {
+            enum projects_mode mode;
+            const char *name, *what;
+        } folds[] = {
+            {PROJECTS_LIST, "list", "projects listed in their clusters"},
+            {PROJECTS_COUNT, "count", "the overview: projects counted in their clusters"},
+        };
+        for (size_t k = 0; k < 2; k++) {
+            if (v->projects == folds[k].mode)
+                continue;
+            size_t n = view_size(host, m, "full", folds[k].mode);
+            if (n)
+                host->log(TOCM_LOG_INFO, GV_PLUGIN_NAME,
+                          "  --view full --projects %-5s %6zu nodes%s (%s)", folds[k].name, n,
+                          n > limit ? " (also needs --force)" : "", folds[k].what);
+        }
     }
     host->log(TOCM_LOG_INFO, GV_PLUGIN_NAME,
               "  --view node:ID              any node with what contributes to it and what it "

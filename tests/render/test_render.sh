@@ -142,6 +142,27 @@ grep -q -- "--force" "$work/err" || fail "the refusal does not mention --force"
 expect_status 0 "$tocm" render "$model" --option max-nodes=40 --force -o "$work/big.svg"
 [[ -s $work/big.svg ]] || fail "--force did not render"
 
+# A large model's overview: with --projects count, projects and everything
+# beneath them (the generator's activities) fold into their clusters, or
+# into their project when it has no cluster; the counts in the boxes add up
+# to the model's activities, and the refusal offers the overview.
+python3 "$src/tests/bench/gen_model.py" -n 3000 --seed 2 -o "$work/gen.json"
+expect_status 2 "$tocm" render "$work/gen.json" -o "$work/gen.svg"
+grep -q -- "--view full --projects count .* nodes (the overview" "$work/err" ||
+  fail "the refusal does not offer the overview"
+expect_status 0 "$tocm" render "$work/gen.json" --projects count -T canon -o "$work/gen.gv"
+python3 - "$work/gen.json" "$work/gen.gv" <<'EOF2' || fail "the overview's counts"
+import json, re, sys
+m = json.load(open(sys.argv[1]))
+gv = open(sys.argv[2], encoding="utf-8").read()
+activities = sum(1 for n in m["nodes"] if n["level"] == "activity")
+counted = sum(int(x) for x in re.findall(r"<i>(\d+) beneath (?:them|it) \(", gv))
+drawn = len(re.findall(r"class=\"level-activity", gv))
+if drawn or counted != activities:
+    print(f"{drawn} activities drawn, {counted} counted, the model has {activities}")
+    sys.exit(1)
+EOF2
+
 # ---- pages, the book and the matrix (issue 12) ------------------------------------
 # A page-sized PDF has the page's size; a view too large for it is refused
 # with the narrower views, and writes nothing.
