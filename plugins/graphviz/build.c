@@ -595,8 +595,18 @@ static void cluster_box_label(const struct tocm_host *host, const tocm_model *m,
         buf_puts(&under, "</td></tr>");
     }
     if (v->projects == PROJECTS_COUNT || v->projects == PROJECTS_HIDE) {
-        buf_printf(out, "<tr><td align=\"left\"><i>%zu project%s:", count, count == 1 ? "" : "s");
-        for (size_t i = 0; i < count;) {
+        /* By country; "7 projects (VN)" when they share one (a country
+         * page), not "7 projects: VN 7". */
+        const char *first = count ? host->node_string(m, scratch[0], "country") : NULL;
+        int one = count > 0 &&
+                  country_cmp(host->node_string(m, scratch[count - 1], "country"), first) == 0;
+        buf_printf(out, "<tr><td align=\"left\"><i>%zu project%s%s", count, count == 1 ? "" : "s",
+                   one ? " (" : ":");
+        if (one) {
+            html_text(out, first ? first : "regional");
+            buf_puts(out, ")");
+        }
+        for (size_t i = 0; i < count && !one;) {
             const char *code = host->node_string(m, scratch[i], "country");
             size_t j = i + 1;
             while (j < count && country_cmp(host->node_string(m, scratch[j], "country"), code) == 0)
@@ -656,7 +666,7 @@ static const char *rankdir(enum direction d) {
     return "BT";
 }
 
-static void declare(Agraph_t *g, struct syms *s, int compact) {
+static void declare(Agraph_t *g, struct syms *s, int compact, int wide) {
     /* Graph (and band/cluster) attributes. Defaults are "" where the root
      * and the subgraphs differ, so each sets its own. */
     agattr(g, AGRAPH, S("newrank"), S("true"));
@@ -670,7 +680,9 @@ static void declare(Agraph_t *g, struct syms *s, int compact) {
     agattr(g, AGRAPH, S("bgcolor"), S("white"));
     agattr(g, AGRAPH, S("pad"), S(compact ? "0.1" : "0.3"));
     agattr(g, AGRAPH, S("nodesep"), S(compact ? "0.14" : "0.22"));
-    agattr(g, AGRAPH, S("ranksep"), S(compact ? "0.4" : "0.6"));
+    /* On a page left to right, the levels are columns and the drawing is
+     * as wide as the page allows: narrower gaps leave larger text. */
+    agattr(g, AGRAPH, S("ranksep"), S(compact ? (wide ? "0.3" : "0.4") : "0.6"));
     agattr(g, AGRAPH, S("outputorder"), S("edgesfirst"));
     s->g_label = agattr(g, AGRAPH, S("label"), S(""));
     s->g_style = agattr(g, AGRAPH, S("style"), S(""));
@@ -803,7 +815,7 @@ Agraph_t *build_graph(const struct tocm_host *host, const tocm_model *m, const s
     if (!g)
         goto done;
     struct syms s;
-    declare(g, &s, o->compact);
+    declare(g, &s, o->compact, o->direction == DIR_LR || o->direction == DIR_RL);
     agattr(g, AGRAPH, S("rankdir"), S(rankdir(o->direction)));
     set(g, s.g_labeljust, "l");
     set(g, s.g_labelloc, "t");
