@@ -227,6 +227,12 @@ int view_each_link(const struct tocm_host *host, const tocm_model *m, const stru
                 size_t to = host->node_out(m, i, k);
                 if (to >= n || to == home || !v->shown[to] || view_links(host, m, home, to, NULL))
                     continue;
+                /* Never a link between two boxes of one level (a flat link
+                 * Graphviz routes badly around tall boxes): a second
+                 * cluster of a project lists it too (build.c), and what
+                 * lies beneath the projects is counted in one box only. */
+                if (host->node_level(m, to) == host->node_level(m, home))
+                    continue;
                 if (v->projects == PROJECTS_COUNT && earlier_sibling_links(host, m, v, i, to))
                     continue;
                 struct drawn_link l = {
