@@ -251,6 +251,28 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
                    !c->name ? "name" : "compute");
             return -1;
         }
+        /* ABI 1.4: an aggregate, when there is one, has every required
+         * slot, so the engine calls them without checking each time. */
+        const struct tocm_aggregate *agg =
+            TOCM_ABI_MINOR_OF(c->abi) >= 4 &&
+                    c->size >= REQUIRED_SIZE(struct tocm_calculator, aggregate)
+                ? c->aggregate
+                : NULL;
+        if (agg && agg->size < REQUIRED_SIZE(struct tocm_aggregate, release)) {
+            refuse(r, file, "%s: its aggregate is %zu bytes; ABI 1.4 needs at least %zu", what,
+                   agg->size, REQUIRED_SIZE(struct tocm_aggregate, release));
+            return -1;
+        }
+        if (agg &&
+            (!agg->prepare || !agg->init || !agg->update || !agg->combine || !agg->finalize)) {
+            refuse(r, file, "%s: the required aggregate slot '%s' is NULL", what,
+                   !agg->prepare   ? "prepare"
+                   : !agg->init    ? "init"
+                   : !agg->update  ? "update"
+                   : !agg->combine ? "combine"
+                                   : "finalize");
+            return -1;
+        }
         for (size_t k = 0; k < nc; k++) {
             if (strcmp(desc->calculators[k]->name, c->name) == 0) {
                 refuse(r, file, "it lists calculator '%s' twice", c->name);
@@ -301,6 +323,9 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
     r->calc_owner = tocmp_xrealloc(r->calc_owner, (r->calc_count + nc) * sizeof *r->calc_owner);
     for (size_t i = 0; i < nc; i++) {
         NORMALISE(r->calcs[r->calc_count], desc->calculators[i]);
+        /* Built for 1.0-1.3: no aggregate, whatever bytes follow. */
+        if (TOCM_ABI_MINOR_OF(r->calcs[r->calc_count].abi) < 4)
+            r->calcs[r->calc_count].aggregate = NULL;
         r->calc_owner[r->calc_count++] = owner;
     }
     r->exporters = tocmp_xrealloc(r->exporters, (r->exporter_count + ne) * sizeof *r->exporters);

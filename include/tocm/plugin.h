@@ -24,7 +24,9 @@
  *
  * History: 1.0 the first ABI; 1.1 appended tocm_calculator.flags; 1.2
  * appended tocm_exporter.options (struct tocm_option_info); 1.3 appended
- * tocm_host.export_report_json (the computed report, for exporters).
+ * tocm_host.export_report_json (the computed report, for exporters); 1.4
+ * appended tocm_calculator.aggregate (struct tocm_aggregate: calculators as
+ * mergeable aggregates, folded in one pass over the data).
  *
  * Ownership words, as in jansson: *borrowed* pointers stay owned by whoever
  * handed them over and are valid for the duration of the call (or, for
@@ -44,7 +46,7 @@ extern "C" {
 #endif
 
 #define TOCM_ABI_MAJOR 1
-#define TOCM_ABI_MINOR 3
+#define TOCM_ABI_MINOR 4
 #define TOCM_ABI_MAKE(major, minor) ((uint32_t)(major) << 16 | (uint32_t)(minor))
 #define TOCM_ABI_VERSION TOCM_ABI_MAKE(TOCM_ABI_MAJOR, TOCM_ABI_MINOR)
 #define TOCM_ABI_MAJOR_OF(abi) ((uint32_t)(abi) >> 16)
@@ -246,6 +248,101 @@ struct tocm_calculator {
      * checks only; totals are always recomputed from rows. A 1.0 plugin's
      * calculators read as 0 here. */
     unsigned flags;
+
+    /* ---- ABI 1.4 ---- */
+    /* The calculator as a mergeable aggregate (below), or NULL: then, and
+     * for every calculator built for ABI 1.0-1.3, the host computes each
+     * cell through compute, re-reading the cell's rows. */
+    const struct tocm_aggregate *aggregate;
+};
+
+/* ---- Mergeable aggregates (ABI 1.4) -------------------------------------
+ * A calculator that can say what it reads, fold rows into a fixed-size
+ * state and merge two states lets the host compute every cell of an
+ * indicator in one pass over the data: each row is folded once into the
+ * state of its finest cell (every disaggregation column x period), and every
+ * margin and total is the combine of those states. So a share across
+ * countries is still its numerators over its denominators, a mean still its
+ * sum over its count and a distinct count the size of the union of the
+ * sets: combine merges what compute would have recomputed from rows, never
+ * the figures. The figures must be exactly those compute gives for the
+ * same rows, whatever the order rows and states come in (integer sums are
+ * exact; a calculator that cannot promise that for a table declines in
+ * prepare and is computed through compute).
+ *
+ * Calls, per indicator: prepare once; then for each state init, update over
+ * batches of rows, combine into other states, finalize into a result, and
+ * release. States are the host's memory (state_size bytes, aligned for any
+ * scalar); whatever a state allocates (with host->alloc) it frees in
+ * release. */
+
+#define TOCM_AGG_MAX_COLUMNS 8
+#define TOCM_AGG_MAX_FILTERS 4
+#define TOCM_AGG_CONFIG_SIZE 256
+
+/* What prepare works out for one indicator; passed back to every call. */
+struct tocm_agg_plan {
+    size_t size; /* set by the host */
+    /* The table columns update reads, by index (host->table_column_find);
+     * the batch holds them in this order. */
+    size_t column_count;
+    size_t columns[TOCM_AGG_MAX_COLUMNS];
+    /* Filter parameters ("where", "numerator", ...) the host evaluates on
+     * each row, as param_filter_matches would; the batch holds a mask per
+     * name in this order. The names must outlive the plan (literals). */
+    size_t filter_count;
+    const char *filters[TOCM_AGG_MAX_FILTERS];
+    size_t state_size; /* bytes of one state: at least 1 */
+    /* The calculator's own: what prepare decided (parameters read, column
+     * types), so update need not ask again. The host never reads it. */
+    union {
+        unsigned char bytes[TOCM_AGG_CONFIG_SIZE];
+        double align_double;
+        void *align_pointer;
+        uint64_t align_u64;
+    } config;
+};
+
+/* One column of a batch: three parallel arrays of the batch's rows. */
+struct tocm_agg_column {
+    const double *number;            /* the number, where has_number is 1 */
+    const unsigned char *has_number; /* 0: empty, or not a numeric column */
+    const char *const *text;         /* the text; "" when empty */
+};
+
+/* Rows given to update: row i goes into states[i] (NULL: the row is not
+ * the indicator's, skip it). All borrowed for the call. */
+struct tocm_agg_batch {
+    size_t size; /* set by the host */
+    size_t row_count;
+    void *const *states;
+    struct tocm_agg_column columns[TOCM_AGG_MAX_COLUMNS];
+    const unsigned char *filters[TOCM_AGG_MAX_FILTERS]; /* 1: row i matches */
+};
+
+struct tocm_aggregate {
+    size_t size; /* sizeof(struct tocm_aggregate) */
+    /* Required. Reads the parameters and the table's columns (in->rows is
+     * NULL: no rows yet) and fills plan. Returns 1 to be folded with this
+     * plan, 0 to be computed through compute instead (say, a column whose
+     * sum would depend on the order of rows), -1 with err set when the
+     * parameters are wrong (as compute would fail). */
+    int (*prepare)(const struct tocm_host *host, const struct tocm_calc_input *in,
+                   struct tocm_agg_plan *plan, tocm_error *err);
+    /* Required. An empty state: what compute gets for no rows. */
+    void (*init)(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *state);
+    /* Required. Folds each row of the batch into its state. 0, or -1 with
+     * err set (out of memory). */
+    int (*update)(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                  const struct tocm_agg_batch *batch, tocm_error *err);
+    /* Required. Adds from into into (from is left as it was). 0 or -1. */
+    int (*combine)(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *into,
+                   const void *from, tocm_error *err);
+    /* Required. The figure of a state, as compute fills it. 0 or -1. */
+    int (*finalize)(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                    const void *state, struct tocm_calc_result *out, tocm_error *err);
+    /* Frees what the state holds (not the state itself); NULL if nothing. */
+    void (*release)(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *state);
 };
 
 /* ---- Exporters --------------------------------------------------------- */
