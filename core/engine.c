@@ -240,13 +240,17 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
 
     json_t *cells = json_array();
     struct tocm_calc_request req = {.params = json_object_get(def, "params"), .table = t};
-    int rc = 0;
+    /* One pass with a mergeable aggregate (1: done); else (0) every cell
+     * from its rows. */
+    int rc = tocmp_fold_indicator(c, &ind, rows, n, period_id, dim_ids, cells, &req);
     /* The total first, then each dimension alone, then combinations. */
     for (unsigned size = 0; size <= ind.dim_count && rc == 0; size++)
         for (unsigned mask = 0; mask < (1u << ind.dim_count) && rc == 0; mask++)
             if ((unsigned)__builtin_popcount(mask) == size)
                 rc = tocmp_compute_subset(c, &ind, rows, n, period_id, dim_ids, mask, cells, &req);
     json_object_set_new(out, "cells", cells);
+    if (rc == 1)
+        rc = 0;
     if (rc == 0) {
         tocmp_reconcile(c, &ind);
         tocmp_check_reported(c, &ind);

@@ -109,8 +109,6 @@ const char *tocmp_period_name(const struct indicator *ind, long period) {
     return (size_t)period < ind->periods.count ? ind->periods.sorted[period] : "total";
 }
 
-/* Computes the figure for rows from[0..n) (possibly none), a cell of the
- * group whose first row is group_row (TOCM_NONE for the empty grand total). */
 /* The non-empty texts of column name over the rows, joined with "; " (each
  * text once), or NULL. new. */
 static char *joined_column(const struct indicator *ind, const size_t *rows, size_t n,
@@ -183,44 +181,34 @@ static void add_texts(const struct indicator *ind, json_t *j, const size_t *own,
     }
 }
 
-static int compute_cell(struct ctx *c, struct indicator *ind, const struct triple *from, size_t n,
-                        size_t own, size_t group_row, unsigned mask, long period,
-                        json_t *cells_json, const struct tocm_calc_request *req) {
-    size_t *rows = tocmp_xmalloc((n ? n : 1) * sizeof *rows);
-    for (size_t i = 0; i < n; i++)
-        rows[i] = from[i].row;
-    struct tocm_calc_input input = {.size = sizeof input,
-                                    .model = c->m,
-                                    .table = ind->table,
-                                    .rows = rows,
-                                    .row_count = n,
-                                    .request = req};
-    struct tocm_calc_result r;
-    tocm_error err;
-    const char *plugin = tocm_registry_plugin_of(c->reg, ind->calc);
-    int rc = 0;
+int tocmp_cell_unreported(const struct indicator *ind, size_t own, long period,
+                          struct tocm_calc_result *r) {
     /* (With no period at all, the one cell is the total over none: a count
      * of 0 is a figure.) */
-    if (own == 0 && !ind->zero_fill && ind->periods.count &&
-        (period >= 0 || ind->aggregation == AGG_LATEST)) {
-        /* No rows for the period: not reported, which is not zero. */
-        memset(&r, 0, sizeof r);
-        r.size = sizeof r;
-        snprintf(r.note, sizeof r.note, "not reported: no data for %s",
-                 period >= 0 ? tocmp_period_name(ind, period) : "the last period");
-    } else {
-        rc = tocmp_calc_call(ind->calc, plugin, &input, &r, &err);
-    }
-    if (rc != 0) {
-        free(rows);
-        tocmp_engine_fail(c, "E409", tocmp_asprintf("/indicators/%zu/params", ind->index), ind->id,
-                          tocmp_asprintf("indicator '%s': calculator '%s' (plugin '%s') failed: "
-                                         "%s%s%s",
-                                         ind->id, ind->calc->name, plugin ? plugin : "?",
-                                         err.text[0] ? err.text : "no reason given",
-                                         err.source[0] ? " — " : "", err.source));
-        return -1;
-    }
+    if (own != 0 || ind->zero_fill || !ind->periods.count ||
+        (period < 0 && ind->aggregation != AGG_LATEST))
+        return 0;
+    /* No rows for the period: not reported, which is not zero. */
+    memset(r, 0, sizeof *r);
+    r->size = sizeof *r;
+    snprintf(r->note, sizeof r->note, "not reported: no data for %s",
+             period >= 0 ? tocmp_period_name(ind, period) : "the last period");
+    return 1;
+}
+
+void tocmp_calc_failed(struct ctx *c, const struct indicator *ind, const tocm_error *err) {
+    const char *plugin = tocm_registry_plugin_of(c->reg, ind->calc);
+    tocmp_engine_fail(c, "E409", tocmp_asprintf("/indicators/%zu/params", ind->index), ind->id,
+                      tocmp_asprintf("indicator '%s': calculator '%s' (plugin '%s') failed: "
+                                     "%s%s%s",
+                                     ind->id, ind->calc->name, plugin ? plugin : "?",
+                                     err->text[0] ? err->text : "no reason given",
+                                     err->source[0] ? " — " : "", err->source));
+}
+
+void tocmp_add_cell(struct ctx *c, struct indicator *ind, struct tocm_calc_result r, size_t n,
+                    const size_t *own_rows, size_t own, const size_t *dims, unsigned mask,
+                    long period, json_t *cells_json) {
     if (r.has_value && !isfinite(r.value)) {
         /* A plugin bug must not put NaN in a report. */
         r.has_value = 0;
@@ -235,11 +223,8 @@ static int compute_cell(struct ctx *c, struct indicator *ind, const struct tripl
     cell->mask = mask;
     cell->period = period;
     cell->r = r;
-    if (group_row != TOCM_NONE)
-        for (size_t d = 0; d < ind->dim_count; d++)
-            cell->dims[d] = ind->dims[d].rank[tocmp_idmap_get_known(
-                &ind->dims[d].ids,
-                ind->table->text[tocmp_table_cell(ind->table, group_row, ind->dim_cols[d])])];
+    for (size_t d = 0; d < ind->dim_count; d++)
+        cell->dims[d] = dims[d];
 
     int in_output =
         !c->opts->period || strcmp(c->opts->period, tocmp_period_name(ind, period)) == 0;
@@ -263,15 +248,48 @@ static int compute_cell(struct ctx *c, struct indicator *ind, const struct tripl
     }
     if (r.note[0])
         json_object_set_new(j, "note", json_string(r.note));
-    /* The period's own rows are the last `own` of the cell's rows. */
-    add_texts(ind, j, rows + (n - own), own);
-    free(rows);
+    add_texts(ind, j, own_rows, own);
     cell->json = j;
     tocmp_add_status(c, ind, cell);
     if (in_output)
         json_array_append_new(cells_json, j);
     else
         json_decref(j), cell->json = NULL;
+}
+
+/* Computes the figure for rows from[0..n) (possibly none), the last own of
+ * them the period's own, a cell of the group whose first row is group_row
+ * (TOCM_NONE for the empty grand total). */
+static int compute_cell(struct ctx *c, struct indicator *ind, const struct triple *from, size_t n,
+                        size_t own, size_t group_row, unsigned mask, long period,
+                        json_t *cells_json, const struct tocm_calc_request *req) {
+    size_t *rows = tocmp_xmalloc((n ? n : 1) * sizeof *rows);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = from[i].row;
+    struct tocm_calc_input input = {.size = sizeof input,
+                                    .model = c->m,
+                                    .table = ind->table,
+                                    .rows = rows,
+                                    .row_count = n,
+                                    .request = req};
+    struct tocm_calc_result r;
+    tocm_error err;
+    if (!tocmp_cell_unreported(ind, own, period, &r) &&
+        tocmp_calc_call(ind->calc, tocm_registry_plugin_of(c->reg, ind->calc), &input, &r, &err) !=
+            0) {
+        free(rows);
+        tocmp_calc_failed(c, ind, &err);
+        return -1;
+    }
+    size_t dims[MAX_DIMS] = {0};
+    if (group_row != TOCM_NONE)
+        for (size_t d = 0; d < ind->dim_count; d++)
+            dims[d] = ind->dims[d].rank[tocmp_idmap_get_known(
+                &ind->dims[d].ids,
+                ind->table->text[tocmp_table_cell(ind->table, group_row, ind->dim_cols[d])])];
+    /* The period's own rows are the last `own` of the cell's rows. */
+    tocmp_add_cell(c, ind, r, n, rows + (n - own), own, dims, mask, period, cells_json);
+    free(rows);
     return 0;
 }
 

@@ -43,4 +43,28 @@ int tocmp_calc_call(const struct tocm_calculator *calc, const char *plugin,
                     const struct tocm_calc_input *in, struct tocm_calc_result *out,
                     tocm_error *err);
 
+/* ---- Mergeable aggregates (ABI 1.4), plugin_host.c ---------------------- */
+
+/* The largest state a plan may ask for. */
+#define TOCMP_AGG_MAX_STATE 65536
+
+/* Around any direct call into a plugin's aggregate: enter zeroes err and
+ * starts guarding the host; leave stops, cleans err's strings and turns a
+ * misuse of the host into -1 with err saying why. leave returns rc
+ * otherwise (with err's text set when rc < 0). */
+void tocmp_guard_enter(const char *plugin, tocm_error *err);
+int tocmp_guard_leave(int rc, tocm_error *err);
+
+/* Calls calc->aggregate->prepare with a zeroed plan and checks the plan
+ * (column indices, counts, state size). 1: fold with it; 0: compute
+ * through rows; -1 with err set. */
+int tocmp_agg_prepare(const struct tocm_calculator *calc, const char *plugin,
+                      const struct tocm_calc_input *in, struct tocm_agg_plan *plan,
+                      tocm_error *err);
+/* Calls finalize into a zeroed result, with tocmp_calc_call's checks of the
+ * result. 0 or -1. */
+int tocmp_agg_finalize(const struct tocm_calculator *calc, const char *plugin,
+                       const struct tocm_agg_plan *plan, const void *state,
+                       struct tocm_calc_result *out, tocm_error *err);
+
 #endif

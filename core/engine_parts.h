@@ -105,6 +105,32 @@ int tocmp_compute_subset(struct ctx *c, struct indicator *ind, const size_t *row
                          const size_t *period_of, size_t *const *dim_of, unsigned mask,
                          json_t *cells_json, const struct tocm_calc_request *req);
 
+/* 1, with r filled as "not reported", when a cell with own rows of its
+ * period is not reported (no data for the period), rather than computed. */
+int tocmp_cell_unreported(const struct indicator *ind, size_t own, long period,
+                          struct tocm_calc_result *r);
+/* Reports a calculator's failure on ind (E409) from err. */
+void tocmp_calc_failed(struct ctx *c, const struct indicator *ind, const tocm_error *err);
+/* Appends the cell of result r, over n rows of which the period's own are
+ * own_rows[0..own) (read only for results tables; NULL when folded), with
+ * value ranks dims (valid where mask has a bit), to ind->cells and its
+ * JSON to cells_json (when the period is in the output). */
+void tocmp_add_cell(struct ctx *c, struct indicator *ind, struct tocm_calc_result r, size_t n,
+                    const size_t *own_rows, size_t own, const size_t *dims, unsigned mask,
+                    long period, json_t *cells_json);
+
+/* ---- engine_fold.c: one pass with mergeable aggregates (ABI 1.4) ------- */
+
+/* Computes every cell of ind, as tocmp_compute_subset does for each subset
+ * in turn, by folding each filtered row (rows[0..n), their period ranks and
+ * value ids) once into its finest cell's state and combining states for
+ * every margin. 1 when done, 0 when the calculator has no aggregate or
+ * declines the indicator (nothing done: compute it through rows), -1 when
+ * it failed (reported). */
+int tocmp_fold_indicator(struct ctx *c, struct indicator *ind, const size_t *rows, size_t n,
+                         const size_t *period_of, size_t *const *dim_of, json_t *cells_json,
+                         const struct tocm_calc_request *req);
+
 /* ---- engine_status.c ---------------------------------------------------- */
 
 /* Sets "target", "status" and "progress" on a total cell's JSON when the

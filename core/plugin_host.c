@@ -492,6 +492,8 @@ const struct tocm_host *tocm_host_table(void) { return &host; }
 
 /* ---- Calling plugins ---------------------------------------------------- */
 
+static int check_result(struct tocm_calc_result *out, tocm_error *err);
+
 int tocmp_calc_call(const struct tocm_calculator *calc, const char *plugin,
                     const struct tocm_calc_input *in, struct tocm_calc_result *out,
                     tocm_error *err) {
@@ -513,6 +515,12 @@ int tocmp_calc_call(const struct tocm_calculator *calc, const char *plugin,
     }
     if (rc != 0)
         return -1;
+    return check_result(out, err);
+}
+
+/* The checks every result gets, however it was computed: at most
+ * TOCM_CALC_MAX_PARTS named, finite parts; a ratio of finite terms. */
+static int check_result(struct tocm_calc_result *out, tocm_error *err) {
     if (out->part_count > TOCM_CALC_MAX_PARTS) {
         snprintf(err->text, sizeof err->text,
                  "the plugin returned %zu parts; a result holds at most %d", out->part_count,
@@ -533,6 +541,71 @@ int tocmp_calc_call(const struct tocm_calculator *calc, const char *plugin,
         out->has_value = 0;
     }
     return 0;
+}
+
+/* ---- Mergeable aggregates (ABI 1.4) ------------------------------------ */
+
+void tocmp_guard_enter(const char *plugin, tocm_error *err) {
+    memset(err, 0, sizeof *err);
+    guard_begin(plugin);
+}
+
+int tocmp_guard_leave(int rc, tocm_error *err) {
+    guard.plugin = NULL;
+    clean_error(err);
+    if (rc >= 0 && guard.misuse[0]) {
+        memset(err, 0, sizeof *err);
+        snprintf(err->text, sizeof err->text, "the plugin %s", guard.misuse);
+        return -1;
+    }
+    if (rc < 0 && !err->text[0])
+        snprintf(err->text, sizeof err->text, "no reason given");
+    return rc;
+}
+
+int tocmp_agg_prepare(const struct tocm_calculator *calc, const char *plugin,
+                      const struct tocm_calc_input *in, struct tocm_agg_plan *plan,
+                      tocm_error *err) {
+    memset(plan, 0, sizeof *plan);
+    plan->size = sizeof *plan;
+    tocmp_guard_enter(plugin, err);
+    int rc = tocmp_guard_leave(calc->aggregate->prepare(&host, in, plan, err), err);
+    if (rc != 1)
+        return rc < 0 ? -1 : 0;
+    /* The plan decides what the host reads and allocates: check it all. */
+    const char *bad = NULL;
+    if (plan->column_count > TOCM_AGG_MAX_COLUMNS)
+        bad = "more columns than a plan holds";
+    else if (plan->filter_count > TOCM_AGG_MAX_FILTERS)
+        bad = "more filters than a plan holds";
+    else if (plan->state_size == 0 || plan->state_size > TOCMP_AGG_MAX_STATE)
+        bad = "a state size of 0 or over 64 KiB";
+    for (size_t k = 0; !bad && k < plan->column_count; k++)
+        if (plan->columns[k] >= in->table->column_count)
+            bad = "a column the table does not have";
+    for (size_t k = 0; !bad && k < plan->filter_count; k++)
+        if (!plan->filters[k])
+            bad = "a filter with no name (NULL)";
+    if (bad) {
+        snprintf(err->text, sizeof err->text, "the plugin's aggregate plan has %s", bad);
+        return -1;
+    }
+    return 1;
+}
+
+int tocmp_agg_finalize(const struct tocm_calculator *calc, const char *plugin,
+                       const struct tocm_agg_plan *plan, const void *state,
+                       struct tocm_calc_result *out, tocm_error *err) {
+    memset(out, 0, sizeof *out);
+    out->size = sizeof *out;
+    tocmp_guard_enter(plugin, err);
+    int rc = calc->aggregate->finalize(&host, plan, state, out, err);
+    for (size_t p = 0; p < TOCM_CALC_MAX_PARTS; p++)
+        clean_fixed_string(out->parts[p].name, sizeof out->parts[p].name);
+    clean_fixed_string(out->note, sizeof out->note);
+    if (tocmp_guard_leave(rc, err) != 0)
+        return -1;
+    return check_result(out, err);
 }
 
 int tocm_exporter_run(const struct tocm_exporter *exporter, const char *plugin,

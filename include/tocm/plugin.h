@@ -311,13 +311,17 @@ struct tocm_agg_column {
 };
 
 /* Rows given to update: row i goes into states[i] (NULL: the row is not
- * the indicator's, skip it). All borrowed for the call. */
+ * the indicator's, skip it). The arrays are borrowed for the call; the
+ * texts they point to stay valid until the indicator's last release, so a
+ * state may keep them (a set of identifiers). */
 struct tocm_agg_batch {
     size_t size; /* set by the host */
     size_t row_count;
     void *const *states;
     struct tocm_agg_column columns[TOCM_AGG_MAX_COLUMNS];
-    const unsigned char *filters[TOCM_AGG_MAX_FILTERS]; /* 1: row i matches */
+    /* Per plan filter: 1 where row i matches; NULL when the indicator has
+     * no such parameter (every row matches, as param_filter_matches says). */
+    const unsigned char *filters[TOCM_AGG_MAX_FILTERS];
 };
 
 struct tocm_aggregate {

@@ -25,4 +25,32 @@ size_t calc_number_column_param(const struct tocm_host *host, const struct tocm_
 /* 1 when the row passes the optional "where" filter. */
 int calc_row_selected(const struct tocm_host *host, const struct tocm_calc_input *in, size_t row);
 
+/* ---- Mergeable aggregates (ABI 1.4) ------------------------------------
+ * Every sum a state keeps is an exact integer (128 bits), so states merge
+ * in any order to the very sum compute makes adding doubles row by row
+ * (exact below 2^53). A decimal column's sum would depend on the order, so
+ * prepare declines it and the host computes through compute. */
+
+__extension__ typedef __int128 calc_sum;
+
+/* 1 when col is typed integer, so its values add up exactly. */
+int calc_integer_column(const struct tocm_host *host, const struct tocm_calc_input *in, size_t col);
+
+/* Appends the filter parameter name to plan; returns its index. */
+size_t calc_plan_filter(struct tocm_agg_plan *plan, const char *name);
+
+/* Appends the column col to plan; returns its index in the batch. */
+size_t calc_plan_column(struct tocm_agg_plan *plan, size_t col);
+
+/* 1 when row i of the batch passes filter k (NULL: every row does). */
+static inline int calc_batch_passes(const struct tocm_agg_batch *b, size_t k, size_t i) {
+    return !b->filters[k] || b->filters[k][i];
+}
+
+/* The exact sum as the double compute would have made of it. */
+static inline double calc_sum_value(calc_sum s) { return (double)s; }
+
+/* init and release for states that hold only numbers. */
+void calc_state_zero(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *state);
+
 #endif

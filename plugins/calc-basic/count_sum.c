@@ -6,6 +6,7 @@
  * returns one figure. Totals are computed by the host calling them again on
  * the union of rows, so these functions never combine figures themselves.
  */
+#include <stdint.h>
 #include <stdio.h>
 
 #include "calculators.h"
@@ -54,6 +55,131 @@ static int sum_compute(const struct tocm_host *host, const struct tocm_calc_inpu
         snprintf(out->note, sizeof out->note, "%zu empty cell(s) left out", missing);
     return 0;
 }
+
+/* count as an aggregate: the rows that pass "where". */
+struct count_state {
+    uint64_t rows;
+};
+
+static int count_prepare(const struct tocm_host *host, const struct tocm_calc_input *in,
+                         struct tocm_agg_plan *plan, tocm_error *err) {
+    (void)host, (void)in, (void)err;
+    calc_plan_filter(plan, "where");
+    plan->state_size = sizeof(struct count_state);
+    return 1;
+}
+
+static int count_update(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                        const struct tocm_agg_batch *b, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    for (size_t i = 0; i < b->row_count; i++) {
+        struct count_state *st = b->states[i];
+        if (st && calc_batch_passes(b, 0, i))
+            st->rows++;
+    }
+    return 0;
+}
+
+static int count_combine(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *into,
+                         const void *from, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    ((struct count_state *)into)->rows += ((const struct count_state *)from)->rows;
+    return 0;
+}
+
+static int count_finalize(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                          const void *state, struct tocm_calc_result *out, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    out->has_value = 1;
+    out->value = (double)((const struct count_state *)state)->rows;
+    return 0;
+}
+
+static const struct tocm_aggregate count_aggregate = {
+    .size = sizeof(struct tocm_aggregate),
+    .prepare = count_prepare,
+    .init = calc_state_zero,
+    .update = count_update,
+    .combine = count_combine,
+    .finalize = count_finalize,
+};
+
+/* sum as an aggregate, over an integer column: the exact total and how
+ * many cells were empty. */
+struct sum_state {
+    calc_sum total;
+    uint64_t present, missing;
+};
+
+static int sum_prepare(const struct tocm_host *host, const struct tocm_calc_input *in,
+                       struct tocm_agg_plan *plan, tocm_error *err) {
+    size_t col = calc_number_column_param(host, in, "column", 1, err);
+    if (col == TOCM_NONE)
+        return -1;
+    if (!calc_integer_column(host, in, col))
+        return 0;
+    calc_plan_column(plan, col);
+    calc_plan_filter(plan, "where");
+    plan->state_size = sizeof(struct sum_state);
+    return 1;
+}
+
+static int sum_update(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                      const struct tocm_agg_batch *b, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    const double *number = b->columns[0].number;
+    const unsigned char *has = b->columns[0].has_number;
+    for (size_t i = 0; i < b->row_count; i++) {
+        struct sum_state *st = b->states[i];
+        if (!st || !calc_batch_passes(b, 0, i))
+            continue;
+        if (has[i]) {
+            st->total += (calc_sum)number[i];
+            st->present++;
+        } else {
+            st->missing++;
+        }
+    }
+    return 0;
+}
+
+static int sum_combine(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *into,
+                       const void *from, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    struct sum_state *a = into;
+    const struct sum_state *b = from;
+    a->total += b->total;
+    a->present += b->present;
+    a->missing += b->missing;
+    return 0;
+}
+
+static int sum_finalize(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                        const void *state, struct tocm_calc_result *out, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    const struct sum_state *st = state;
+    /* The notes and the no-figure case exactly as sum_compute words them. */
+    if (st->present == 0 && st->missing > 0) {
+        out->has_value = 0;
+        snprintf(out->note, sizeof out->note, "no value reported (%zu empty cell(s))",
+                 (size_t)st->missing);
+        return 0;
+    }
+    out->has_value = 1;
+    out->value = calc_sum_value(st->total);
+    if (st->missing)
+        snprintf(out->note, sizeof out->note, "%zu empty cell(s) left out", (size_t)st->missing);
+    return 0;
+}
+
+static const struct tocm_aggregate sum_aggregate = {
+    .size = sizeof(struct tocm_aggregate),
+    .prepare = sum_prepare,
+    .init = calc_state_zero,
+    .update = sum_update,
+    .combine = sum_combine,
+    .finalize = sum_finalize,
+};
 
 /* recorded: figures entered directly (`tocm record`), one row per period and
  * breakdown in a results table of columns value, comment and source. A cell
@@ -125,6 +251,7 @@ const struct tocm_calculator tocm_calc_count = {
     .params_help = "where: optional extra filter",
     .flags = TOCM_CALC_ADDITIVE,
     .compute = count_compute,
+    .aggregate = &count_aggregate,
 };
 
 const struct tocm_calculator tocm_calc_sum = {
@@ -135,4 +262,5 @@ const struct tocm_calculator tocm_calc_sum = {
     .params_help = "column: the column to add up; where: optional extra filter",
     .flags = TOCM_CALC_ADDITIVE,
     .compute = sum_compute,
+    .aggregate = &sum_aggregate,
 };

@@ -17,8 +17,11 @@ static void add_part(struct tocm_calc_result *out, const char *name, double valu
     out->parts[i].value = value;
 }
 
-static int gesi_compute(const struct tocm_host *host, const struct tocm_calc_input *in,
-                        struct tocm_calc_result *out, tocm_error *err) {
+/* The sex column (parameter or "sex"), the optional count column and the
+ * female and male values. 0, or -1 with err set. */
+static int gesi_params(const struct tocm_host *host, const struct tocm_calc_input *in,
+                       size_t *sex_out, size_t *count_out, const char **female_out,
+                       const char **male_out, tocm_error *err) {
     size_t sex_col = calc_column_param(host, in, "sex_column", 0, err);
     if (err->text[0])
         return -1;
@@ -36,10 +39,21 @@ static int gesi_compute(const struct tocm_host *host, const struct tocm_calc_inp
         return -1;
     const char *female = host->param_string(in->request, "female");
     const char *male = host->param_string(in->request, "male");
-    if (!female)
-        female = "female";
-    if (!male)
-        male = "male";
+    *sex_out = sex_col;
+    *count_out = count_col;
+    *female_out = female ? female : "female";
+    *male_out = male ? male : "male";
+    return 0;
+}
+
+static void gesi_result(struct tocm_calc_result *out, double f, double m, double o);
+
+static int gesi_compute(const struct tocm_host *host, const struct tocm_calc_input *in,
+                        struct tocm_calc_result *out, tocm_error *err) {
+    size_t sex_col, count_col;
+    const char *female, *male;
+    if (gesi_params(host, in, &sex_col, &count_col, &female, &male, err) != 0)
+        return -1;
 
     double f = 0, m = 0, o = 0, v;
     for (size_t i = 0; i < in->row_count; i++) {
@@ -60,6 +74,12 @@ static int gesi_compute(const struct tocm_host *host, const struct tocm_calc_inp
         else
             o += v;
     }
+    gesi_result(out, f, m, o);
+    return 0;
+}
+
+/* The share of women and its three parts. */
+static void gesi_result(struct tocm_calc_result *out, double f, double m, double o) {
     add_part(out, "female", f);
     add_part(out, "male", m);
     add_part(out, "other", o);
@@ -69,12 +89,93 @@ static int gesi_compute(const struct tocm_host *host, const struct tocm_calc_inp
     if (out->denominator == 0) {
         out->has_value = 0;
         snprintf(out->note, sizeof out->note, "nobody counted");
-        return 0;
+        return;
     }
     out->has_value = 1;
     out->value = f / out->denominator;
+}
+
+/* gesi as an aggregate (with no count column, or an integer one): exact
+ * counts of women, men and others. */
+struct gesi_config {
+    const char *female, *male; /* borrowed from the indicator's params */
+};
+
+struct gesi_state {
+    calc_sum f, m, o;
+};
+
+static int gesi_prepare(const struct tocm_host *host, const struct tocm_calc_input *in,
+                        struct tocm_agg_plan *plan, tocm_error *err) {
+    size_t sex_col, count_col;
+    struct gesi_config config;
+    if (gesi_params(host, in, &sex_col, &count_col, &config.female, &config.male, err) != 0)
+        return -1;
+    if (count_col != TOCM_NONE && !calc_integer_column(host, in, count_col))
+        return 0;
+    calc_plan_column(plan, sex_col);
+    if (count_col != TOCM_NONE)
+        calc_plan_column(plan, count_col);
+    calc_plan_filter(plan, "where");
+    memcpy(plan->config.bytes, &config, sizeof config);
+    plan->state_size = sizeof(struct gesi_state);
+    return 1;
+}
+
+static int gesi_update(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                       const struct tocm_agg_batch *b, tocm_error *err) {
+    (void)host, (void)err;
+    struct gesi_config config;
+    memcpy(&config, plan->config.bytes, sizeof config);
+    int counted = plan->column_count == 2;
+    const char *const *sex = b->columns[0].text;
+    for (size_t i = 0; i < b->row_count; i++) {
+        struct gesi_state *st = b->states[i];
+        if (!st || !calc_batch_passes(b, 0, i) || !*sex[i])
+            continue;
+        calc_sum v = 1;
+        if (counted) {
+            if (!b->columns[1].has_number[i])
+                continue;
+            v = (calc_sum)b->columns[1].number[i];
+        }
+        if (strcmp(sex[i], config.female) == 0)
+            st->f += v;
+        else if (strcmp(sex[i], config.male) == 0)
+            st->m += v;
+        else
+            st->o += v;
+    }
     return 0;
 }
+
+static int gesi_combine(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *into,
+                        const void *from, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    struct gesi_state *a = into;
+    const struct gesi_state *b = from;
+    a->f += b->f;
+    a->m += b->m;
+    a->o += b->o;
+    return 0;
+}
+
+static int gesi_finalize(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                         const void *state, struct tocm_calc_result *out, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    const struct gesi_state *st = state;
+    gesi_result(out, calc_sum_value(st->f), calc_sum_value(st->m), calc_sum_value(st->o));
+    return 0;
+}
+
+static const struct tocm_aggregate gesi_aggregate = {
+    .size = sizeof(struct tocm_aggregate),
+    .prepare = gesi_prepare,
+    .init = calc_state_zero,
+    .update = gesi_update,
+    .combine = gesi_combine,
+    .finalize = gesi_finalize,
+};
 
 const struct tocm_calculator tocm_calc_gesi = {
     .abi = TOCM_ABI_VERSION,
@@ -84,4 +185,5 @@ const struct tocm_calculator tocm_calc_gesi = {
     .params_help = "sex_column (default 'sex'); column: optional count column; female, male: "
                    "the values used (default 'female', 'male'); where: optional filter",
     .compute = gesi_compute,
+    .aggregate = &gesi_aggregate,
 };

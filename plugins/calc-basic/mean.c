@@ -5,6 +5,7 @@
  * program-wide figure the way the percentages would have been computed from
  * the pooled answers, instead of averaging countries of different sizes.
  */
+#include <stdint.h>
 #include <stdio.h>
 
 #include "calculators.h"
@@ -44,6 +45,88 @@ static int mean_compute(const struct tocm_host *host, const struct tocm_calc_inp
     return 0;
 }
 
+/* mean as an aggregate, over integer values and weights: the exact
+ * weighted sum and total weight. */
+struct mean_state {
+    calc_sum sum, weights;
+    uint64_t skipped;
+};
+
+static int mean_prepare(const struct tocm_host *host, const struct tocm_calc_input *in,
+                        struct tocm_agg_plan *plan, tocm_error *err) {
+    size_t col = calc_number_column_param(host, in, "column", 1, err);
+    if (col == TOCM_NONE)
+        return -1;
+    size_t weight_col = calc_number_column_param(host, in, "weight", 0, err);
+    if (err->text[0])
+        return -1;
+    if (!calc_integer_column(host, in, col) ||
+        (weight_col != TOCM_NONE && !calc_integer_column(host, in, weight_col)))
+        return 0;
+    calc_plan_column(plan, col);
+    if (weight_col != TOCM_NONE)
+        calc_plan_column(plan, weight_col);
+    calc_plan_filter(plan, "where");
+    plan->state_size = sizeof(struct mean_state);
+    return 1;
+}
+
+static int mean_update(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                       const struct tocm_agg_batch *b, tocm_error *err) {
+    (void)host, (void)err;
+    int weighted = plan->column_count == 2;
+    for (size_t i = 0; i < b->row_count; i++) {
+        struct mean_state *st = b->states[i];
+        if (!st || !calc_batch_passes(b, 0, i))
+            continue;
+        if (!b->columns[0].has_number[i] || (weighted && !b->columns[1].has_number[i])) {
+            st->skipped++;
+            continue;
+        }
+        calc_sum w = weighted ? (calc_sum)b->columns[1].number[i] : 1;
+        st->sum += w * (calc_sum)b->columns[0].number[i];
+        st->weights += w;
+    }
+    return 0;
+}
+
+static int mean_combine(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *into,
+                        const void *from, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    struct mean_state *a = into;
+    const struct mean_state *b = from;
+    a->sum += b->sum;
+    a->weights += b->weights;
+    a->skipped += b->skipped;
+    return 0;
+}
+
+static int mean_finalize(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                         const void *state, struct tocm_calc_result *out, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    const struct mean_state *st = state;
+    if (st->weights == 0) {
+        out->has_value = 0;
+        snprintf(out->note, sizeof out->note, "no values to average");
+        return 0;
+    }
+    out->has_value = 1;
+    out->value = calc_sum_value(st->sum) / calc_sum_value(st->weights);
+    if (st->skipped)
+        snprintf(out->note, sizeof out->note, "%zu row(s) with an empty value left out",
+                 (size_t)st->skipped);
+    return 0;
+}
+
+static const struct tocm_aggregate mean_aggregate = {
+    .size = sizeof(struct tocm_aggregate),
+    .prepare = mean_prepare,
+    .init = calc_state_zero,
+    .update = mean_update,
+    .combine = mean_combine,
+    .finalize = mean_finalize,
+};
+
 const struct tocm_calculator tocm_calc_mean = {
     .abi = TOCM_ABI_VERSION,
     .size = sizeof(struct tocm_calculator),
@@ -51,4 +134,5 @@ const struct tocm_calculator tocm_calc_mean = {
     .summary = "average of a numeric column, optionally weighted (e.g. by respondents)",
     .params_help = "column: the values; weight: optional weight column; where: optional filter",
     .compute = mean_compute,
+    .aggregate = &mean_aggregate,
 };

@@ -1,6 +1,8 @@
 /*
  * plugin.c -- the calc-basic plugin: the indicator calculators tocm ships.
  */
+#include <string.h>
+
 #include "calculators.h"
 
 size_t calc_column_param(const struct tocm_host *host, const struct tocm_calc_input *in,
@@ -39,6 +41,26 @@ size_t calc_number_column_param(const struct tocm_host *host, const struct tocm_
 
 int calc_row_selected(const struct tocm_host *host, const struct tocm_calc_input *in, size_t row) {
     return host->param_filter_matches(in->request, "where", row);
+}
+
+int calc_integer_column(const struct tocm_host *host, const struct tocm_calc_input *in,
+                        size_t col) {
+    return host->table_column_type(in->table, col) == TOCM_CELL_INTEGER;
+}
+
+size_t calc_plan_filter(struct tocm_agg_plan *plan, const char *name) {
+    plan->filters[plan->filter_count] = name;
+    return plan->filter_count++;
+}
+
+size_t calc_plan_column(struct tocm_agg_plan *plan, size_t col) {
+    plan->columns[plan->column_count] = col;
+    return plan->column_count++;
+}
+
+void calc_state_zero(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *state) {
+    (void)host;
+    memset(state, 0, plan->state_size);
 }
 
 static const struct tocm_calculator *const calculators[] = {

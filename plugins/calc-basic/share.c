@@ -72,6 +72,120 @@ static int ratio_compute(const struct tocm_host *host, const struct tocm_calc_in
     return 0;
 }
 
+/* share and ratio as aggregates: exact integer numerator and
+ * denominator. */
+struct ratio_state {
+    calc_sum num, den;
+};
+
+enum { SHARE_WHERE, SHARE_DENOMINATOR, SHARE_NUMERATOR };
+
+static int share_prepare(const struct tocm_host *host, const struct tocm_calc_input *in,
+                         struct tocm_agg_plan *plan, tocm_error *err) {
+    size_t col = calc_number_column_param(host, in, "column", 0, err);
+    if (err->text[0])
+        return -1;
+    if (col != TOCM_NONE) {
+        if (!calc_integer_column(host, in, col))
+            return 0;
+        calc_plan_column(plan, col);
+    }
+    calc_plan_filter(plan, "where");
+    calc_plan_filter(plan, "denominator");
+    calc_plan_filter(plan, "numerator");
+    plan->state_size = sizeof(struct ratio_state);
+    return 1;
+}
+
+static int share_update(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                        const struct tocm_agg_batch *b, tocm_error *err) {
+    (void)host, (void)err;
+    int counted = plan->column_count == 1;
+    for (size_t i = 0; i < b->row_count; i++) {
+        struct ratio_state *st = b->states[i];
+        if (!st || !calc_batch_passes(b, SHARE_WHERE, i))
+            continue;
+        calc_sum v = 1;
+        if (counted) {
+            if (!b->columns[0].has_number[i])
+                continue; /* an empty count adds nothing to either side */
+            v = (calc_sum)b->columns[0].number[i];
+        }
+        if (!calc_batch_passes(b, SHARE_DENOMINATOR, i))
+            continue;
+        st->den += v;
+        if (calc_batch_passes(b, SHARE_NUMERATOR, i))
+            st->num += v;
+    }
+    return 0;
+}
+
+static int ratio_prepare(const struct tocm_host *host, const struct tocm_calc_input *in,
+                         struct tocm_agg_plan *plan, tocm_error *err) {
+    size_t ncol = calc_number_column_param(host, in, "numerator_column", 1, err);
+    size_t dcol = calc_number_column_param(host, in, "denominator_column", 1, err);
+    if (ncol == TOCM_NONE || dcol == TOCM_NONE)
+        return -1;
+    if (!calc_integer_column(host, in, ncol) || !calc_integer_column(host, in, dcol))
+        return 0;
+    calc_plan_column(plan, ncol);
+    calc_plan_column(plan, dcol);
+    calc_plan_filter(plan, "where");
+    plan->state_size = sizeof(struct ratio_state);
+    return 1;
+}
+
+static int ratio_update(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                        const struct tocm_agg_batch *b, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    for (size_t i = 0; i < b->row_count; i++) {
+        struct ratio_state *st = b->states[i];
+        if (!st || !calc_batch_passes(b, 0, i))
+            continue;
+        if (b->columns[0].has_number[i])
+            st->num += (calc_sum)b->columns[0].number[i];
+        if (b->columns[1].has_number[i])
+            st->den += (calc_sum)b->columns[1].number[i];
+    }
+    return 0;
+}
+
+static int ratio_combine(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *into,
+                         const void *from, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    struct ratio_state *a = into;
+    const struct ratio_state *b = from;
+    a->num += b->num;
+    a->den += b->den;
+    return 0;
+}
+
+static int ratio_finalize(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                          const void *state, struct tocm_calc_result *out, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    const struct ratio_state *st = state;
+    finish(out, calc_sum_value(st->num), calc_sum_value(st->den));
+    return 0;
+}
+
+static const struct tocm_aggregate share_aggregate = {
+    .size = sizeof(struct tocm_aggregate),
+    .prepare = share_prepare,
+    .init = calc_state_zero,
+    .update = share_update,
+    .combine = ratio_combine,
+    .finalize = ratio_finalize,
+};
+
+static const struct tocm_aggregate ratio_aggregate = {
+    .size = sizeof(struct tocm_aggregate),
+    .prepare = ratio_prepare,
+    .init = calc_state_zero,
+    .update = ratio_update,
+    .combine = ratio_combine,
+    .finalize = ratio_finalize,
+};
+
 const struct tocm_calculator tocm_calc_share = {
     .abi = TOCM_ABI_VERSION,
     .size = sizeof(struct tocm_calculator),
@@ -80,6 +194,7 @@ const struct tocm_calculator tocm_calc_share = {
     .params_help = "numerator, denominator: filters; column: optional column to sum instead "
                    "of counting rows; where: optional filter",
     .compute = share_compute,
+    .aggregate = &share_aggregate,
 };
 
 const struct tocm_calculator tocm_calc_ratio = {
@@ -89,4 +204,5 @@ const struct tocm_calculator tocm_calc_ratio = {
     .summary = "sum of one column over the sum of another (both kept)",
     .params_help = "numerator_column, denominator_column; where: optional filter",
     .compute = ratio_compute,
+    .aggregate = &ratio_aggregate,
 };

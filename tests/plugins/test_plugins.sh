@@ -58,6 +58,31 @@ for g in good older_minor v1_1; do
     check "loads-$g" "$g@$want" "$got"
 done
 
+# A calculator built for ABI 1.0 (no aggregate: ABI 1.4) still computes
+# every cell, margins and totals included, through the row interface: its
+# figures (the rows of each cell) are count's, which calc-basic folds in one
+# pass.
+mkdir -p "$work/legacy"
+printf 'year,country\n2020,KH\n2020,LA\n2021,KH\n2021,KH\n2021,VN\n' >"$work/legacy/data.csv"
+cat >"$work/legacy/model.json" <<'JSON'
+{"tocm": 1, "program": {"id": "p", "title": "P"}, "levels": ["goal"],
+ "nodes": [{"id": "G", "level": "goal", "title": "Goal"}],
+ "tables": {"t": {"path": "data.csv", "columns": {"year": "integer"}}},
+ "indicators": [
+  {"id": "legacy", "title": "Rows (1.0)", "nodes": ["G"], "calculator": "older_minor_rows",
+   "table": "t", "period": "year", "disaggregate": ["country"]},
+  {"id": "folded", "title": "Rows (count)", "nodes": ["G"], "calculator": "count",
+   "table": "t", "period": "year", "disaggregate": ["country"]}]}
+JSON
+got=$("$tocm" --plugin "$fx/fixture_older_minor.so" report "$work/legacy/model.json" --format json | python3 -c "
+import json,sys
+d=json.load(sys.stdin)
+cells={i['id']: [(c['period'], c['dims'], c['value']) for c in i['cells']] for i in d['indicators']}
+print('same' if cells['legacy'] == cells['folded'] else cells)
+print(sum(1 for c in cells['legacy'] if c[2] is not None), [c[2] for c in cells['legacy'] if c[0] == 'total' and not c[1]])")
+check legacy-1.0-calculator-computes "same
+10 [5.0]" "$got"
+
 # Exporter options (ABI 1.2). An exporter that declares its options gets
 # those and only those: a misspelt one is refused (exit 2) with the valid
 # ones named; the last value of a name wins. `tocm plugins` lists them.
