@@ -21,6 +21,7 @@
 
 #include "diff_internal.h"
 #include "model_internal.h"
+#include "path.h"
 #include "util.h"
 
 const char *tocmp_diff_str_member(json_t *object, const char *key) {
@@ -156,6 +157,36 @@ int tocmp_diff_in_list(const char *const *list, const char *key) {
  * or "reported[2].value"): objects are compared member by member and arrays
  * of the same length item by item, so a change deep inside a big value is
  * reported where it is; anything else is one record. Returns the count. */
+/* field.key as `tocm set` reads it back (core/path.h): a key with a dot
+ * is quoted, so `targets."2024.1"` never reads as targets.2024.1. new. */
+static char *sub_key(const char *field, const char *key) {
+    tocmp_buf b = {0};
+    tocmp_buf_puts(&b, field);
+    tocmp_path_put_key(&b, key);
+    return b.data;
+}
+
+/* 1 when every entry is a plain value (not an object or a list). */
+static int plain_list(json_t *array) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(array, i, v) {
+        if (json_is_object(v) || json_is_array(v))
+            return 0;
+    }
+    return 1;
+}
+
+static int contains(json_t *array, json_t *v) {
+    size_t i;
+    json_t *item;
+    json_array_foreach(array, i, item) {
+        if (json_equal(item, v))
+            return 1;
+    }
+    return 0;
+}
+
 size_t tocmp_diff_value(struct tocm_diff *d, const char *what, const char *id, const char *field,
                         json_t *a, json_t *b) {
     if (a && b && json_equal(a, b))
@@ -163,20 +194,57 @@ size_t tocmp_diff_value(struct tocm_diff *d, const char *what, const char *id, c
     if (!a && !b)
         return 0;
     size_t n = 0;
+    /* An object added or removed whole is named member by member, as the
+     * paths `tocm set` takes: thresholds.on_track set to 0.9. */
+    if ((!a && json_object_size(b) > 0) || (!b && json_object_size(a) > 0)) {
+        json_t *present = a ? a : b;
+        const char *key;
+        json_t *v;
+        json_object_foreach(present, key, v) {
+            char *sub = sub_key(field, key);
+            n += tocmp_diff_value(d, what, id, sub, a ? v : NULL, a ? NULL : v);
+            free(sub);
+        }
+        return n;
+    }
     if (json_is_object(a) && json_is_object(b)) {
         const char *key;
         json_t *v;
         json_object_foreach(b, key, v) {
-            char *sub = tocmp_asprintf("%s.%s", field, key);
+            char *sub = sub_key(field, key);
             n += tocmp_diff_value(d, what, id, sub, json_object_get(a, key), v);
             free(sub);
         }
         json_object_foreach(a, key, v) {
             if (json_object_get(b, key))
                 continue;
-            char *sub = tocmp_asprintf("%s.%s", field, key);
+            char *sub = sub_key(field, key);
             n += tocmp_diff_value(d, what, id, sub, v, NULL);
             free(sub);
+        }
+        return n;
+    }
+    if (json_is_array(a) && json_is_array(b) && json_array_size(a) != json_array_size(b) &&
+        !plain_list(a) && !plain_list(b)) {
+        /* Entries (breakdown targets, comments) added or removed: each by
+         * its index, the removed ones as they were in the old list. */
+        size_t i;
+        json_t *v;
+        json_array_foreach(a, i, v) {
+            if (!contains(b, v)) {
+                char *sub = tocmp_asprintf("%s[%zu]", field, i);
+                tocmp_diff_field_record(d, what, id, sub, v, NULL);
+                free(sub);
+                n++;
+            }
+        }
+        json_array_foreach(b, i, v) {
+            if (!contains(a, v)) {
+                char *sub = tocmp_asprintf("%s[%zu]", field, i);
+                tocmp_diff_field_record(d, what, id, sub, NULL, v);
+                free(sub);
+                n++;
+            }
         }
         return n;
     }
@@ -189,7 +257,7 @@ size_t tocmp_diff_value(struct tocm_diff *d, const char *what, const char *id, c
         json_array_foreach(b, i, v) plain &= !json_is_object(v) && !json_is_array(v);
         if (!plain) {
             json_array_foreach(b, i, v) {
-                char *sub = tocmp_asprintf("%s[%zu]", field, i);
+                char *sub = tocmp_asprintf("%s[%zu]", field, i); /* as path.h writes it */
                 n += tocmp_diff_value(d, what, id, sub, json_array_get(a, i), v);
                 free(sub);
             }
@@ -235,7 +303,9 @@ size_t tocmp_diff_compare_fields(struct tocm_diff *d, const char *what, const ch
         const struct tocmp_field *f = tocmp_schema_field(place, name);
         json_t *mapped =
             map && a && f && (f->flags & TOCMP_F_NODE_IDS) ? map_array(a, map) : json_incref(a);
-        n += tocmp_diff_value(d, what, id, name, mapped, b);
+        char *shown = sub_key("", name);
+        n += tocmp_diff_value(d, what, id, shown, mapped, b);
+        free(shown);
         json_decref(mapped);
     }
     json_decref(keys);

@@ -137,9 +137,21 @@ char *tocmp_edit_name_list(const char **names, size_t count) {
     return b.data ? b.data : tocmp_xstrdup("");
 }
 
-/* Finds what id names under the edit's kind. On failure sets the error. */
+int tocmp_edit_is_utf8(const char *s) {
+    json_t *v = json_string(s);
+    json_decref(v);
+    return v != NULL;
+}
+
 enum tocmp_place tocmp_edit_place(enum found kind) {
-    return kind == FOUND_INDICATOR ? TOCMP_PLACE_INDICATOR : TOCMP_PLACE_NODE;
+    switch (kind) {
+    case FOUND_INDICATOR: return TOCMP_PLACE_INDICATOR;
+    case FOUND_TABLE: return TOCMP_PLACE_TABLE;
+    case FOUND_LEVEL: return TOCMP_PLACE_LEVEL;
+    case FOUND_PROGRAM: return TOCMP_PLACE_PROGRAM;
+    case FOUND_STATUS: return TOCMP_PLACE_STATUS;
+    default: return TOCMP_PLACE_NODE;
+    }
 }
 
 const char *tocmp_edit_links_field(enum found kind) {
@@ -160,8 +172,10 @@ size_t tocmp_edit_id_fields(enum found kind, const struct tocmp_field **out) {
 }
 
 enum found tocmp_edit_resolve(tocm_edit *e, const char *id, json_t **object) {
-    json_t *node = e->kind != TOCM_EDIT_INDICATOR ? tocmp_edit_find_node(e, id) : NULL;
-    json_t *ind = e->kind != TOCM_EDIT_NODE ? tocmp_edit_find_indicator(e, id) : NULL;
+    /* Links, renames and removal are for nodes and indicators only. */
+    int any = e->kind == TOCM_EDIT_ANY;
+    json_t *node = any || e->kind == TOCM_EDIT_NODE ? tocmp_edit_find_node(e, id) : NULL;
+    json_t *ind = any || e->kind == TOCM_EDIT_INDICATOR ? tocmp_edit_find_indicator(e, id) : NULL;
     *object = NULL;
     if (node && ind) {
         tocmp_edit_refuse(
@@ -175,6 +189,10 @@ enum found tocmp_edit_resolve(tocm_edit *e, const char *id, json_t **object) {
     if (ind) {
         *object = ind;
         return FOUND_INDICATOR;
+    }
+    if (!any && e->kind != TOCM_EDIT_NODE && e->kind != TOCM_EDIT_INDICATOR) {
+        tocmp_edit_refuse(e, "only nodes and indicators are linked, renamed or removed");
+        return FOUND_NONE;
     }
     tocmp_edit_refuse(e, "%s has no %s '%s'", e->path,
                       e->kind == TOCM_EDIT_NODE        ? "node"

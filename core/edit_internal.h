@@ -34,7 +34,16 @@ struct tocm_edit {
     int changed, canonical;
 };
 
-enum found { FOUND_NONE, FOUND_NODE, FOUND_INDICATOR };
+/* What an id names. The last four are reached by assign and unset only. */
+enum found {
+    FOUND_NONE,
+    FOUND_NODE,
+    FOUND_INDICATOR,
+    FOUND_TABLE,
+    FOUND_LEVEL,
+    FOUND_PROGRAM,
+    FOUND_STATUS,
+};
 
 /* ---- edit.c ------------------------------------------------------------- */
 
@@ -71,16 +80,20 @@ long tocmp_edit_level_rank(tocm_edit *e, const char *level);
 char *tocmp_edit_describe_node(tocm_edit *e, json_t *node);
 /* "'A', 'B', 'C' and 4 more" from an array of C strings. new. */
 char *tocmp_edit_name_list(const char **names, size_t count);
-/* What the schema calls the objects of a kind: TOCMP_PLACE_NODE or
- * TOCMP_PLACE_INDICATOR. */
+/* 1 when s is valid UTF-8 (jansson refuses other text). */
+int tocmp_edit_is_utf8(const char *s);
+/* What the schema calls the objects of a kind: TOCMP_PLACE_NODE,
+ * TOCMP_PLACE_INDICATOR, ... */
 enum tocmp_place tocmp_edit_place(enum found kind);
 /* The list that holds the links of kind's objects (a node's
- * contributes_to, an indicator's nodes): += and -= on it link and unlink. */
+ * contributes_to, an indicator's nodes): += and -= on it link and unlink.
+ * NULL for kinds without links. */
 const char *tocmp_edit_links_field(enum found kind);
 /* The fields of kind's objects that hold node ids, which rename and rm
  * follow: fills out (room for 16) and returns the count. */
 size_t tocmp_edit_id_fields(enum found kind, const struct tocmp_field **out);
-/* Finds what id names under the edit's kind. On failure sets the error. */
+/* Finds the node or indicator id names under the edit's kind. On failure
+ * sets the error. */
 enum found tocmp_edit_resolve(tocm_edit *e, const char *id, json_t **object);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * edit_ops.c -- the edit operations: add, link and unlink, set and unset,
- * rename. Each checks what it needs before it touches the document, so a
- * refused operation leaves it as it was. Removal is in edit_remove.c.
+ * edit_ops.c -- the edit operations: add, link and unlink, rename. Each
+ * checks what it needs before it touches the document, so a refused
+ * operation leaves it as it was. Set and unset are in edit_set.c, removal
+ * in edit_remove.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,16 +14,10 @@
 /* ---- operations ---------------------------------------------------------- */
 
 /* Refuses an id that is empty or already names a node or an indicator. */
-static int is_utf8(const char *s) {
-    json_t *v = json_string(s);
-    json_decref(v);
-    return v != NULL;
-}
-
 static int check_new_id(tocm_edit *e, const char *id) {
     if (!id || !*id)
         return tocmp_edit_refuse(e, "an id cannot be empty");
-    if (!is_utf8(id))
+    if (!tocmp_edit_is_utf8(id))
         return tocmp_edit_refuse(e, "the id is not valid UTF-8 text");
     json_t *node = tocmp_edit_find_node(e, id);
     if (node) {
@@ -41,7 +36,7 @@ int tocm_edit_add_node(tocm_edit *e, const char *id, const char *level, const ch
                        const char *after) {
     if (check_new_id(e, id) != TOCM_OK)
         return TOCM_EINVALID;
-    if ((level && !is_utf8(level)) || (title && !is_utf8(title)))
+    if ((level && !tocmp_edit_is_utf8(level)) || (title && !tocmp_edit_is_utf8(title)))
         return tocmp_edit_refuse(e, "the level or title is not valid UTF-8 text");
     json_t *nodes = json_object_get(e->doc, "nodes");
     if (nodes && !json_is_array(nodes))
@@ -86,7 +81,7 @@ int tocm_edit_add_node(tocm_edit *e, const char *id, const char *level, const ch
 int tocm_edit_add_indicator(tocm_edit *e, const char *id, const char *title) {
     if (check_new_id(e, id) != TOCM_OK)
         return TOCM_EINVALID;
-    if (title && !is_utf8(title))
+    if (title && !tocmp_edit_is_utf8(title))
         return tocmp_edit_refuse(e, "the title is not valid UTF-8 text");
     json_t *inds = json_object_get(e->doc, "indicators");
     if (inds && !json_is_array(inds))
@@ -112,7 +107,7 @@ int tocm_edit_link(tocm_edit *e, const char *from, const char *to, int inferred)
     enum found kind = tocmp_edit_resolve(e, from, &object);
     if (kind == FOUND_NONE)
         return TOCM_EINVALID;
-    if (!is_utf8(to))
+    if (!tocmp_edit_is_utf8(to))
         return tocmp_edit_refuse(e, "the id to link to is not valid UTF-8 text");
     const char *member = link_member(kind);
     json_t *list = json_object_get(object, member);
@@ -196,189 +191,6 @@ int tocm_edit_unlink(tocm_edit *e, const char *from, const char *to) {
         tocmp_edit_note(e, "'%s' no longer contributes to '%s'", from, to);
     } else {
         tocmp_edit_note(e, "indicator '%s' is no longer attached to '%s'", from, to);
-    }
-    return TOCM_OK;
-}
-
-static char *value_text(json_t *v) {
-    if (json_is_string(v))
-        return tocmp_asprintf("\"%s\"", json_string_value(v));
-    char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-    char *copy = tocmp_xstrdup(s ? s : "?");
-    free(s);
-    return copy;
-}
-
-int tocm_edit_assign(tocm_edit *e, const char *id, const char *assignment) {
-    const char *eq = strchr(assignment, '=');
-    if (!eq || eq == assignment)
-        return tocmp_edit_refuse(
-            e,
-            "'%s' is not an assignment: write KEY=TEXT, KEY:=JSON, KEY+=TEXT or "
-            "KEY-=TEXT",
-            assignment);
-    char op = '=';
-    size_t key_len = (size_t)(eq - assignment);
-    if (key_len > 1 && strchr(":+-", eq[-1])) {
-        op = eq[-1];
-        key_len--;
-    }
-    char *key = tocmp_xmalloc(key_len + 1);
-    memcpy(key, assignment, key_len);
-    key[key_len] = '\0';
-    const char *text = eq + 1;
-    int rc = TOCM_OK;
-    json_t *object;
-    enum found kind = tocmp_edit_resolve(e, id, &object);
-    json_t *value = NULL;
-    char *shown = NULL;
-    if (kind == FOUND_NONE) {
-        rc = TOCM_EINVALID;
-        goto out;
-    }
-    /* jansson refuses such a key, and a refusal unchecked was reported as
-     * set while nothing changed. */
-    if (!is_utf8(key)) {
-        rc = tocmp_edit_refuse(e, "the field name before '%c' is not valid UTF-8 text", op);
-        goto out;
-    }
-    if (strcmp(key, "id") == 0) {
-        rc = tocmp_edit_refuse(
-            e,
-            "an id is changed with 'tocm rename MODEL %s NEW', which also updates "
-            "every link to it",
-            id);
-        goto out;
-    }
-    if (strcmp(key, link_member(kind)) == 0 && (op == '+' || op == '-')) {
-        rc = op == '+' ? tocm_edit_link(e, id, text, 0) : tocm_edit_unlink(e, id, text);
-        goto out;
-    }
-    json_t *old = json_object_get(object, key);
-    if (op == '=') {
-        /* Lists get a hint before the validator's plainer "must be an
-         * array" would refuse the change. */
-        const struct tocmp_field *f = tocmp_schema_field(tocmp_edit_place(kind), key);
-        if (f && (f->flags & TOCMP_F_LIST) && (f->kinds & TOCMP_K_BOOL)) {
-            rc = tocmp_edit_refuse(e,
-                                   "'%s' is true, false or a list of ids: use %s:=true, "
-                                   "%s:=false or %s+=ID",
-                                   key, key, key, key);
-            goto out;
-        }
-        if (f && (f->flags & TOCMP_F_LIST)) {
-            rc = tocmp_edit_refuse(e,
-                                   "'%s' is a list: use %s+=TEXT to add an entry, %s-=TEXT to take "
-                                   "one out, or %s:='[\"A\", \"B\"]' to replace the whole list",
-                                   key, key, key, key);
-            goto out;
-        }
-        value = json_string(text);
-        if (!value) {
-            rc = tocmp_edit_refuse(e, "the value of '%s' is not valid UTF-8 text", key);
-            goto out;
-        }
-    } else if (op == ':') {
-        json_error_t jerr;
-        value = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
-        if (!value) {
-            rc = tocmp_edit_refuse(e,
-                                   "the value of '%s' is not valid JSON (%s); a text needs quotes, "
-                                   "e.g. %s:='\"text\"', or use %s=text",
-                                   key, jerr.text, key, key);
-            goto out;
-        }
-    } else {
-        if (old && !json_is_array(old)) {
-            rc = tocmp_edit_refuse(e, "'%s' of '%s' is not a list, so %s%c= cannot %s it", key, id,
-                                   key, op, op == '+' ? "add to" : "take from");
-            goto out;
-        }
-        const struct tocmp_field *f = tocmp_schema_field(tocmp_edit_place(kind), key);
-        if (!old && f && !(f->kinds & TOCMP_K_ARRAY)) {
-            char *what = tocmp_schema_expected(f);
-            rc =
-                tocmp_edit_refuse(e,
-                                  "'%s' is %s, not a list, so %s%c= cannot %s it; use %s=TEXT "
-                                  "or %s:=JSON",
-                                  key, what, key, op, op == '+' ? "add to" : "take from", key, key);
-            free(what);
-            goto out;
-        }
-        if (op == '+') {
-            if (old && tocmp_edit_find_string(old, text) >= 0) {
-                tocmp_edit_note(e, "\"%s\" is already in '%s' of '%s'", text, key, id);
-                goto out;
-            }
-            json_t *s = json_string(text);
-            if (!s) {
-                rc = tocmp_edit_refuse(e, "the value of '%s' is not valid UTF-8 text", key);
-                goto out;
-            }
-            if (!old) {
-                old = json_array();
-                if (json_object_set_new(object, key, old) != 0) {
-                    json_decref(s);
-                    rc = tocmp_edit_refuse(e, "cannot add the field '%s'", key);
-                    goto out;
-                }
-            }
-            json_array_append_new(old, s);
-            tocmp_edit_note(e, "added \"%s\" to '%s' of '%s'", text, key, id);
-        } else {
-            if (!old || tocmp_edit_find_string(old, text) < 0) {
-                rc = tocmp_edit_refuse(e, "\"%s\" is not in '%s' of '%s'", text, key, id);
-                goto out;
-            }
-            tocmp_edit_remove_string(old, text);
-            tocmp_edit_drop_if_empty(object, key);
-            tocmp_edit_note(e, "took \"%s\" out of '%s' of '%s'", text, key, id);
-        }
-        goto out;
-    }
-    shown = value_text(value);
-    if (old && json_equal(old, value)) {
-        tocmp_edit_note(e, "'%s' of '%s' is already %s", key, id, shown);
-        goto out;
-    }
-    if (json_object_set(object, key, value) != 0) {
-        rc = tocmp_edit_refuse(e, "cannot set the field '%s'", key);
-        goto out;
-    }
-    tocmp_edit_note(e, "set '%s' of '%s' to %s", key, id, shown);
-out:
-    json_decref(value);
-    free(shown);
-    free(key);
-    return rc;
-}
-
-int tocm_edit_unset(tocm_edit *e, const char *id, const char *key) {
-    json_t *object;
-    enum found kind = tocmp_edit_resolve(e, id, &object);
-    if (kind == FOUND_NONE)
-        return TOCM_EINVALID;
-    const struct tocmp_field *f = tocmp_schema_field(tocmp_edit_place(kind), key);
-    if (f && (f->flags & TOCMP_F_REQUIRED))
-        return tocmp_edit_refuse(e, "every %s needs its '%s'; set it to something else instead",
-                                 kind == FOUND_NODE ? "node" : "indicator", key);
-    if (!json_object_get(object, key)) {
-        tocmp_edit_note(e, "'%s' has no '%s'; nothing to remove", id, key);
-        return TOCM_OK;
-    }
-    json_object_del(object, key);
-    tocmp_edit_note(e, "removed '%s' of '%s'", key, id);
-    if (f && (f->flags & TOCMP_F_LINKS)) {
-        /* Other lists of ids (a node's inferred marks) were about links
-         * that are gone. */
-        const struct tocmp_field *ids[16];
-        size_t n = tocmp_edit_id_fields(kind, ids);
-        for (size_t i = 0; i < n; i++) {
-            if (ids[i] == f || !json_is_array(json_object_get(object, ids[i]->name)))
-                continue;
-            json_object_del(object, ids[i]->name);
-            tocmp_edit_note(e, "removed the %s marks of '%s' with its links", ids[i]->name, id);
-        }
     }
     return TOCM_OK;
 }

@@ -31,6 +31,9 @@ enum {
     OPT_INFERRED,
     OPT_CASCADE,
     OPT_REATTACH,
+    OPT_TABLE,
+    OPT_LEVEL_KIND,
+    OPT_SECTION,
 };
 
 /* Options every editing command has. */
@@ -77,6 +80,9 @@ static int common_option(struct edit_cli *o, int c, const char *arg) {
     case OPT_FORCE: o->force = 1; return 1;
     case OPT_NODE: o->kind = TOCM_EDIT_NODE; return 1;
     case OPT_INDICATOR: o->kind = TOCM_EDIT_INDICATOR; return 1;
+    case OPT_TABLE: o->kind = TOCM_EDIT_TABLE; return 1;
+    case OPT_LEVEL_KIND: o->kind = TOCM_EDIT_LEVEL; return 1;
+    case OPT_SECTION: o->kind = TOCM_EDIT_SECTION; return 1;
     case OPT_LOCK_TIMEOUT: {
         char *end;
         double v = strtod(arg, &end);
@@ -342,14 +348,21 @@ out:
 /* ---- tocm set ------------------------------------------------------------ */
 
 static const struct cli_option set_options[] = {
-    {OPT_UNSET, 0, "unset", "KEY", "remove the field KEY (not id, level or title)"},
+    {OPT_UNSET, 0, "unset", "KEY",
+     "remove the field (or member, or list entry) KEY;\n"
+     "objects and lists left empty go too"},
+    {OPT_TABLE, 0, "table", NULL, "ID names a table (its name in 'tables')"},
+    {OPT_LEVEL_KIND, 0, "level", NULL, "ID names a level"},
+    {OPT_SECTION, 0, "section", NULL, "ID is 'program' or 'status'"},
     CLI_OPTIONS_END,
 };
 
 static const struct cli_command set_command = {
     .name = "set",
     .synopsis = "Usage: tocm set MODEL ID [KEY=VALUE]... [--unset KEY]...\n",
-    .about = "Changes fields of node ID (or of an indicator). Each KEY=VALUE is one of:\n"
+    .about = "Changes fields of node ID, of indicator ID, of table ID, of level ID, or of\n"
+             "the sections 'program' and 'status' (ID is then that word). Each KEY=VALUE\n"
+             "is one of:\n"
              "  KEY=TEXT     the field becomes the text TEXT, as typed:\n"
              "                 status='some delays'   title='Wells built and used'\n"
              "  KEY:=JSON    the field becomes a JSON value (number, true/false, list,\n"
@@ -359,11 +372,26 @@ static const struct cli_command set_command = {
              "                 partners+='Ministry of Justice'   assumptions+='Staff stay'\n"
              "  KEY-=TEXT    takes TEXT out of the list KEY (an emptied list is removed):\n"
              "                 partners-=UNODC\n"
+             "KEY is a path to a member inside a field: names joined by dots, [N] for\n"
+             "entry N of a list (from 0, as 'tocm validate' counts), [] for a new entry:\n"
+             "                 targets.2014:=15000      baseline.value:=12\n"
+             "                 targets.2014.label='Milestone 1'   thresholds.on_track:=0.9\n"
+             "                 baseline.breakdown[0].value:=18\n"
+             "                 breakdown_targets[]:='{\"period\": \"2025\", \"dims\": {\"sex\":\n"
+             "                   \"female\"}, \"value\": 260}'\n"
+             "                 tocm set model.json status thresholds.on_track:=0.9\n"
+             "                 tocm set model.json 1.1 --unset targets.2014\n"
+             "A name with a dot, a bracket, a quote or '=' in it is written in double\n"
+             "quotes: targets.\"2024.1\":=5 (in a shell: 'targets.\"2024.1\":=5'). A missing\n"
+             "object on the way is made when the format says the member is an object\n"
+             "(baseline, thresholds, a period of targets); a target written as a number\n"
+             "becomes {\"value\": N} when a member is set inside it. The value is checked\n"
+             "as 'tocm validate' checks the file, and a refusal names its JSON path.\n"
              "Lists (partners, assumptions, contributes_to; an indicator's nodes) cannot\n"
              "be given a plain TEXT; contributes_to+=ID and contributes_to-=ID (nodes+=ID,\n"
              "nodes-=ID) are 'tocm link' and 'tocm unlink'. The id is changed with 'tocm\n"
-             "rename', which updates every link.\n"
-             "Fields tocm does not know are set and kept like any other.\n",
+             "rename', which updates every link. 'tocm diff' names changes by the same\n"
+             "paths. Fields tocm does not know are set and kept like any other.\n",
     .tables = {set_options, kind_options, common_options},
     .footer = COMMON_FOOTER,
 };

@@ -233,8 +233,18 @@ void tocm_edit_close(tocm_edit *edit);
 
 /* Which kind of object an id names in the operations below. The default,
  * ANY, takes a node, or an indicator (top-level "indicators" array) when no
- * node has the id; an id used by both is refused as ambiguous. */
-enum tocm_edit_kind { TOCM_EDIT_ANY, TOCM_EDIT_NODE, TOCM_EDIT_INDICATOR };
+ * node has the id; an id used by both is refused as ambiguous. Assign and
+ * unset also reach a table (by its name in "tables"), a level (by its id)
+ * and the sections "program" and "status" (by those words); under ANY an id
+ * that names two of them is refused as ambiguous. */
+enum tocm_edit_kind {
+    TOCM_EDIT_ANY,
+    TOCM_EDIT_NODE,
+    TOCM_EDIT_INDICATOR,
+    TOCM_EDIT_TABLE,
+    TOCM_EDIT_LEVEL,
+    TOCM_EDIT_SECTION, /* "program" or "status" */
+};
 void tocm_edit_set_kind(tocm_edit *edit, enum tocm_edit_kind kind);
 
 /* The operations. Each returns TOCM_OK or, when it refuses (no such id, the
@@ -248,7 +258,13 @@ int tocm_edit_add_node(tocm_edit *edit, const char *id, const char *level, const
                        const char *after);
 /* An indicator {id, title} at the end of "indicators" (made if absent). */
 int tocm_edit_add_indicator(tocm_edit *edit, const char *id, const char *title);
-/* One assignment to a field of node or indicator id:
+/* One assignment to a field of node or indicator id (or of a table, a
+ * level, the program or status: see tocm_edit_kind). KEY is a member path
+ * (core/path.h): `title`, `targets.2014`, `baseline.breakdown[0].value`,
+ * `breakdown_targets[]` (a new entry), `targets."2024.1"` (a name with a
+ * dot). A missing object on the way is made when the schema says the member
+ * is an object (or a list, before [N]); a target written as a number or a
+ * text becomes {"value": N} or {"text": T} when a member is set inside it.
  *   KEY=TEXT    the string TEXT
  *   KEY:=JSON   any JSON value (number, true/false, array, object, "string")
  *   KEY+=TEXT   adds the string TEXT to the list KEY (made if absent)
@@ -258,7 +274,9 @@ int tocm_edit_add_indicator(tocm_edit *edit, const char *id, const char *title);
  * on a node (nodes += and -= on an indicator) are tocm_edit_link and
  * tocm_edit_unlink. */
 int tocm_edit_assign(tocm_edit *edit, const char *id, const char *assignment);
-/* Removes a field. A node's id, level and title cannot be removed. */
+/* Removes a field, or the member or list entry at a path (KEY as above);
+ * objects and lists it leaves empty on the way go too. Required fields (a
+ * node's id, level and title...) cannot be removed. */
 int tocm_edit_unset(tocm_edit *edit, const char *id, const char *key);
 /* Node from now contributes to node to (indicator from is attached to node
  * to). inferred: also mark the link inferred (the node's "inferred" list). */

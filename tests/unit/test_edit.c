@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "path.h"
 #include "tocm/tocm.h"
 #include "util.h"
 
@@ -227,6 +228,74 @@ static void test_unset(void **state) {
     assert_non_null(json_object_get(node(f, "P1"), "title"));
 }
 
+/* ---- member paths ----------------------------------------------------------- */
+
+/* Parses text and writes it back: the text diff prints is the one set reads. */
+static void round_trip(const char *text, size_t segments, const char *want) {
+    struct tocmp_path p;
+    char *err;
+    assert_int_equal(tocmp_path_parse(text, strlen(text), &p, &err), 0);
+    assert_int_equal(p.count, segments);
+    char *back = tocmp_path_text(&p, p.count);
+    assert_string_equal(back, want);
+    free(back);
+    tocmp_path_free(&p);
+}
+
+static void test_path_syntax(void **state) {
+    (void)state;
+    round_trip("targets.2014", 2, "targets.2014");
+    round_trip("baseline.breakdown[10].value", 4, "baseline.breakdown[10].value");
+    round_trip("breakdown_targets[]", 2, "breakdown_targets[]");
+    round_trip("targets.\"2024.1\"", 2, "targets.\"2024.1\"");
+    round_trip("\"a\\\"b\"", 1, "\"a\\\"b\""); /* a"b */
+    round_trip("\"plain\"", 1, "plain");       /* quotes only where needed */
+    round_trip("\"x-\"", 1, "\"x-\"");         /* would read as x -= */
+    static const char *const bad[] = {"",     ".a",  "a.",     "a..b", "a[",
+                                      "a[x]", "a]b", "\"open", "a\"b"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct tocmp_path p;
+        char *err = NULL;
+        if (tocmp_path_parse(bad[i], strlen(bad[i]), &p, &err) == 0)
+            fail_msg("'%s' parsed as a path", bad[i]);
+        assert_non_null(strstr(err, "is not a path"));
+        assert_int_equal(p.count, 0);
+        free(err);
+    }
+    assert_int_equal(tocmp_path_key_end("a.\"b=c\".d:=1"), 10); /* the = after : */
+    assert_int_equal(tocmp_path_key_end("abc"), 3);
+}
+
+static void test_assign_paths(void **state) {
+    struct fixture *f = *state;
+    assert_int_equal(tocm_edit_assign(f->edit, "I1", "targets.2014:=15000"), TOCM_OK);
+    assert_int_equal(tocm_edit_assign(f->edit, "I1", "targets.2015:=20"), TOCM_OK);
+    assert_int_equal(tocm_edit_assign(f->edit, "I1", "targets.2015.label=M2"), TOCM_OK);
+    assert_int_equal(tocm_edit_assign(f->edit, "I1", "baseline.value:=12"), TOCM_OK);
+    assert_int_equal(tocm_edit_assign(f->edit, "t", "columns.v=integer"), TOCM_OK);
+    assert_int_equal(tocm_edit_assign(f->edit, "status", "thresholds.on_track:=0.9"), TOCM_OK);
+    /* Refused half way: what the walk made (params) is put back. */
+    refused(f, tocm_edit_assign(f->edit, "I1", "params.where.x=1"), "params.where");
+    refused(f, tocm_edit_assign(f->edit, "I1", "title.x=1"), "not an object");
+    refused(f, tocm_edit_assign(f->edit, "I1", "nodes[3]=G"), "there is no [3]");
+    assert_int_equal(tocm_edit_unset(f->edit, "I1", "targets.2014"), TOCM_OK);
+    assert_int_equal(tocm_edit_unset(f->edit, "I1", "nosuch.member"), TOCM_OK); /* a note */
+    commit(f, 0, TOCM_OK);
+    json_t *ind = json_array_get(json_object_get(f->after, "indicators"), 0);
+    json_t *want = json_loads("{\"2015\": {\"value\": 20, \"label\": \"M2\"}}", 0, NULL);
+    assert_true(json_equal(json_object_get(ind, "targets"), want));
+    json_decref(want);
+    assert_null(json_object_get(ind, "targets.2014"));
+    assert_null(json_object_get(ind, "params"));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(ind, "baseline"), "value")),
+                     12);
+    json_t *t = json_object_get(json_object_get(f->after, "tables"), "t");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(t, "columns"), "v")),
+                        "integer");
+    json_t *th = json_object_get(json_object_get(f->after, "status"), "thresholds");
+    assert_true(json_real_value(json_object_get(th, "on_track")) == 0.9);
+}
+
 /* ---- link, unlink --------------------------------------------------------- */
 
 static void test_link_unlink_inferred(void **state) {
@@ -377,6 +446,8 @@ int main(void) {
         T(test_add_node_placement),
         T(test_assign_forms),
         T(test_unset),
+        T(test_path_syntax),
+        T(test_assign_paths),
         T(test_link_unlink_inferred),
         T(test_rename_follows_references),
         T(test_remove_refuses_linked),
