@@ -52,6 +52,29 @@ void tocmp_edit_note(tocm_edit *e, const char *fmt, ...) {
     va_end(ap);
 }
 
+void tocmp_edit_set_side_file(tocm_edit *e, char *path, char *shown, char *data, size_t len,
+                              const struct stat *st) {
+    free(e->side_path);
+    free(e->side_shown);
+    free(e->side_data);
+    e->side_path = path;
+    e->side_shown = shown;
+    e->side_data = data;
+    e->side_len = len;
+    e->side_exists = st != NULL;
+    if (st)
+        e->side_st = *st;
+}
+
+/* 1 when the file at path is still the one st describes: same file, size
+ * and modification time. */
+static int unchanged_since(const char *path, const struct stat *st) {
+    struct stat now;
+    return stat(path, &now) == 0 && now.st_ino == st->st_ino && now.st_dev == st->st_dev &&
+           now.st_size == st->st_size && now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+           now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
+}
+
 /* ---- finding keys -------------------------------------------------------- */
 
 static char *finding_key(const tocm_diag *d) {
@@ -199,6 +222,9 @@ void tocm_edit_close(tocm_edit *e) {
     free(e->levels);
     free_keys(e->findings, e->finding_count);
     free(e->error);
+    free(e->side_path);
+    free(e->side_shown);
+    free(e->side_data);
     for (size_t i = 0; i < e->note_count; i++)
         free(e->notes[i]);
     free(e->notes);
@@ -211,7 +237,7 @@ size_t tocm_edit_note_count(const tocm_edit *e) { return e->note_count; }
 const char *tocm_edit_note(const tocm_edit *e, size_t i) {
     return i < e->note_count ? e->notes[i] : NULL;
 }
-int tocm_edit_changed(const tocm_edit *e) { return e->changed; }
+int tocm_edit_changed(const tocm_edit *e) { return e->changed || e->side_changed; }
 int tocm_edit_was_canonical(const tocm_edit *e) { return e->canonical; }
 
 const char *tocm_edit_text(const tocm_edit *e, int after, size_t *len) {
@@ -273,8 +299,11 @@ int tocm_edit_commit(tocm_edit *e, int flags, tocm_diags *added) {
     free(e->after);
     e->after = tocmp_format_json(e->doc, &e->after_len);
     e->changed = e->after_len != e->before_len || memcmp(e->after, e->before, e->after_len) != 0;
-    if (!e->changed)
+    e->side_changed = e->side_data != NULL;
+    if (!e->changed && !e->side_changed)
         return TOCM_OK;
+    if (!e->changed)
+        goto write;
 
     tocm_diags *found = tocm_diags_new();
     tocm_model *m = NULL;
@@ -297,22 +326,49 @@ int tocm_edit_commit(tocm_edit *e, int flags, tocm_diags *added) {
                           errors, errors == 1 ? "" : "s");
         return TOCM_EINVALID;
     }
+write:
     if (flags & TOCM_COMMIT_DRY_RUN)
         return TOCM_OK;
 
     /* The lock keeps tocm editors out, but not other programs: do not
      * overwrite a change one of them made since we read the file. */
-    struct stat now;
-    if (stat(e->real, &now) != 0 || now.st_ino != e->st.st_ino || now.st_dev != e->st.st_dev ||
-        now.st_size != e->st.st_size || now.st_mtim.tv_sec != e->st.st_mtim.tv_sec ||
-        now.st_mtim.tv_nsec != e->st.st_mtim.tv_nsec) {
+    if ((e->changed && !unchanged_since(e->real, &e->st)) ||
+        (e->side_changed && e->side_exists && !unchanged_since(e->side_path, &e->side_st))) {
         tocmp_edit_refuse(e,
                           "%s was changed by another program while tocm was editing it; nothing "
                           "written (run the command again)",
-                          e->path);
+                          e->changed && !unchanged_since(e->real, &e->st) ? e->path
+                                                                          : e->side_shown);
         return TOCM_EIO;
     }
     char err[TOCM_MESSAGE_SIZE];
+    /* The data file first: a model that names a table not written yet
+     * would not compute, while a table the model does not name yet harms
+     * nothing. */
+    if (e->side_changed && !e->side_exists) {
+        /* A new results table goes in the model's data/ folder, made
+         * here (never by a dry run); one level only, mode as umask says. */
+        char *dir = tocmp_xstrdup(e->side_path);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = '\0';
+            if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+                tocmp_edit_refuse(e, "cannot make the folder %s: %s; nothing written", dir,
+                                  strerror(errno));
+                free(dir);
+                return TOCM_EIO;
+            }
+        }
+        free(dir);
+    }
+    if (e->side_changed &&
+        tocmp_replace_file(e->side_path, e->side_data, e->side_len,
+                           e->side_exists ? &e->side_st : NULL, err, sizeof err) != TOCM_OK) {
+        tocmp_edit_refuse(e, "%s", err);
+        return TOCM_EIO;
+    }
+    if (!e->changed)
+        return TOCM_OK;
     /* ... nor write anywhere but over the file locked and read: the
      * replace checks again just before its rename. */
     if (tocmp_replace_file(e->real, e->after, e->after_len, &e->st, err, sizeof err) != TOCM_OK) {

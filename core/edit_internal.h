@@ -32,6 +32,14 @@ struct tocm_edit {
     char **notes;
     size_t note_count;
     int changed, canonical;
+    /* A data file written with the model (tocm record's results table):
+     * by the commit, after the model's checks and before the model. */
+    char *side_path;   /* as the file system takes it */
+    char *side_shown;  /* for messages */
+    char *side_data;
+    size_t side_len;
+    struct stat side_st; /* as read, to notice another program's change */
+    int side_exists, side_changed;
 };
 
 /* What an id names. The last four are reached by assign and unset only. */
@@ -50,6 +58,10 @@ enum found {
 /* Sets the edit's error (what tocm_edit_error returns); returns
  * TOCM_EINVALID so an operation can `return tocmp_edit_refuse(...)`. */
 int tocmp_edit_refuse(tocm_edit *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The data file the commit writes with the model (path and shown: new,
+ * owned by the edit). st: the file as read, NULL when it does not exist. */
+void tocmp_edit_set_side_file(tocm_edit *e, char *path, char *shown, char *data, size_t len,
+                              const struct stat *st);
 /* Adds a line to what the edit reports it did (tocm_edit_note). */
 void tocmp_edit_note(tocm_edit *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
