@@ -25,8 +25,6 @@
 #include "../graphviz/gv_internal.h" /* natural_cmp */
 #include "xlsx_internal.h"
 
-#define COLS_PER_PERIOD 4
-
 /* ---- small readers of the report JSON ---------------------------------------- */
 
 static const char *jstr(json_t *o, const char *key) {
@@ -117,6 +115,7 @@ struct ind {
 static void ind_free(struct ind *I) {
     json_decref(I->rows);
     json_decref(I->order);
+    I->rows = I->order = NULL;
 }
 
 static int ind_open(struct xlsx_ctx *x, json_t *def, struct ind *I) {
@@ -193,6 +192,18 @@ static int row_planned(json_t *cells) {
 
 /* ---- the sheet layout ----------------------------------------------------------- */
 
+#define NOCOL ((lxw_col_t)0xFFFF) /* a column the sheet leaves out */
+
+enum { SUB_TARGET, SUB_ACTUAL, SUB_PERCENT, SUB_STATUS, SUB_COUNT };
+
+/* One row of a sheet: a breakdown of an indicator, or a band naming a node
+ * of the results chain. */
+struct item {
+    const struct ind *ind; /* NULL for a band */
+    json_t *cells;         /* the row's cells (borrowed from ind->rows) */
+    json_t *band;          /* the chain entry (borrowed from the report) */
+};
+
 struct sheet {
     struct xlsx_ctx *x;
     lxw_worksheet *ws;
@@ -201,28 +212,27 @@ struct sheet {
     const char **keys; /* breakdown sheets: the dimension of each breakdown column */
     size_t nkeys;      /* 0: the IPTT's one "Breakdown" column */
     json_t *checks;    /* "indicator\x1fperiod\x1fdims" -> the failed check */
-    lxw_col_t c_id, c_result, c_title, c_brk, c_unit, c_base, c_lop, c_p0, c_total, c_comment,
+    struct item *items;
+    size_t nitems;
+    /* Which optional columns have something in them: a sheet without any
+     * plan (a model with no targets) shows the figures without empty
+     * target, % and status columns. */
+    int has_base, has_lop, has_lop_pct;
+    unsigned char (*has)[SUB_COUNT]; /* per period */
+    size_t w_id, w_result;           /* the longest id and result list */
+    lxw_col_t c_id, c_result, c_title, c_brk, c_unit, c_base, c_lop, c_total, c_totpct, c_comment,
         c_source, c_last;
-    lxw_row_t row; /* the next row to write */
+    lxw_col_t (*pc)[SUB_COUNT]; /* per period: its columns, NOCOL when left out */
+    lxw_row_t row;              /* the next row to write */
 };
 
-static void layout(struct sheet *s) {
-    lxw_col_t c = 0;
-    s->c_id = c++;
-    s->c_result = c++;
-    s->c_title = c++;
-    s->c_brk = c;
-    c += (lxw_col_t)(s->nkeys ? s->nkeys : 1);
-    s->c_unit = c++;
-    s->c_base = c++;
-    s->c_lop = c++;
-    s->c_p0 = c;
-    c += (lxw_col_t)(s->nperiods * COLS_PER_PERIOD);
-    s->c_total = c;
-    c += 2;
-    s->c_comment = c++;
-    s->c_source = c++;
-    s->c_last = (lxw_col_t)(c - 1);
+static int add_item(struct sheet *s, const struct ind *ind, json_t *cells, json_t *band) {
+    struct item *grown = realloc(s->items, (s->nitems + 1) * sizeof *grown);
+    if (!grown)
+        return xlsx_check(s->x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a sheet");
+    s->items = grown;
+    s->items[s->nitems++] = (struct item){.ind = ind, .cells = cells, .band = band};
+    return 0;
 }
 
 /* Adds the periods of ind to the set, in natural order. */
@@ -240,13 +250,104 @@ static int add_periods(struct sheet *s, json_t *ind) {
             continue;
         const char **grown = realloc(s->periods, (s->nperiods + 1) * sizeof *grown);
         if (!grown)
-            return xlsx_check(s->x, LXW_ERROR_MEMORY_MALLOC_FAILED, "the IPTT");
+            return xlsx_check(s->x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a sheet");
         s->periods = grown;
         memmove(s->periods + k + 1, s->periods + k, (s->nperiods - k) * sizeof *s->periods);
         s->periods[k] = name;
         s->nperiods++;
     }
     return 0;
+}
+
+static size_t period_index(const struct sheet *s, const char *period) {
+    for (size_t p = 0; period && p < s->nperiods; p++)
+        if (strcmp(s->periods[p], period) == 0)
+            return p;
+    return (size_t)-1;
+}
+
+/* Characters of a UTF-8 string, for column widths. */
+static size_t text_width(const char *t) {
+    size_t n = 0;
+    for (; t && *t; t++)
+        n += ((unsigned char)*t & 0xC0) != 0x80;
+    return n;
+}
+
+/* The periods and the optional columns the items need. */
+static int scan(struct sheet *s) {
+    for (size_t i = 0; i < s->nitems; i++)
+        if (s->items[i].ind && add_periods(s, s->items[i].ind->def))
+            return -1;
+    s->has = calloc(s->nperiods ? s->nperiods : 1, sizeof *s->has);
+    s->pc = calloc(s->nperiods ? s->nperiods : 1, sizeof *s->pc);
+    if (!s->has || !s->pc)
+        return xlsx_check(s->x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a sheet");
+    for (size_t i = 0; i < s->nitems; i++) {
+        const struct item *it = &s->items[i];
+        if (!it->ind)
+            continue;
+        json_t *def = it->ind->def;
+        int total = json_object_size(row_dims(it->cells)) == 0;
+        size_t w = text_width(it->ind->id);
+        if (w > s->w_id)
+            s->w_id = w;
+        size_t k;
+        json_t *n, *c;
+        w = 0;
+        json_array_foreach(json_object_get(def, "nodes"), k, n) w +=
+            text_width(json_string_value(n)) + 2;
+        if (w > s->w_result)
+            s->w_result = w;
+        json_t *base = json_object_get(def, "baseline");
+        if (total ? base != NULL : json_array_size(json_object_get(base, "breakdown")) > 0)
+            s->has_base = 1;
+        if (total && json_object_get(def, "lop_target"))
+            s->has_lop = 1;
+        json_array_foreach(it->cells, k, c) {
+            const char *period = jstr(c, "period");
+            if (json_object_get(c, "baseline"))
+                s->has_base = 1;
+            if (period && strcmp(period, "total") == 0) {
+                s->has_lop |= json_object_get(c, "target") != NULL;
+                s->has_lop_pct |= json_is_number(json_object_get(c, "percent_of_lop_target"));
+                continue;
+            }
+            size_t p = period_index(s, period);
+            if (p == (size_t)-1)
+                continue;
+            s->has[p][SUB_TARGET] |= json_object_get(c, "target") != NULL;
+            s->has[p][SUB_ACTUAL] = 1;
+            s->has[p][SUB_PERCENT] |= json_is_number(json_object_get(c, "percent_of_target"));
+            s->has[p][SUB_STATUS] |= jstr(c, "status") != NULL;
+        }
+    }
+    return 0;
+}
+
+static void layout(struct sheet *s) {
+    lxw_col_t c = 0;
+    s->c_id = c++;
+    s->c_result = c++;
+    s->c_title = c++;
+    s->c_brk = c;
+    c += (lxw_col_t)(s->nkeys ? s->nkeys : 1);
+    s->c_unit = c++;
+    s->c_base = s->has_base ? c++ : NOCOL;
+    s->c_lop = s->has_lop ? c++ : NOCOL;
+    /* A period with a target or a status anywhere on the sheet gets all
+     * four columns, as an IPTT template has them; one without gets only
+     * its actuals. */
+    for (size_t p = 0; p < s->nperiods; p++) {
+        int planned = s->has[p][SUB_TARGET] || s->has[p][SUB_STATUS];
+        for (int k = 0; k < SUB_COUNT; k++)
+            s->pc[p][k] = k == SUB_ACTUAL || planned ? c++ : NOCOL;
+    }
+    s->c_total = c++;
+    s->c_totpct = s->has_lop_pct ? c++ : NOCOL;
+    s->c_comment = c++;
+    s->c_source = c++;
+    s->c_last = (lxw_col_t)(c - 1);
 }
 
 static int merge(struct sheet *s, lxw_row_t r1, lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
@@ -258,6 +359,11 @@ static int merge(struct sheet *s, lxw_row_t r1, lxw_col_t c1, lxw_row_t r2, lxw_
 }
 
 #define HEADER_ROWS 4 /* title, legend, and two header rows */
+
+static double clamp_width(size_t chars, double lo, double hi) {
+    double w = (double)chars + 2;
+    return w < lo ? lo : w > hi ? hi : w;
+}
 
 static int write_headers(struct sheet *s, const char *title, const char *legend) {
     struct xlsx_ctx *x = s->x;
@@ -272,16 +378,18 @@ static int write_headers(struct sheet *s, const char *title, const char *legend)
         const char *name;
         double width;
     } fixed[] = {
-        {s->c_id, "ID", 10},
-        {s->c_result, "Result", 9},
+        {s->c_id, "ID", clamp_width(s->w_id, 6, 30)},
+        {s->c_result, "Result", clamp_width(s->w_result, 8, 18)},
         {s->c_title, "Indicator", 38},
-        {s->c_unit, "Unit", 11},
+        {s->c_unit, "Unit", 14},
         {s->c_base, "Baseline", 12},
         {s->c_lop, "Life-of-program target", 13},
         {s->c_comment, "Comments", 48},
         {s->c_source, "Source / means of verification", 40},
     };
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+        if (fixed[i].col == NOCOL)
+            continue;
         if (merge(s, h1, fixed[i].col, h2, fixed[i].col, fixed[i].name, x->st.header))
             return -1;
         worksheet_set_column(ws, fixed[i].col, fixed[i].col, fixed[i].width, NULL);
@@ -301,26 +409,34 @@ static int write_headers(struct sheet *s, const char *title, const char *legend)
             worksheet_set_column(ws, c, c, 12, NULL);
         }
     }
-    static const char *const sub[COLS_PER_PERIOD] = {"Target", "Actual", "% of target", "Status"};
-    static const double subw[COLS_PER_PERIOD] = {11, 12, 9, 15};
+    static const char *const sub[SUB_COUNT] = {"Target", "Actual", "% of target", "Status"};
+    static const double subw[SUB_COUNT] = {11, 12, 9, 15};
     for (size_t p = 0; p < s->nperiods; p++) {
-        lxw_col_t c0 = (lxw_col_t)(s->c_p0 + p * COLS_PER_PERIOD);
-        if (merge(s, h1, c0, h1, (lxw_col_t)(c0 + COLS_PER_PERIOD - 1), s->periods[p],
-                  x->st.centre))
-            return -1;
-        for (int k = 0; k < COLS_PER_PERIOD; k++) {
-            if (xlsx_text(x, ws, h2, (lxw_col_t)(c0 + k), sub[k], x->st.header))
+        lxw_col_t first = NOCOL, last = 0;
+        for (int k = 0; k < SUB_COUNT; k++) {
+            lxw_col_t c = s->pc[p][k];
+            if (c == NOCOL)
+                continue;
+            if (first == NOCOL)
+                first = c;
+            last = c;
+            if (xlsx_text(x, ws, h2, c, sub[k], x->st.header))
                 return -1;
-            worksheet_set_column(ws, (lxw_col_t)(c0 + k), (lxw_col_t)(c0 + k), subw[k], NULL);
+            worksheet_set_column(ws, c, c, subw[k], NULL);
         }
+        if (merge(s, h1, first, h1, last, s->periods[p], x->st.centre))
+            return -1;
     }
-    if (merge(s, h1, s->c_total, h1, (lxw_col_t)(s->c_total + 1), "Total to date", x->st.centre) ||
-        xlsx_text(x, ws, h2, s->c_total, "Actual", x->st.header) ||
-        xlsx_text(x, ws, h2, (lxw_col_t)(s->c_total + 1), "% of life-of-program target",
-                  x->st.header))
+    lxw_col_t tlast = s->c_totpct != NOCOL ? s->c_totpct : s->c_total;
+    if (merge(s, h1, s->c_total, h1, tlast, "Total to date", x->st.centre) ||
+        xlsx_text(x, ws, h2, s->c_total, "Actual", x->st.header))
         return -1;
     worksheet_set_column(ws, s->c_total, s->c_total, 12, NULL);
-    worksheet_set_column(ws, (lxw_col_t)(s->c_total + 1), (lxw_col_t)(s->c_total + 1), 12, NULL);
+    if (s->c_totpct != NOCOL) {
+        if (xlsx_text(x, ws, h2, s->c_totpct, "% of life-of-program target", x->st.header))
+            return -1;
+        worksheet_set_column(ws, s->c_totpct, s->c_totpct, 12, NULL);
+    }
     worksheet_freeze_panes(ws, HEADER_ROWS, 1);
     xlsx_print_setup(ws, HEADER_ROWS - 1, title);
     s->row = HEADER_ROWS;
@@ -348,7 +464,7 @@ static int write_plan(struct sheet *s, const struct ind *I, lxw_col_t col, json_
                       const char *pending_word) {
     struct xlsx_ctx *x = s->x;
     lxw_row_t r = s->row;
-    if (!plan || json_is_null(plan))
+    if (!plan || json_is_null(plan) || col == NOCOL)
         return 0;
     if (json_is_number(plan))
         return xlsx_number(x, s->ws, r, col, plan_number(I, json_number_value(plan)), I->vf);
@@ -399,7 +515,7 @@ static int write_figure(struct sheet *s, const struct ind *I, lxw_col_t col, jso
 static int write_target(struct sheet *s, const struct ind *I, lxw_col_t col, json_t *c) {
     struct xlsx_ctx *x = s->x;
     json_t *t = json_object_get(c, "target");
-    if (!t)
+    if (!t || col == NOCOL)
         return 0;
     int rc;
     if (json_is_number(t))
@@ -422,7 +538,7 @@ static int write_target(struct sheet *s, const struct ind *I, lxw_col_t col, jso
 
 static int write_status(struct sheet *s, lxw_col_t col, json_t *c) {
     const char *status = jstr(c, "status");
-    if (!status)
+    if (!status || col == NOCOL)
         return 0;
     const struct xlsx_status *st = xlsx_status_find(s->x, status);
     return xlsx_text(s->x, s->ws, s->row, col, st ? st->shown : status, st ? st->format : NULL);
@@ -494,6 +610,8 @@ static int write_unit(struct sheet *s, const struct ind *I) {
 /* The baseline of a breakdown row: its own in baseline.breakdown, else the
  * one its cells were compared with. */
 static int write_row_baseline(struct sheet *s, const struct ind *I, json_t *dims, json_t *cells) {
+    if (s->c_base == NOCOL)
+        return 0;
     json_t *base = json_object_get(I->def, "baseline");
     if (json_object_size(dims) == 0)
         return write_plan(s, I, s->c_base, base, "to be confirmed");
@@ -512,7 +630,8 @@ static int write_row_baseline(struct sheet *s, const struct ind *I, json_t *dims
     return 0;
 }
 
-static int write_row(struct sheet *s, const struct ind *I, json_t *cells, json_t *result_ids) {
+static int write_row(struct sheet *s, const struct ind *I, json_t *cells) {
+    json_t *result_ids = json_object_get(I->def, "nodes");
     struct xlsx_ctx *x = s->x;
     lxw_worksheet *ws = s->ws;
     json_t *dims = row_dims(cells);
@@ -561,23 +680,21 @@ static int write_row(struct sheet *s, const struct ind *I, json_t *cells, json_t
         json_t *c = cell_of(cells, s->periods[p]);
         if (!c)
             continue;
-        lxw_col_t c0 = (lxw_col_t)(s->c_p0 + p * COLS_PER_PERIOD);
-        rc = write_target(s, I, c0, c);
+        rc = write_target(s, I, s->pc[p][SUB_TARGET], c);
         if (rc == 0)
-            rc = write_figure(s, I, (lxw_col_t)(c0 + 1), c);
+            rc = write_figure(s, I, s->pc[p][SUB_ACTUAL], c);
         json_t *pct = json_object_get(c, "percent_of_target");
-        if (rc == 0 && json_is_number(pct))
-            rc = xlsx_number(x, ws, r, (lxw_col_t)(c0 + 2), json_number_value(pct) / 100,
+        if (rc == 0 && json_is_number(pct) && s->pc[p][SUB_PERCENT] != NOCOL)
+            rc = xlsx_number(x, ws, r, s->pc[p][SUB_PERCENT], json_number_value(pct) / 100,
                              x->st.percent);
         if (rc == 0)
-            rc = write_status(s, (lxw_col_t)(c0 + 3), c);
+            rc = write_status(s, s->pc[p][SUB_STATUS], c);
     }
     if (rc == 0 && tot) {
         rc = write_figure(s, I, s->c_total, tot);
         json_t *pct = json_object_get(tot, "percent_of_lop_target");
-        if (rc == 0 && json_is_number(pct))
-            rc = xlsx_number(x, ws, r, (lxw_col_t)(s->c_total + 1), json_number_value(pct) / 100,
-                             x->st.percent);
+        if (rc == 0 && json_is_number(pct) && s->c_totpct != NOCOL)
+            rc = xlsx_number(x, ws, r, s->c_totpct, json_number_value(pct) / 100, x->st.percent);
     }
     struct joined comments = {0}, sources = {0};
     row_comments(s, I, cells, &comments);
@@ -592,6 +709,64 @@ static int write_row(struct sheet *s, const struct ind *I, json_t *cells, json_t
         rc = xlsx_text(x, ws, r, s->c_source, sources.data, NULL);
     join_free(&comments);
     join_free(&sources);
+    s->row++;
+    return rc;
+}
+
+/* ---- bands: the results chain ---------------------------------------------- */
+
+static lxw_format *band_format(struct xlsx_ctx *x, json_int_t depth) {
+    static const unsigned fills[] = {0xBDD7EE, 0xDDEBF7, 0xEEF4FA};
+    size_t d = depth < 0 ? 0 : depth > 2 ? 2 : (size_t)depth;
+    if (!x->st.bands[d]) {
+        lxw_format *f = workbook_add_format(x->wb);
+        format_set_bold(f);
+        format_set_bg_color(f, fills[d]);
+        format_set_pattern(f, LXW_PATTERN_SOLID);
+        format_set_top(f, LXW_BORDER_THIN);
+        format_set_text_wrap(f);
+        format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+        format_set_indent(f, (uint8_t)d);
+        x->st.bands[d] = f;
+    }
+    return x->st.bands[d];
+}
+
+/* A node of the chain: "EOPO1 (End-of-program outcome): title", its own
+ * status, and beside it its assumptions and the indicators placed under
+ * another node that measure it too. */
+static int write_band(struct sheet *s, json_t *e) {
+    struct xlsx_ctx *x = s->x;
+    json_t *depth = json_object_get(e, "depth");
+    lxw_format *f = band_format(x, json_is_integer(depth) ? json_integer_value(depth) : 0);
+    struct joined label = {0}, side = {0};
+    const char *node = jstr(e, "node"), *level = jstr(e, "level_title");
+    if (node)
+        join_add(&label, NULL, node);
+    if (level && *level)
+        join_printf(&label, " ", "(%s)", level);
+    join_add(&label, ": ", jstr(e, "title"));
+    if (jstr(e, "status"))
+        join_printf(&label, NULL, " \u2014 status: %s", jstr(e, "status"));
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(e, "assumptions"), i, v)
+        join_add(&side, i ? "; " : "Assumptions: ", json_string_value(v));
+    json_array_foreach(json_object_get(e, "references"), i, v)
+        join_add(&side, i ? ", " : (side.len ? "\nAlso measured by: " : "Also measured by: "),
+                 json_string_value(v));
+    int rc = label.failed || side.failed
+                 ? xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a band")
+                 : merge(s, s->row, 0, s->row, (lxw_col_t)(s->c_comment - 1),
+                         label.data ? label.data : "", f);
+    if (rc == 0)
+        rc = side.data
+                 ? xlsx_text(x, s->ws, s->row, s->c_comment, side.data, f)
+                 : xlsx_check(x, worksheet_write_blank(s->ws, s->row, s->c_comment, f), "a band");
+    if (rc == 0)
+        rc = xlsx_check(x, worksheet_write_blank(s->ws, s->row, s->c_source, f), "a band");
+    join_free(&label);
+    join_free(&side);
     s->row++;
     return rc;
 }
@@ -618,102 +793,146 @@ static json_t *index_checks(json_t *report) {
 
 static const char *legend =
     "Status: \u2713 achieved \u00b7 \u2192 on track \u00b7 \u2717 off track \u00b7 \u2013 not "
-    "reported \u00b7 \u2026 pending. \"not reported\" is a period with no figure (the reason is "
-    "in Comments and in the cell's note), never 0. Notes on cells give milestone labels and "
-    "baseline sources.";
+    "reported \u00b7 \u2026 pending or not yet due. \"not reported\" is a period with no figure "
+    "(the reason is in Comments and in the cell's note), never 0. Notes on cells give milestone "
+    "labels and baseline sources.";
 
 static void sheet_free(struct sheet *s) {
     free(s->periods);
     free(s->keys);
+    free(s->items);
+    free(s->has);
+    free(s->pc);
 }
 
-static int iptt_sheet(struct xlsx_ctx *x, json_t *inds, json_t *checks) {
-    struct sheet s = {.x = x, .checks = checks};
-    size_t i;
-    json_t *def;
+/* Lays out and writes the items of s. */
+static int write_sheet(struct sheet *s, const char *name, const char *title) {
+    struct xlsx_ctx *x = s->x;
+    if (scan(s))
+        return -1;
+    layout(s);
+    s->ws = xlsx_add_sheet(x, name);
+    if (!s->ws || write_headers(s, title, legend))
+        return -1;
     int rc = 0;
-    json_array_foreach(inds, i, def) if (rc == 0) rc = add_periods(&s, def);
-    if (rc == 0) {
-        layout(&s);
-        s.ws = xlsx_add_sheet(x, "IPTT");
-        rc = s.ws ? 0 : -1;
+    for (size_t i = 0; i < s->nitems && rc == 0; i++)
+        rc = s->items[i].ind ? write_row(s, s->items[i].ind, s->items[i].cells)
+                             : write_band(s, s->items[i].band);
+    if (rc == 0 && s->row > HEADER_ROWS)
+        worksheet_autofilter(s->ws, HEADER_ROWS - 1, 0, s->row - 1, s->c_last);
+    return rc;
+}
+
+/* The rows an indicator has on the IPTT: its total, and the breakdowns
+ * with a plan of their own. */
+static int add_iptt_rows(struct sheet *s, const struct ind *I) {
+    size_t k;
+    json_t *key;
+    json_array_foreach(I->order, k, key) {
+        json_t *cells = json_object_get(I->rows, json_string_value(key));
+        if (json_array_size(cells) && (k == 0 || row_planned(cells)) && add_item(s, I, cells, NULL))
+            return -1;
     }
-    if (rc == 0) {
-        const char *program = jstr(json_object_get(x->report, "program"), "title");
-        struct joined title = {0};
-        join_printf(&title, NULL, "%s: Indicator Performance Tracking Table",
-                    program ? program : "");
+    return 0;
+}
+
+static const struct ind *find_ind(const struct ind *inds, size_t n, json_t *id) {
+    for (size_t i = 0; json_is_string(id) && i < n; i++)
+        if (strcmp(inds[i].id, json_string_value(id)) == 0)
+            return &inds[i];
+    return NULL;
+}
+
+/* The IPTT: along the report's results chain when it has one (each node a
+ * band, its indicators under it), else in the report's order. Every
+ * indicator appears once: those the chain does not place come last. */
+static int iptt_sheet(struct xlsx_ctx *x, const struct ind *inds, size_t n, json_t *checks) {
+    struct sheet s = {.x = x, .checks = checks};
+    unsigned char *placed = calloc(n ? n : 1, 1);
+    int rc = placed ? 0 : xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "the IPTT");
+    json_t *chain = json_object_get(x->report, "chain");
+    size_t i, k;
+    json_t *e, *id;
+    json_array_foreach(chain, i, e) {
+        if (rc || !json_is_object(e))
+            continue;
+        rc = add_item(&s, NULL, NULL, e);
+        json_array_foreach(json_object_get(e, "indicators"), k, id) {
+            const struct ind *I = find_ind(inds, n, id);
+            if (rc == 0 && I && !placed[I - inds]) {
+                placed[I - inds] = 1;
+                rc = add_iptt_rows(&s, I);
+            }
+        }
+    }
+    int band = json_array_size(chain) > 0;
+    json_t *other = NULL; /* a band of the same shape as a chain entry */
+    for (i = 0; i < n && rc == 0; i++) {
+        if (placed[i])
+            continue;
+        if (band) {
+            other = json_pack("{s:s, s:i}", "title",
+                              "Indicators not attached to a result of the chain", "depth", 0);
+            rc = other ? add_item(&s, NULL, NULL, other)
+                       : xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "the IPTT");
+            band = 0;
+        }
+        if (rc == 0)
+            rc = add_iptt_rows(&s, &inds[i]);
+    }
+    const char *program = jstr(json_object_get(x->report, "program"), "title");
+    struct joined title = {0};
+    join_printf(&title, NULL, "%s: Indicator Performance Tracking Table", program ? program : "");
+    if (rc == 0)
         rc = title.failed ? xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "the IPTT")
-                          : write_headers(&s, title.data, legend);
-        join_free(&title);
-    }
-    json_array_foreach(inds, i, def) {
-        if (rc)
-            break;
-        struct ind I;
-        if (ind_open(x, def, &I)) {
-            rc = -1;
-            break;
-        }
-        size_t k;
-        json_t *key;
-        json_array_foreach(I.order, k, key) {
-            json_t *cells = json_object_get(I.rows, json_string_value(key));
-            if (rc == 0 && json_array_size(cells) && (k == 0 || row_planned(cells)))
-                rc = write_row(&s, &I, cells, json_object_get(def, "nodes"));
-        }
-        ind_free(&I);
-    }
-    if (rc == 0 && s.row > HEADER_ROWS)
-        worksheet_autofilter(s.ws, HEADER_ROWS - 1, 0, s.row - 1, s.c_last);
+                          : write_sheet(&s, "IPTT", title.data);
+    join_free(&title);
+    free(placed);
     sheet_free(&s);
+    json_decref(other);
     return rc;
 }
 
 /* One sheet per set of breakdown dimensions ("By country", "By event x
- * sex"), in the order they first appear. */
-static int breakdown_sheet(struct xlsx_ctx *x, json_t *inds, json_t *checks, const char *keyset) {
+ * sex"): every row of that breakdown, planned or not, in indicator order. */
+static int breakdown_sheet(struct xlsx_ctx *x, const struct ind *inds, size_t n, json_t *checks,
+                           const char *keyset) {
     struct sheet s = {.x = x, .checks = checks};
     int rc = 0;
-    size_t i;
-    json_t *def;
-    /* The dimensions, in the order the first indicator with them lists
-     * them; the periods of every indicator on the sheet. */
-    json_array_foreach(inds, i, def) {
-        if (rc)
-            break;
-        int has = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
         size_t k;
-        json_t *c;
-        json_array_foreach(json_object_get(def, "cells"), k, c) {
-            char *ks = keyset_of(json_object_get(c, "dims"));
-            has = ks && strcmp(ks, keyset) == 0;
-            if (has && !s.keys) {
-                json_t *dims = json_object_get(c, "dims");
-                s.nkeys = json_object_size(dims);
-                s.keys = malloc(s.nkeys * sizeof *s.keys);
-                size_t n = 0, j;
-                json_t *d;
-                json_array_foreach(json_object_get(def, "dimensions"), j, d) {
-                    if (s.keys && json_string_value(d) &&
-                        json_object_get(dims, json_string_value(d)))
-                        s.keys[n++] = json_string_value(d);
+        json_t *key;
+        json_array_foreach(inds[i].order, k, key) {
+            json_t *cells = json_object_get(inds[i].rows, json_string_value(key));
+            json_t *dims = row_dims(cells);
+            char *ks = keyset_of(dims ? dims : json_object());
+            if (rc == 0 && ks && strcmp(ks, keyset) == 0) {
+                /* The columns: the dimensions in the order the first
+                 * indicator with them lists them. */
+                if (!s.keys) {
+                    s.nkeys = json_object_size(dims);
+                    s.keys = malloc(s.nkeys * sizeof *s.keys);
+                    size_t got = 0, j;
+                    json_t *d;
+                    json_array_foreach(json_object_get(inds[i].def, "dimensions"), j, d) {
+                        if (s.keys && json_string_value(d) &&
+                            json_object_get(dims, json_string_value(d)))
+                            s.keys[got++] = json_string_value(d);
+                    }
+                    if (s.keys && got != s.nkeys) { /* not all listed: their own order */
+                        const char *name;
+                        json_t *v;
+                        got = 0;
+                        json_object_foreach(dims, name, v) s.keys[got++] = name;
+                    }
+                    if (!s.keys)
+                        rc = xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a breakdown sheet");
                 }
-                if (s.keys && n != s.nkeys) { /* dims not all listed: their own order */
-                    const char *name;
-                    json_t *v;
-                    n = 0;
-                    json_object_foreach(dims, name, v) s.keys[n++] = name;
-                }
-                if (!s.keys)
-                    rc = xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a breakdown sheet");
+                if (rc == 0)
+                    rc = add_item(&s, &inds[i], cells, NULL);
             }
             free(ks);
-            if (has)
-                break;
         }
-        if (has && rc == 0)
-            rc = add_periods(&s, def);
     }
     struct joined dims = {0}, name = {0}, title = {0};
     for (size_t k = 0; k < s.nkeys; k++)
@@ -724,59 +943,39 @@ static int breakdown_sheet(struct xlsx_ctx *x, json_t *inds, json_t *checks, con
                 dims.data ? dims.data : "");
     if (rc == 0 && (dims.failed || name.failed || title.failed))
         rc = xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a breakdown sheet");
+    if (rc == 0)
+        rc = write_sheet(&s, name.data, title.data);
     join_free(&dims);
-    if (rc == 0) {
-        layout(&s);
-        s.ws = xlsx_add_sheet(x, name.data);
-        rc = s.ws ? write_headers(&s, title.data, legend) : -1;
-    }
     join_free(&name);
     join_free(&title);
-    json_array_foreach(inds, i, def) {
-        if (rc)
-            break;
-        struct ind I;
-        if (ind_open(x, def, &I)) {
-            rc = -1;
-            break;
-        }
-        size_t k;
-        json_t *key;
-        json_array_foreach(I.order, k, key) {
-            json_t *cells = json_object_get(I.rows, json_string_value(key));
-            char *ks = keyset_of(row_dims(cells) ? row_dims(cells) : json_object());
-            if (rc == 0 && ks && strcmp(ks, keyset) == 0)
-                rc = write_row(&s, &I, cells, json_object_get(def, "nodes"));
-            free(ks);
-        }
-        ind_free(&I);
-    }
-    if (rc == 0 && s.row > HEADER_ROWS)
-        worksheet_autofilter(s.ws, HEADER_ROWS - 1, 0, s.row - 1, s.c_last);
     sheet_free(&s);
     return rc;
 }
 
 int xlsx_iptt_sheets(struct xlsx_ctx *x) {
-    json_t *inds = json_object_get(x->report, "indicators");
-    if (!json_is_array(inds)) {
+    json_t *defs = json_object_get(x->report, "indicators");
+    if (!json_is_array(defs)) {
         x->host->error_set(x->err, "xlsx", "the report has no 'indicators' array");
         return -1;
     }
+    size_t n = json_array_size(defs);
+    struct ind *inds = calloc(n ? n : 1, sizeof *inds);
     json_t *checks = index_checks(x->report);
     json_t *keysets = json_array();
-    if (!checks || !keysets) {
-        json_decref(checks);
-        json_decref(keysets);
-        return xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "the IPTT");
-    }
-    int rc = iptt_sheet(x, inds, checks);
+    int rc =
+        inds && checks && keysets ? 0 : xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "the IPTT");
+    size_t opened = 0;
+    for (; rc == 0 && opened < n; opened++)
+        if (ind_open(x, json_array_get(defs, opened), &inds[opened]))
+            rc = -1;
+    if (rc == 0)
+        rc = iptt_sheet(x, inds, opened, checks);
     /* The breakdowns, by first appearance. */
-    size_t i, k, j;
-    json_t *def, *c, *seen;
-    json_array_foreach(inds, i, def) {
-        json_array_foreach(json_object_get(def, "cells"), k, c) {
-            json_t *dims = json_object_get(c, "dims");
+    for (size_t i = 0; i < opened && rc == 0; i++) {
+        size_t k, j;
+        json_t *key, *seen;
+        json_array_foreach(inds[i].order, k, key) {
+            json_t *dims = row_dims(json_object_get(inds[i].rows, json_string_value(key)));
             if (json_object_size(dims) == 0)
                 continue;
             char *ks = keyset_of(dims);
@@ -788,8 +987,13 @@ int xlsx_iptt_sheets(struct xlsx_ctx *x) {
             free(ks);
         }
     }
+    size_t j;
+    json_t *seen;
     json_array_foreach(keysets, j, seen) if (rc == 0) rc =
-        breakdown_sheet(x, inds, checks, json_string_value(seen));
+        breakdown_sheet(x, inds, opened, checks, json_string_value(seen));
+    for (size_t i = 0; i < opened; i++)
+        ind_free(&inds[i]);
+    free(inds);
     json_decref(keysets);
     json_decref(checks);
     return rc;

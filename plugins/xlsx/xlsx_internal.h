@@ -42,7 +42,8 @@ struct xlsx_styles {
     lxw_format *symbol;   /* a matrix cell: centred, larger */
     /* [percentage][decimals]: #,##0.00 or 0.0% */
     lxw_format *value[2][XLSX_MAX_DECIMALS + 1];
-    lxw_format *percent; /* % of target: 0% */
+    lxw_format *percent;  /* % of target: 0% */
+    lxw_format *bands[3]; /* chain nodes by depth (made when first used) */
 };
 
 struct xlsx_ctx {

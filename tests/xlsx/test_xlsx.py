@@ -71,32 +71,43 @@ def near(a, b):
 
 
 def header_columns(ws, row=4):
-    """Sub-header name -> column letters, for the period groups: {('2024', 'Actual'): 'I'}."""
-    groups = {}
+    """Header name -> column number: ('2024', 'Actual') for a column under a
+    period (or other group) header, 'ID' for one whose header spans both
+    header rows."""
+    starts = {}
     for rng in ws.merged_cells.ranges:
-        if rng.min_row == 3 and rng.max_row == 3:
-            groups[rng.min_col] = (rng.max_col, ws.cell(3, rng.min_col).value)
+        if rng.min_row == 3:
+            for c in range(rng.min_col, rng.max_col + 1):
+                starts[c] = (rng.min_col, rng.max_row)
     cols = {}
-    for first, (last, name) in groups.items():
-        for c in range(first, last + 1):
-            cols[(name, ws.cell(row, c).value)] = c
     for c in range(1, ws.max_column + 1):
-        top = ws.cell(3, c).value
-        if top and c not in groups:
+        first, last_row = starts.get(c, (c, 3))
+        top = ws.cell(3, first).value
+        if top is None:
+            continue
+        if last_row == 4:
             cols[top] = c
+        else:
+            cols[(top, ws.cell(row, c).value)] = c
     return cols
 
 
 def iptt_rows(ws):
-    """(indicator id, breakdown label) -> row number."""
+    """(indicator id, breakdown label) -> row number; band rows left out."""
     cols = header_columns(ws)
     rows = {}
     for r in range(5, ws.max_row + 1):
         ind = ws.cell(r, cols["ID"]).value
         brk = ws.cell(r, cols["Breakdown"]).value
-        if ind is not None:
+        if ind is not None and brk is not None:
             rows[(ind, brk)] = r
     return cols, rows
+
+
+def bands(ws):
+    """The chain's band rows: row number -> text."""
+    return {rng.min_row: ws.cell(rng.min_row, 1).value for rng in ws.merged_cells.ranges
+            if rng.min_row == rng.max_row and rng.min_row > 4 and rng.min_col == 1}
 
 
 def check_against_report(ws, rep, name):
@@ -306,6 +317,17 @@ with tempfile.TemporaryDirectory() as tmp:
     check(ws.cell(r, cols[("2025", "Actual")]).value ==
           "SOP signed by both ministries on 12 May 2025", "1.3 qualitative actual")
     check(ws.cell(r, cols[("2025", "Status")]).value == "\u2713 achieved", "1.3 assessed status")
+    # Grouped along the results chain when the report has one.
+    bs_ = bands(ws)
+    if rep.get("chain"):
+        first = rep["chain"][0]
+        check(min(bs_) == 5 and bs_[5].startswith(first["node"]), f"IPTT first band {bs_.get(5)!r}")
+        home = [e for e in rep["chain"] if "1.1" in e["indicators"]][0]["node"]
+        above = max(b for b in bs_ if b < where[("1.1", "Total")])
+        check(bs_[above].startswith(home), f"1.1 under {bs_[above]!r}, not {home}")
+        check(len(bs_) >= len(rep["chain"]), f"IPTT: {len(bs_)} bands for {len(rep['chain'])}")
+    else:
+        check(not bs_, f"IPTT bands without a chain: {bs_}")
     seen = check_against_report(ws, rep, "example IPTT")
     check(seen >= 40, f"example IPTT: only {seen} figures compared")
     # Breakdowns without a plan stay off the IPTT but are on their sheet.
@@ -344,6 +366,11 @@ with tempfile.TemporaryDirectory() as tmp:
     check(near(v.value, 4646 / 8562) and v.number_format == "0%", f"bundled T3 share {v.value}")
     check("\u2713 the printed figure matches" in ws.cell(r, cols["Comments"]).value,
           "bundled T3: the check beside the cell")
+    # No plan in the model: no empty target, % and status columns.
+    planned = any("target" in c or "status" in c for i in rep["indicators"] for c in i["cells"])
+    check(planned or (("2021", "Target") not in cols and "Baseline" not in cols
+                      and ("2021", "Actual") in cols),
+          f"bundled: columns without a plan {sorted(map(str, cols))[:12]}")
     seen = check_against_report(ws, rep, "bundled IPTT")
     check(seen >= len(rep["indicators"]), f"bundled IPTT: only {seen} figures compared")
     ck = wb["Checks"]
