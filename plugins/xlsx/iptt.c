@@ -19,6 +19,7 @@
  * as people write them (65). Both are written as fractions under a % number
  * format, so Excel shows 65% and computes with 0.65.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -443,6 +444,11 @@ static int write_headers(struct sheet *s, const char *title, const char *legend)
     return 0;
 }
 
+/* A percentage the report gives ×100 (96.2) as the fraction Excel formats
+ * (0.962), without the binary noise dividing adds (0.99230769230999999):
+ * the report rounds it to nine decimals, so eleven are exact here. */
+static double fraction_of(double percent) { return round(percent * 1e9) / 1e11; }
+
 /* ---- cells ---------------------------------------------------------------- */
 
 /* A plan number as written (65 for 65 %) in the sheet's unit. */
@@ -685,7 +691,7 @@ static int write_row(struct sheet *s, const struct ind *I, json_t *cells) {
             rc = write_figure(s, I, s->pc[p][SUB_ACTUAL], c);
         json_t *pct = json_object_get(c, "percent_of_target");
         if (rc == 0 && json_is_number(pct) && s->pc[p][SUB_PERCENT] != NOCOL)
-            rc = xlsx_number(x, ws, r, s->pc[p][SUB_PERCENT], json_number_value(pct) / 100,
+            rc = xlsx_number(x, ws, r, s->pc[p][SUB_PERCENT], fraction_of(json_number_value(pct)),
                              x->st.percent);
         if (rc == 0)
             rc = write_status(s, s->pc[p][SUB_STATUS], c);
@@ -694,7 +700,8 @@ static int write_row(struct sheet *s, const struct ind *I, json_t *cells) {
         rc = write_figure(s, I, s->c_total, tot);
         json_t *pct = json_object_get(tot, "percent_of_lop_target");
         if (rc == 0 && json_is_number(pct) && s->c_totpct != NOCOL)
-            rc = xlsx_number(x, ws, r, s->c_totpct, json_number_value(pct) / 100, x->st.percent);
+            rc = xlsx_number(x, ws, r, s->c_totpct, fraction_of(json_number_value(pct)),
+                             x->st.percent);
     }
     struct joined comments = {0}, sources = {0};
     row_comments(s, I, cells, &comments);

@@ -148,6 +148,7 @@ static void make_styles(struct xlsx_ctx *x) {
     format_set_bg_color(x->st.centre, 0xD9D9D9);
     format_set_pattern(x->st.centre, LXW_PATTERN_SOLID);
     format_set_border(x->st.centre, LXW_BORDER_THIN);
+    format_set_text_wrap(x->st.centre);
     format_set_align(x->st.centre, LXW_ALIGN_CENTER);
     format_set_align(x->st.centre, LXW_ALIGN_VERTICAL_CENTER);
     x->st.text = text_format(x->wb);
