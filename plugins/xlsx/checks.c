@@ -254,7 +254,15 @@ int xlsx_checks_sheet(struct xlsx_ctx *x) {
     static const char *const names[C_COUNT] = {
         "Indicator", "Title",    "Period", "Breakdown",
         "Printed",   "Computed", "Result", "Message and where it is printed"};
-    static const double widths[C_COUNT] = {18, 40, 9, 18, 11, 11, 12, 60};
+    double widths[C_COUNT] = {10, 40, 9, 18, 11, 12, 14, 60};
+    /* The indicator column as wide as its longest id, within reason. */
+    const char *key;
+    json_t *v;
+    json_object_foreach(k.by_id, key, v) {
+        double w = (double)strlen(key) + 2;
+        if (w > widths[C_IND])
+            widths[C_IND] = w < 30 ? w : 30;
+    }
     for (int c = 0; c < C_COUNT && rc == 0; c++) {
         rc = xlsx_text(x, k.ws, 2, (lxw_col_t)c, names[c], x->st.header);
         worksheet_set_column(k.ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);

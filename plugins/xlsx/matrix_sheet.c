@@ -39,7 +39,13 @@ static int headers(struct xlsx_ctx *x, lxw_worksheet *ws, const struct matrix *m
     const struct tocm_host *h = x->host;
     const tocm_model *m = x->model;
     static const char *const fixed[] = {"Country", "Project", "Title"};
-    static const double widths[] = {9, 10, 36};
+    double widths[] = {10, 10, 36};
+    /* The project column as wide as its longest id, within reason. */
+    for (size_t r = 0; r < mx->row_count; r++) {
+        double w = (double)strlen(h->node_id(m, mx->rows[r])) + 2;
+        if (w > widths[1])
+            widths[1] = w < 18 ? w : 18;
+    }
     int rc = 0;
     for (lxw_col_t c = 0; c < FIRST_CELL_COL && rc == 0; c++) {
         rc = xlsx_check(x, worksheet_merge_range(ws, 2, c, 3, c, fixed[c], x->st.header),
@@ -67,7 +73,9 @@ static int headers(struct xlsx_ctx *x, lxw_worksheet *ws, const struct matrix *m
         rc = xlsx_text(x, ws, 3, col, h->node_id(m, mx->cols[c]), x->st.centre);
         if (rc == 0)
             rc = xlsx_note(x, ws, 3, col, h->node_title(m, mx->cols[c]));
-        worksheet_set_column(ws, col, col, 7.5, NULL);
+        /* Bold ids need a little more than their length. */
+        double w = (double)strlen(h->node_id(m, mx->cols[c])) + 3;
+        worksheet_set_column(ws, col, col, w < 6 ? 6 : w > 14 ? 14 : w, NULL);
     }
     return rc;
 }
