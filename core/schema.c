@@ -56,6 +56,17 @@ static const struct tocmp_field program_fields[] = {
     {"budget", ANY, 0, NO_PLACE, 0, 80, "its budget; kept and shown, not checked"},
     {"source", ANY, 0, NO_PLACE, 0, 90, "the document the model comes from"},
     {"notes", ANY, 0, NO_PLACE, 0, 100, "the modeller's remarks"},
+    {"iati_identifier", S, 0, NO_PLACE, NONEMPTY, 110,
+     "the program's IATI activity identifier: the reporting organisation's `ref`, a hyphen and "
+     "its own code (`XM-DAC-41114-PROJECT-00012345`); `tocm export -T iati` needs it"},
+    {"reporting_org", O, 0, NO_PLACE, 0, 120,
+     "who publishes the IATI data: `{ \"ref\": \"XM-DAC-41114\", \"type\": \"40\", "
+     "\"name\": \"...\" }` (IATI's organisation identifier and OrganisationType code)"},
+    {"iati_result_types", O, S, NO_PLACE, MAP, 130,
+     "level id → IATI result type, `output`, `outcome`, `impact` or `other`; levels not named: "
+     "the top level `impact`, outcome levels `outcome`, the rest `output`"},
+    {"iati_activity_status", S, 0, NO_PLACE, 0, 140,
+     "IATI ActivityStatus code of the program (default `2`, implementation)"},
 };
 
 static const struct tocmp_field level_fields[] = {
@@ -131,6 +142,10 @@ static const struct tocmp_field indicator_fields[] = {
      "`true`: a period with no rows is 0 (a count where no row means none); otherwise it is "
      "not reported"},
     {"verification", S, 0, NO_PLACE, 0, 165, "the means of verification, shown in the IPTT"},
+    {"references", A, O, NO_PLACE, 0, 166,
+     "the indicator's codes in standard lists: `{ \"vocabulary\", \"code\", \"uri\" }`, "
+     "`vocabulary` an IATI IndicatorVocabulary code (`99`: the reporting organisation's own); "
+     "exported as IATI `reference`"},
     {"comments", A, O, NO_PLACE, 0, 168,
      "comments on figures: `{ \"period\", \"dims\", \"text\" }`, shown beside the cell"},
     {"direction", S, 0, NO_PLACE, 0, 140, "`higher` (default) or `lower` is better"},
@@ -187,6 +202,7 @@ static const char *const measures[] = {"unit",    "percentage",  "nominal",
 static const char *const directions[] = {"higher", "lower", NULL};
 static const char *const aggregations[] = {"periodic", "cumulative", "latest", NULL};
 static const char *const column_types[] = {"text", "integer", "decimal", "date", NULL};
+static const char *const result_types[] = {"output", "outcome", "impact", "other", NULL};
 
 static const struct {
     enum tocmp_place place;
@@ -197,6 +213,7 @@ static const struct {
     {TOCMP_PLACE_INDICATOR, "direction", directions},
     {TOCMP_PLACE_INDICATOR, "aggregation", aggregations},
     {TOCMP_PLACE_TABLE, "columns", column_types},
+    {TOCMP_PLACE_PROGRAM, "iati_result_types", result_types},
 };
 
 const char *const *tocmp_schema_values(enum tocmp_place place, const char *name) {
