@@ -107,7 +107,9 @@ void tocm_diag_print(const tocm_diag *d, void *stdio_file) {
     FILE *out = stdio_file;
     tocm_print_text(d->file, 0, out);
     if (d->line > 0)
-        fprintf(out, ":%d:%d", d->line, d->column);
+        fprintf(out, ":%d", d->line);
+    if (d->line > 0 && d->column > 0) /* a whole row has a line only */
+        fprintf(out, ":%d", d->column);
     fprintf(out, ": %s: ", severity_name(d->severity));
     tocm_print_text(d->code, 0, out);
     /* Syntax errors have a line and column but no JSON path. */

@@ -33,8 +33,9 @@ int cmd_rm(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 /* Built with libmicrohttpd only (TOCM_HAVE_SERVE). */
 int cmd_serve(int argc, char **argv);
-/* Interchange (cmd_init.c). */
+/* Interchange (cmd_init.c, cmd_import.c). */
 int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* Options given before the command name, for every command. */
 struct cli_globals {

@@ -34,6 +34,7 @@ static const struct command {
 #ifdef TOCM_HAVE_SERVE
     {"serve", cmd_serve, "edit a model in a web browser on this computer"},
 #endif
+    {"import", cmd_import, "make a model from a logframe sheet (CSV)"},
     {"init", cmd_init, "start a new model folder from a template (toc, logframe, usaid)"},
 };
 

@@ -34,6 +34,24 @@ const struct tocm_template_info *tocm_template_get(size_t index); /* borrowed (s
  * TOCM_EIO when it cannot be written. err gets the reason. */
 int tocm_init_dir(const char *dir, const char *template_name, char *err, size_t err_size);
 
+/* A logframe sheet saved as CSV (models/FORMAT.md, "Importing a logframe
+ * sheet") into a model. mappings are "NAME=HEADER" strings naming the column
+ * that holds a field (level, id, title, parent, indicator, indicator_id,
+ * unit, baseline, baseline_year, source, assumptions, description,
+ * lop_target, target:PERIOD) where the header is not one tocm recognises.
+ * program_id and program_title may be NULL (the file's name is used). */
+struct tocm_logframe_options {
+    const char *program_id, *program_title;
+    const char *const *mappings;
+    size_t mapping_count;
+};
+/* TOCM_OK with *out the model in canonical layout (new: free()); else every
+ * problem in diags with the sheet's line (E501 the sheet, E502 a row, E503 a
+ * value, or the model's own rule the sheet breaks), TOCM_EINVALID, and
+ * *out NULL; TOCM_EIO when the file cannot be read. */
+int tocm_import_logframe(const char *path, const struct tocm_logframe_options *options,
+                         tocm_diags *diags, char **out, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif
