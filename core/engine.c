@@ -277,6 +277,7 @@ static json_t *failure(struct ctx *c, size_t i, size_t first_diag) {
         from = c->table_diag[def->table];
     json_t *f = json_object();
     json_object_set_new(f, "indicator", json_string(def->id));
+    json_object_set_new(f, "title", json_string(def->title));
     if (def->table_name)
         json_object_set_new(f, "table", json_string(def->table_name));
     for (size_t k = from; k < count; k++) {

@@ -97,7 +97,9 @@ static int print_for_reading(FILE *out, json_t *doc, int markdown) {
     return rc;
 }
 
-char *tocm_report_print(const tocm_report *report, enum tocm_report_format format, size_t *len) {
+/* Prints report in format (for CSV, its part) into memory. new. */
+static char *print(const tocm_report *report, enum tocm_report_format format,
+                   enum tocm_report_part part, size_t *len) {
     char *text = NULL;
     size_t size = 0;
     FILE *mem = open_memstream(&text, &size);
@@ -109,7 +111,7 @@ char *tocm_report_print(const tocm_report *report, enum tocm_report_format forma
         json_dumpf(report->doc, mem, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
         fputc('\n', mem);
         break;
-    case TOCM_REPORT_CSV: tocmp_report_print_csv(mem, report->doc); break;
+    case TOCM_REPORT_CSV: tocmp_report_print_csv(mem, report->doc, part); break;
     case TOCM_REPORT_MARKDOWN:
     case TOCM_REPORT_TEXT:
     default: failed = print_for_reading(mem, report->doc, format == TOCM_REPORT_MARKDOWN); break;
@@ -121,6 +123,31 @@ char *tocm_report_print(const tocm_report *report, enum tocm_report_format forma
     if (len)
         *len = size;
     return text;
+}
+
+char *tocm_report_print(const tocm_report *report, enum tocm_report_format format, size_t *len) {
+    return print(report, format, TOCM_REPORT_PART_IPTT, len);
+}
+
+char *tocm_report_print_csv_part(const tocm_report *report, enum tocm_report_part part,
+                                 size_t *len) {
+    return print(report, TOCM_REPORT_CSV, part, len);
+}
+
+int tocm_report_part_from_name(const char *name, enum tocm_report_part *out) {
+    static const char *const names[] = {
+        [TOCM_REPORT_PART_IPTT] = "iptt",
+        [TOCM_REPORT_PART_CHECKS] = "checks",
+        [TOCM_REPORT_PART_ROLLUP] = "rollup",
+        [TOCM_REPORT_PART_FAILED] = "failed",
+    };
+    for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(names[i], name) == 0) {
+            *out = (enum tocm_report_part)i;
+            return 0;
+        }
+    }
+    return -1;
 }
 
 int tocm_report_format_from_name(const char *name, enum tocm_report_format *out) {

@@ -166,6 +166,34 @@ static void print_table(FILE *out, json_t *ind, int markdown) {
             fputc('\n', out);
         }
     }
+    /* A "–" is never left without its reason: the distinct reasons of the
+     * cells with no figure, under the table. */
+    json_t *reasons = json_array();
+    size_t ci;
+    json_t *cell;
+    json_array_foreach(json_object_get(ind, "cells"), ci, cell) {
+        const char *note = json_string_value(json_object_get(cell, "note"));
+        if (!json_is_null(json_object_get(cell, "value")) || json_object_get(cell, "text") || !note)
+            continue;
+        int seen = 0;
+        size_t k;
+        json_t *have;
+        json_array_foreach(reasons, k, have) seen |= strcmp(json_string_value(have), note) == 0;
+        if (!seen)
+            json_array_append_new(reasons, json_string(note));
+    }
+    if (json_array_size(reasons)) {
+        fputs(markdown ? "\n\u2013 " : "  \u2013 ", out);
+        size_t k;
+        json_t *have;
+        json_array_foreach(reasons, k, have) {
+            char *t = tocmp_md_cell(json_string_value(have), markdown);
+            fprintf(out, "%s%s", k ? "; " : "", t);
+            free(t);
+        }
+        fputc('\n', out);
+    }
+    json_decref(reasons);
     for (size_t i = 0; i < ncols * nrows; i++)
         free(grid[i]);
     free(grid);
@@ -174,7 +202,7 @@ static void print_table(FILE *out, json_t *ind, int markdown) {
 }
 
 /* A status as a symbol and a word, never colour alone. */
-static const char *status_words(const char *status) {
+const char *tocmp_status_words(const char *status) {
     static const char *const words[][2] = {
         {"achieved", "\u2713 achieved"},
         {"on track", "\u2192 on track"},
@@ -193,7 +221,7 @@ static const char *status_words(const char *status) {
 }
 
 /* Markdown cells: a | would end the cell, a line break the row. new. */
-static char *md_cell(const char *s, int markdown) {
+char *tocmp_md_cell(const char *s, int markdown) {
     tocmp_buf b = {0};
     tocmp_buf_puts(&b, "");
     for (; s && *s; s++) {
@@ -285,8 +313,17 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
     const char *direction = json_string_value(json_object_get(ind, "direction"));
     if (direction && strcmp(direction, "lower") == 0)
         fprintf(out, "%sLower is better.\n", lead);
+    const char *notes = json_string_value(json_object_get(ind, "notes"));
+    if (notes) {
+        char *t = tocmp_md_cell(notes, markdown);
+        fprintf(out, "%sNotes: %s\n", lead, t);
+        free(t);
+    }
     const char *agg = json_string_value(json_object_get(ind, "aggregation"));
     int cumulative = agg && strcmp(agg, "cumulative") == 0;
+    /* Texts are read, not compared: left-aligned, as words are. */
+    int qualitative =
+        strcmp(json_string_value(json_object_get(ind, "measure")), "qualitative") == 0;
 
     static const char *const head[] = {"Period",      "Breakdown", "Target", "Actual",
                                        "% of target", "Status",    "Comment"};
@@ -320,18 +357,18 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
         const char *tdisp = json_string_value(json_object_get(cell, "target_display"));
         if (!tdisp && lop && json_object_get(ind, "lop_target_display"))
             tdisp = json_string_value(json_object_get(ind, "lop_target_display"));
-        line[2] = md_cell(tdisp ? tdisp : "", markdown);
+        line[2] = tocmp_md_cell(tdisp ? tdisp : "", markdown);
         const char *disp = json_string_value(json_object_get(cell, "display"));
         const char *status = json_string_value(json_object_get(cell, "status"));
         json_t *value = json_object_get(cell, "value");
         int reported = !json_is_null(value) || json_object_get(cell, "text");
-        line[3] = md_cell(reported                       ? disp
-                          : json_object_get(cell, "due") ? "not yet due"
-                                                         : "not reported",
-                          markdown);
+        line[3] = tocmp_md_cell(reported                       ? disp
+                                : json_object_get(cell, "due") ? "not yet due"
+                                                               : "not reported",
+                                markdown);
         json_t *pot = json_object_get(cell, "percent_of_target");
         line[4] = percent_text(pot ? pot : json_object_get(cell, "percent_of_lop_target"));
-        line[5] = tocmp_xstrdup(status ? status_words(status) : "");
+        line[5] = tocmp_xstrdup(status ? tocmp_status_words(status) : "");
         /* The comment, else why there is no figure. */
         const char *comment = json_string_value(json_object_get(cell, "comment"));
         const char *note = json_string_value(json_object_get(cell, "note"));
@@ -343,7 +380,7 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
             tocmp_buf_puts(&cb, note);
         if (json_object_get(cell, "reported"))
             tocmp_buf_printf(&cb, "%sas printed \u2713", cb.len ? "; " : "");
-        line[6] = md_cell(cb.data, markdown);
+        line[6] = tocmp_md_cell(cb.data, markdown);
         free(cb.data);
     }
     fputc('\n', out);
@@ -356,7 +393,7 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
         for (size_t c = 0; c < NC; c++) {
             fputs(markdown ? " " : (c ? "  " : ""), out);
             if (markdown || c + 1 < NC)
-                pad(out, grid[r * NC + c], w[c], c >= 2 && c <= 4);
+                pad(out, grid[r * NC + c], w[c], c >= 2 && c <= 4 && (!qualitative || c == 4));
             else
                 fputs(grid[r * NC + c], out);
             if (markdown)
@@ -364,7 +401,9 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
         }
         fputc('\n', out);
         if (markdown && r == 0)
-            fputs("| --- | --- | ---: | ---: | ---: | --- | --- |\n", out);
+            fputs(qualitative ? "| --- | --- | --- | --- | ---: | --- | --- |\n"
+                              : "| --- | --- | ---: | ---: | ---: | --- | --- |\n",
+                  out);
     }
     fputc('\n', out);
     for (size_t k = 0; k < rows * NC; k++)
@@ -372,115 +411,34 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
     free(grid);
 }
 
-/* The indicators whose data could not be read: listed, never silently
- * missing from the report. */
-static void print_failed(FILE *out, json_t *report, int markdown) {
-    json_t *failed = json_object_get(report, "failed");
-    if (!json_array_size(failed))
-        return;
-    fprintf(out, markdown ? "\n## Not computed\n\n" : "\nNot computed\n");
-    size_t i;
-    json_t *f;
-    json_array_foreach(failed, i, f) {
-        json_t *line = json_object_get(f, "line");
-        const char *file = json_string_value(json_object_get(f, "file"));
-        char *msg = md_cell(json_string_value(json_object_get(f, "message")), markdown);
-        fprintf(out, "%s%s: %s", markdown ? "- " : "  ",
-                json_string_value(json_object_get(f, "indicator")), file ? file : "");
-        if (line)
-            fprintf(out, ":%lld", (long long)json_integer_value(line));
-        const char *code = json_string_value(json_object_get(f, "code"));
-        fprintf(out, ": %s %s\n", code ? code : "", msg);
-        free(msg);
+void tocmp_report_print_indicator(FILE *out, json_t *ind, int markdown, int heading) {
+    char hashes[8];
+    int h = heading < 1 ? 1 : heading > 6 ? 6 : heading;
+    memset(hashes, '#', (size_t)h);
+    hashes[h] = '\0';
+    char *title = tocmp_md_cell(json_string_value(json_object_get(ind, "title")), markdown);
+    if (markdown)
+        fprintf(out, "\n%s %s: %s\n\n", hashes, json_string_value(json_object_get(ind, "id")),
+                title);
+    else
+        fprintf(out, "\n%s  %s\n", json_string_value(json_object_get(ind, "id")), title);
+    free(title);
+    tocmp_buf nb = {0};
+    size_t k;
+    json_t *node;
+    json_array_foreach(json_object_get(ind, "nodes"), k, node) {
+        tocmp_buf_printf(&nb, "%s%s", k ? ", " : "", json_string_value(node));
     }
-}
-
-static void print_checks(FILE *out, json_t *report, int markdown) {
-    json_t *checks = json_object_get(report, "checks");
-    fprintf(out, markdown ? "\n## Checks\n\n" : "\nChecks\n");
-    if (json_array_size(checks) == 0) {
-        fprintf(out,
-                "%sEvery figure recorded as printed matches the data, and every "
-                "breakdown adds up to its total.\n",
-                markdown ? "" : "  ");
-        return;
+    char *nodes = nb.data ? nb.data : tocmp_xstrdup("none");
+    const char *unit = json_string_value(json_object_get(ind, "unit"));
+    fprintf(out, "%smeasure: %s%s%s%s; calculator: %s; results: %s\n%s", markdown ? "" : "  ",
+            json_string_value(json_object_get(ind, "measure")), unit ? " (" : "", unit ? unit : "",
+            unit ? ")" : "", json_string_value(json_object_get(ind, "calculator")), nodes,
+            markdown ? "\n" : "");
+    free(nodes);
+    print_iptt(out, ind, markdown);
+    if (json_array_size(json_object_get(ind, "dimensions"))) {
+        fputs(markdown ? "Figures by breakdown:\n\n" : "  Figures by breakdown:\n", out);
+        print_table(out, ind, markdown);
     }
-    size_t i;
-    json_t *c;
-    json_array_foreach(checks, i, c) {
-        char *dims = json_dumps(json_object_get(c, "dims"), JSON_COMPACT);
-        const char *source = json_string_value(json_object_get(c, "source"));
-        fprintf(out, "%s%s %s %s: %s%s%s%s\n", markdown ? "- " : "  ",
-                json_string_value(json_object_get(c, "indicator")),
-                json_string_value(json_object_get(c, "period")), dims ? dims : "{}",
-                json_string_value(json_object_get(c, "message")), source ? " (" : "",
-                source ? source : "", source ? ")" : "");
-        free(dims);
-    }
-}
-
-static void print_rollup(FILE *out, json_t *report, int markdown) {
-    json_t *rollup = json_object_get(report, "rollup");
-    if (!json_array_size(rollup))
-        return;
-    fprintf(out, markdown ? "\n## Status by outcome\n\n" : "\nStatus by outcome\n");
-    size_t i;
-    json_t *r;
-    json_array_foreach(rollup, i, r) {
-        fprintf(out, "%s%s (%s):", markdown ? "- **" : "  ",
-                json_string_value(json_object_get(r, "node")),
-                json_string_value(json_object_get(r, "level")));
-        if (markdown)
-            fputs("**", out);
-        const char *groups[2] = {"indicators", "projects"};
-        for (int g = 0; g < 2; g++) {
-            json_t *counts = json_object_get(r, groups[g]);
-            if (!json_object_size(counts))
-                continue;
-            fprintf(out, " %s", groups[g]);
-            const char *k;
-            json_t *v;
-            int first = 1;
-            json_object_foreach(counts, k, v) {
-                fprintf(out, "%s %lld %s", first ? "" : ",", (long long)json_integer_value(v), k);
-                first = 0;
-            }
-            fputc(';', out);
-        }
-        fputc('\n', out);
-    }
-}
-
-void tocmp_report_print_text(FILE *out, json_t *report, int markdown) {
-    json_t *program = json_object_get(report, "program");
-    fprintf(out, markdown ? "# Indicator report: %s\n" : "Indicator report: %s\n",
-            json_string_value(json_object_get(program, "title")));
-    size_t i;
-    json_t *ind;
-    json_array_foreach(json_object_get(report, "indicators"), i, ind) {
-        fprintf(out, markdown ? "\n## %s: %s\n\n" : "\n%s  %s\n",
-                json_string_value(json_object_get(ind, "id")),
-                json_string_value(json_object_get(ind, "title")));
-        tocmp_buf nb = {0};
-        size_t k;
-        json_t *node;
-        json_array_foreach(json_object_get(ind, "nodes"), k, node) {
-            tocmp_buf_printf(&nb, "%s%s", k ? ", " : "", json_string_value(node));
-        }
-        char *nodes = nb.data ? nb.data : tocmp_xstrdup("none");
-        const char *unit = json_string_value(json_object_get(ind, "unit"));
-        fprintf(out, "%smeasure: %s%s%s%s; calculator: %s; results: %s\n%s", markdown ? "" : "  ",
-                json_string_value(json_object_get(ind, "measure")), unit ? " (" : "",
-                unit ? unit : "", unit ? ")" : "",
-                json_string_value(json_object_get(ind, "calculator")), nodes, markdown ? "\n" : "");
-        free(nodes);
-        print_iptt(out, ind, markdown);
-        if (json_array_size(json_object_get(ind, "dimensions"))) {
-            fputs(markdown ? "Figures by breakdown:\n\n" : "  Figures by breakdown:\n", out);
-            print_table(out, ind, markdown);
-        }
-    }
-    print_failed(out, report, markdown);
-    print_checks(out, report, markdown);
-    print_rollup(out, report, markdown);
 }

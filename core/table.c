@@ -31,15 +31,34 @@ struct parser {
     size_t line;      /* 1-based line of the current position */
     const char *line_start;
     tocm_diags *diags;
-    int failed;
+    int failed; /* an error was found: the table is not usable */
+    int fatal;  /* one that ends the reading (the text cannot be split into fields) */
+    size_t errors;
+    const char *unlisted_code; /* the code of the first error not listed */
 };
 
+/* The most errors listed per file: enough to fix a column of bad cells in
+ * one pass, few enough that a wrong file does not bury the terminal. */
+#define TABLE_MAX_ERRORS 20
+
+/* Records an error. A cell of the wrong type or a row of the wrong length
+ * leaves the rest of the file readable, so reading goes on and later errors
+ * are listed too; the first TABLE_MAX_ERRORS are reported. */
 static void fail(struct parser *ps, size_t line, size_t column, const char *code, char *message) {
-    if (!ps->failed)
+    if (ps->errors++ < TABLE_MAX_ERRORS)
         tocm_diags_add(ps->diags, TOCM_SEV_ERROR, code, ps->name, (int)line, (int)column, "", NULL,
                        "%s", message);
+    else if (!ps->unlisted_code)
+        ps->unlisted_code = code;
     ps->failed = 1;
     free(message);
+}
+
+/* An error after which the fields cannot be told apart (a quote never
+ * closed, bytes that are not text): reading stops. */
+static void stop(struct parser *ps, size_t line, size_t column, const char *code, char *message) {
+    fail(ps, line, column, code, message);
+    ps->fatal = 1;
 }
 
 /* Length of the valid UTF-8 sequence at s (0 if invalid). */
@@ -103,7 +122,7 @@ static int read_field(struct parser *ps, const char **text, size_t *field_line,
             ps->p++;
         if (ps->p >= ps->end) {
             if (quoted)
-                fail(ps, *field_line, *field_column, "E302",
+                stop(ps, *field_line, *field_column, "E302",
                      tocmp_xstrdup("a quoted field is never closed (a '\"' is missing)"));
             break;
         }
@@ -120,7 +139,7 @@ static int read_field(struct parser *ps, const char **text, size_t *field_line,
             run = ps->p;
             quoted = 0;
             if (ps->p < ps->end && *ps->p != ',' && *ps->p != '\n' && *ps->p != '\r') {
-                fail(ps, ps->line, (size_t)(ps->p - ps->line_start) + 1, "E302",
+                stop(ps, ps->line, (size_t)(ps->p - ps->line_start) + 1, "E302",
                      tocmp_xstrdup("unexpected text after a closing quote (write \"\" for "
                                    "a quote inside a quoted field)"));
                 return 0;
@@ -130,7 +149,7 @@ static int read_field(struct parser *ps, const char **text, size_t *field_line,
         if (!quoted && (c == ',' || c == '\n' || c == '\r'))
             break;
         if (!quoted && c == '"') {
-            fail(ps, ps->line, (size_t)(ps->p - ps->line_start) + 1, "E302",
+            stop(ps, ps->line, (size_t)(ps->p - ps->line_start) + 1, "E302",
                  tocmp_xstrdup("a '\"' inside an unquoted field (quote the whole field and "
                                "double the quote)"));
             return 0;
@@ -142,7 +161,7 @@ static int read_field(struct parser *ps, const char **text, size_t *field_line,
         if (c == '\0') {
             /* Stopping here, not taking it for the end of the cell: "20\0 21"
              * is not 20. */
-            fail(ps, ps->line, (size_t)(ps->p - ps->line_start) + 1, "E305",
+            stop(ps, ps->line, (size_t)(ps->p - ps->line_start) + 1, "E305",
                  tocmp_xstrdup("a NUL byte: a CSV file is text, which never holds one (is "
                                "this the right file, saved as CSV?)"));
             return 0;
@@ -150,7 +169,7 @@ static int read_field(struct parser *ps, const char **text, size_t *field_line,
         if (c >= 0x80) {
             size_t n = utf8_length((const unsigned char *)ps->p, (const unsigned char *)ps->end);
             if (!n) {
-                fail(ps, ps->line, (size_t)(ps->p - ps->line_start) + 1, "E305",
+                stop(ps, ps->line, (size_t)(ps->p - ps->line_start) + 1, "E305",
                      tocmp_xstrdup("the text is not valid UTF-8 (save the file as UTF-8)"));
                 return 0;
             }
@@ -395,14 +414,14 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
     t->has_number = tocmp_xcalloc(room, 1);
 
     size_t rows = 0;
-    while (ps.p < ps.end && !ps.failed) {
+    while (ps.p < ps.end && !ps.fatal) {
         size_t record_line = ps.line, fields = 0;
         /* A line with nothing on it is not a record, in any table (as
          * spreadsheets and most CSV readers skip it); a quoted empty field,
          * "", is one: a row with a missing value (models/FORMAT.md). */
         int blank = *ps.p == '\n' || *ps.p == '\r';
         if (rows == max_rows) { /* cannot happen: see max_rows */
-            fail(&ps, record_line, 1, "E302", tocmp_xstrdup("more records than lines"));
+            stop(&ps, record_line, 1, "E302", tocmp_xstrdup("more records than lines"));
             break;
         }
         do {
@@ -414,20 +433,24 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
                 field_columns[fields] = column;
             }
             fields++;
-        } while (more && !ps.failed);
-        if (ps.failed)
+        } while (more && !ps.fatal);
+        if (ps.fatal)
             break;
         if (blank)
             continue;
         if (fields != cc) {
             fail(&ps, record_line, 1, "E302",
                  tocmp_asprintf("this row has %zu field(s) but the header has %zu", fields, cc));
-            break;
+            continue; /* the row is dropped; the next one is read as usual */
         }
-        for (size_t c = 0; c < cc && !ps.failed; c++)
+        for (size_t c = 0; c < cc; c++)
             type_cell(&ps, t, c * max_rows + rows, c, field_lines[c], field_columns[c]);
         rows++;
     }
+    if (ps.errors > TABLE_MAX_ERRORS)
+        tocm_diags_add(diags, TOCM_SEV_ERROR, ps.unlisted_code, display_name, 0, 0, "", NULL,
+                       "%zu more error(s) in this file, not listed (the first %d are)",
+                       ps.errors - TABLE_MAX_ERRORS, TABLE_MAX_ERRORS);
     if (ps.failed)
         goto done;
 

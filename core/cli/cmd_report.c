@@ -25,6 +25,8 @@ enum {
     OPT_LEVEL,
     OPT_COUNTRY,
     OPT_AS_OF,
+    OPT_PART,
+    OPT_BOM,
 };
 
 static const struct cli_option options[] = {
@@ -44,6 +46,12 @@ static const struct cli_option options[] = {
     {OPT_FORMAT, 0, "format", "F",
      "text (default), md, csv or json; or a format an\n"
      "exporter plugin writes from the report (xlsx, ...)"},
+    {OPT_PART, 0, "part", "P",
+     "with --format csv, which table: iptt (default), checks,\n"
+     "rollup or failed (the indicators not computed)"},
+    {OPT_BOM, 0, "bom", NULL,
+     "with --format csv, start with a UTF-8 byte-order mark\n"
+     "(so that Excel reads the accents right)"},
     {'o', 'o', "output", "FILE", "write to FILE (atomically) instead of standard output"},
     {OPT_STRICT, 0, "strict", NULL, "exit 1 when a check fails (a printed figure differs)"},
     {OPT_OPTION, 0, "option", "NAME=VALUE",
@@ -56,7 +64,8 @@ static const struct cli_command command = {
     .name = "report",
     .synopsis = "Usage: tocm report MODEL [--period P|A..B] [--node ID] [--level L] [--country C]\n"
                 "                         [--indicator ID ...] [--as-of DATE]\n"
-                "                         [--format text|md|csv|json] [-o FILE] [--strict]\n"
+                "                         [--format text|md|csv|json] [--part P] [--bom]\n"
+                "                         [-o FILE] [--strict]\n"
                 "                         [--option NAME=VALUE ...]\n",
     .about = "Computes every indicator of MODEL from its data tables (CSV files next to\n"
              "the model) with the calculator plugins, and prints them as an indicator\n"
@@ -71,14 +80,17 @@ static const struct cli_command command = {
     .tables = {options},
 };
 
-/* Prints report in one of the built-in formats to output. Exit status. */
+/* Prints report in one of the built-in formats (for CSV, part, after a
+ * byte-order mark when bom) to output. Exit status. */
 static int print_report(const tocm_report *report, enum tocm_report_format format,
-                        const char *output) {
+                        enum tocm_report_part part, int bom, const char *output) {
     /* Print into memory, then hand the bytes to the atomic writer. */
     size_t len = 0;
-    char *text = tocm_report_print(report, format, &len);
+    char *text = format == TOCM_REPORT_CSV ? tocm_report_print_csv_part(report, part, &len)
+                                           : tocm_report_print(report, format, &len);
     struct cli_output *out = cli_output_open(output);
-    int ok = text && cli_output_write(out, text, len) == 0;
+    int ok = text && (!bom || cli_output_write(out, "\xEF\xBB\xBF", 3) == 0) &&
+             cli_output_write(out, text, len) == 0;
     if (!text)
         fputs("tocm report: out of memory\n", stderr);
     int rc = cli_output_close(out, ok) != 0 || !ok ? EXIT_USAGE : EXIT_OK;
@@ -96,7 +108,9 @@ int cmd_report(int argc, char **argv) {
     }
     const char *format_name = "text", *output = NULL;
     struct cli_export_options eo = {0};
-    int strict = 0, id, rc = -1;
+    int strict = 0, bom = 0, id, rc = -1;
+    const char *part_name = NULL;
+    enum tocm_report_part part = TOCM_REPORT_PART_IPTT;
     struct cli_parser p;
     cli_parse_begin(&p, &command, argc, argv);
     while (rc < 0 && (id = cli_parse_next(&p)) > 0) {
@@ -107,6 +121,13 @@ int cmd_report(int argc, char **argv) {
         case OPT_LEVEL: ro.level = p.arg; break;
         case OPT_COUNTRY: ro.country = p.arg; break;
         case OPT_AS_OF: ro.as_of = p.arg; break;
+        case OPT_PART:
+            part_name = p.arg;
+            if (tocm_report_part_from_name(p.arg, &part) != 0)
+                rc = cli_usage_error("report", "--part is iptt, checks, rollup or failed, not '%s'",
+                                     p.arg);
+            break;
+        case OPT_BOM: bom = 1; break;
         case OPT_FORMAT: format_name = p.arg; break;
         case 'o': output = p.arg; break;
         case OPT_STRICT: strict = 1; break;
@@ -126,6 +147,8 @@ int cmd_report(int argc, char **argv) {
     if (rc < 0 && builtin && eo.count)
         rc = cli_usage_error("report", "--option is for plugin formats (xlsx, ...), not '%s'",
                              format_name);
+    if (rc < 0 && (part_name || bom) && !(builtin && format == TOCM_REPORT_CSV))
+        rc = cli_usage_error("report", "%s is for --format csv", part_name ? "--part" : "--bom");
     ro.indicators = named;
     if (rc >= 0) {
         cli_export_options_free(&eo);
@@ -153,7 +176,7 @@ int cmd_report(int argc, char **argv) {
         } else {
             /* Indicators that failed are listed in the report and above;
              * the rest is printed, and the exit status says it is partial. */
-            rc = builtin ? print_report(report, format, output)
+            rc = builtin ? print_report(report, format, part, bom, output)
                          : cli_export_loaded(reg, m, report, format_name, output, &eo);
             if (rc == EXIT_OK &&
                 (status != TOCM_OK || (strict && tocm_report_check_count(report) > 0)))

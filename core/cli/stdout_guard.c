@@ -46,6 +46,4 @@ void cli_stdout_guard_install(void) {
     stdout = guarded;
 }
 
-int cli_stdout_guard_error(void) {
-    return first_error;
-}
+int cli_stdout_guard_error(void) { return first_error; }

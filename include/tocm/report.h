@@ -48,6 +48,16 @@ enum tocm_report_format {
     TOCM_REPORT_JSON = 3,     /* the results document itself */
 };
 
+/* The parts of a report that CSV prints as tables of their own (a CSV
+ * file holds one table): the IPTT (a row per indicator x period x
+ * breakdown), the checks, the roll-up, and the indicators not computed. */
+enum tocm_report_part {
+    TOCM_REPORT_PART_IPTT = 0,
+    TOCM_REPORT_PART_CHECKS = 1,
+    TOCM_REPORT_PART_ROLLUP = 2,
+    TOCM_REPORT_PART_FAILED = 3,
+};
+
 /* Computes every indicator of model (which should have passed
  * tocm_validate) with the calculators of registry. TOCM_OK: *out is new
  * (free with tocm_report_free). TOCM_EINVALID: diags say why (a data file
@@ -77,6 +87,16 @@ int tocm_report_export(const tocm_report *report, const tocm_registry *registry,
                        const tocm_model *model, const char *format,
                        const tocm_export_option *options, size_t option_count,
                        tocm_export_sink write, void *sink, tocm_error *err);
+
+/* One part of the report as CSV, with the same columns whatever the
+ * report holds. new: free() it; *len as above. NULL only when memory ran
+ * out. */
+char *tocm_report_print_csv_part(const tocm_report *report, enum tocm_report_part part,
+                                 size_t *len);
+
+/* The part named "iptt", "checks", "rollup" or "failed": 0 and *out set,
+ * or -1. */
+int tocm_report_part_from_name(const char *name, enum tocm_report_part *out);
 
 /* The format named "text", "md", "csv" or "json": 0 and *out set, or -1. */
 int tocm_report_format_from_name(const char *name, enum tocm_report_format *out);

@@ -302,6 +302,15 @@ def test_bad_table_fails_only_its_indicators(scratch):
     for fmt in ("text", "md", "csv"):
         rc, out, err = it.run("report", model, "--format", fmt)
         assert rc == 1 and "Indicator y" in out, (fmt, rc, out)
+        assert "x" in out and "not computed" in out.lower() and "four" in out, (fmt, out)
+    # Up to 20 errors per CSV file are listed, then a count of the rest.
+    many = "year,n\n" + "".join("%d,bad%d\n" % (2000 + i, i) for i in range(25))
+    model = it.write_model(scratch, {"good": (good, cols), "bad": (many, cols)},
+                           [ind("x", "bad"), ind("y", "good")])
+    rc, out, err = it.run("report", model)
+    assert rc == 1 and err.count("E303") == 21, err
+    assert "5 more error(s) in this file, not listed (the first 20 are)" in err, err
+    assert "data/bad.csv:26:" in err or "data/bad.csv:21:" in err, err
 
 
 def test_csv_is_tidy(scratch):
@@ -325,6 +334,28 @@ def test_csv_is_tidy(scratch):
     pct = [r for r in rows if r["indicator"] == "2.3" and r["period"] == "2024"
            and r["breakdown"] == ""][0]
     assert float(pct["actual"]) == 45 / 108 and len(pct["actual"]) <= 19, pct
+    # The checks, the roll-up and the failed indicators as tables of their
+    # own, each with one header whatever is selected; a BOM for Excel.
+    for part, first in (("checks", "kind,indicator,period,breakdown,reported"),
+                        ("rollup", "level,node,title,of,status,count"),
+                        ("failed", "indicator,table,code,file,line,message")):
+        heads = set()
+        for args in ([], ["--indicator", "1.3"], ["--period", "2026"], ["--country", "KH"]):
+            rc, out, err = it.run("report", model, "--format", "csv", "--part", part, *args)
+            assert rc == 0, (part, args, err)
+            heads.add(out.split("\n", 1)[0])
+        assert len(heads) == 1 and heads.pop().startswith(first), (part, heads)
+    rows = list(csv.DictReader(io.StringIO(it.run(
+        "report", model, "--format", "csv", "--part", "rollup")[1])))
+    g = {(r["of"], r["status"]): r["count"] for r in rows if r["node"] == "G"}
+    assert g[("projects", "completed")] == "2", g
+    rc, out, err = it.run("report", model, "--format", "csv", "--bom")
+    assert rc == 0 and out.startswith("\ufefflevel,node,indicator,"), out[:40]
+    for bad in (["--part", "checks"], ["--bom"]):
+        rc, out, err = it.run("report", model, *bad)  # text: not for CSV options
+        assert rc == 2 and "is for --format csv" in err, (bad, rc, err)
+    rc, out, err = it.run("report", model, "--format", "csv", "--part", "nope")
+    assert rc == 2 and "--part" in err, err
     data = "year,n,label\n2021,3,x\n"
     m = counts_model(scratch, data, title="=HYPERLINK(\"http://x\")")
     out = it.run("report", m, "--format", "csv")[1]

@@ -358,14 +358,18 @@ def test_formats(scratch):
     assert outputs["text"].startswith("Indicator report: Indicator test program\n")
     assert "\ntrained  People trained, by country and sex\n" in outputs["text"]
     assert outputs["md"].startswith("# Indicator report: Indicator test program\n")
-    assert "\n## trained: People trained, by country and sex\n" in outputs["md"]
+    # Grouped along the results chain: the goal, the outcome, its indicators.
+    assert "\n## Goal G: The goal\n" in outputs["md"], outputs["md"]
+    assert "\n### Outcome O1: An outcome\n" in outputs["md"], outputs["md"]
+    assert "\n#### trained: People trained, by country and sex\n" in outputs["md"]
     assert re.search(r"^\| country +\| sex +\| +2021 \| +2022 \| +2023 \| +total \|$",
                      outputs["md"], re.M), outputs["md"]
     assert "\n| --- | --- | ---: | ---: | ---: | ---: |\n" in outputs["md"]
     assert "\n## Checks\n" in outputs["md"]
     rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
-    assert list(rows[0])[:6] == ["indicator", "title", "measure", "unit", "period",
-                                 "breakdown"]
+    assert list(rows[0])[:8] == ["level", "node", "indicator", "title", "measure", "unit",
+                                 "period", "breakdown"]
+    assert {r["node"] for r in rows} == {"O1"}, {r["node"] for r in rows}
     assert {"baseline", "target", "actual", "numerator", "denominator", "display",
             "percent_of_target", "progress", "status", "comment", "source"} <= set(rows[0])
     assert len(rows) == sum(len(i["cells"]) for i in doc["indicators"])
