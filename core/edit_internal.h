@@ -34,8 +34,8 @@ struct tocm_edit {
     int changed, canonical;
     /* A data file written with the model (tocm record's results table):
      * by the commit, after the model's checks and before the model. */
-    char *side_path;   /* as the file system takes it */
-    char *side_shown;  /* for messages */
+    char *side_path;  /* as the file system takes it */
+    char *side_shown; /* for messages */
     char *side_data;
     size_t side_len;
     struct stat side_st; /* as read, to notice another program's change */

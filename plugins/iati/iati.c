@@ -131,8 +131,11 @@ int iati_period_dates(const char *p, char start[11], char end[11]) {
     }
     if (first < 1 || last > 12 || year < 1)
         return 0;
-    snprintf(start, 11, "%04d-%02d-01", year % 10000, first);
-    snprintf(end, 11, "%04d-%02d-%02d", year % 10000, last, days[last - 1] + (last == 2 && leap));
+    /* Unsigned and reduced so the compiler can see each field fits its width. */
+    unsigned y = (unsigned)year % 10000u,
+             last_day = (unsigned)(days[last - 1] + (last == 2 && leap));
+    snprintf(start, 11, "%04u-%02u-01", y, (unsigned)first % 100u);
+    snprintf(end, 11, "%04u-%02u-%02u", y, (unsigned)last % 100u, last_day % 100u);
     return 1;
 }
 
