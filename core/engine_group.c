@@ -214,6 +214,10 @@ void tocmp_add_cell(struct ctx *c, struct indicator *ind, struct tocm_calc_resul
         r.has_value = 0;
         snprintf(r.note, sizeof r.note, "the calculator returned no finite figure");
     }
+    /* Figures entered directly are as people write them, like the plan:
+     * 54 is 54 %; the engine holds percentages as fractions. */
+    if (r.has_value && ind->percentage && strcmp(ind->calc->name, "recorded") == 0)
+        r.value /= 100.0;
     if (ind->cell_count == ind->cell_cap) {
         ind->cell_cap = ind->cell_cap ? ind->cell_cap * 2 : 64;
         ind->cells = tocmp_xrealloc(ind->cells, ind->cell_cap * sizeof *ind->cells);

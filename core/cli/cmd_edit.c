@@ -1,12 +1,11 @@
 /*
  * cmd_edit.c -- the editing commands: add, set, link, unlink, rename, rm.
  *
- * Each one is a transaction of libtocm's edit API: lock and load MODEL,
- * apply the change, validate, and write (atomically, canonical layout) only
- * if the change adds no error. What the change did goes to stdout, one line
- * each; refusals and findings to stderr.
+ * Each one is a transaction of libtocm's edit API (edit_cli.c runs it):
+ * lock and load MODEL, apply the change, validate, and write (atomically,
+ * canonical layout) only if the change adds no error. What the change did
+ * goes to stdout, one line each; refusals and findings to stderr.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +13,10 @@
 #include "cli_opts.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "edit_cli.h"
 
 enum {
-    OPT_FORCE = CLI_OPT_FIRST,
-    OPT_LOCK_TIMEOUT,
-    OPT_NODE,
-    OPT_INDICATOR,
-    OPT_ID,
+    OPT_ID = EDIT_OPT_OWN,
     OPT_LEVEL,
     OPT_TITLE,
     OPT_CONTRIBUTES_TO,
@@ -31,218 +27,7 @@ enum {
     OPT_INFERRED,
     OPT_CASCADE,
     OPT_REATTACH,
-    OPT_TABLE,
-    OPT_LEVEL_KIND,
-    OPT_SECTION,
 };
-
-/* Options every editing command has. */
-static const struct cli_option common_options[] = {
-    {'n', 'n', "dry-run", NULL,
-     "check the change and show it as 'tocm diff' would;\n"
-     "write nothing"},
-    {OPT_FORCE, 0, "force", NULL,
-     "write even if the change adds errors to the model, and\n"
-     "list them"},
-    {OPT_LOCK_TIMEOUT, 0, "lock-timeout", "S",
-     "wait at most S seconds for another edit of MODEL to\n"
-     "finish (default 10; 0: do not wait)"},
-    {'q', 'q', "quiet", NULL, "do not say what was changed"},
-    CLI_OPTIONS_END,
-};
-
-/* Options of the commands whose ID may name a node or an indicator. */
-static const struct cli_option kind_options[] = {
-    {OPT_NODE, 0, "node", NULL, "ID names a node (when an indicator has the same id)"},
-    {OPT_INDICATOR, 0, "indicator", NULL, "ID names an indicator"},
-    CLI_OPTIONS_END,
-};
-
-#define COMMON_FOOTER                                                                              \
-    "MODEL is written only if the change adds no error (see 'tocm validate'); it\n"                \
-    "is written atomically, in the canonical layout of 'tocm fmt', so a one-field\n"               \
-    "change is a one-line git diff. Exit status: 0 done (or nothing to change),\n"                 \
-    "1 refused, 2 usage or I/O failure (including a lock timeout).\n"
-
-struct edit_cli {
-    const char *cmd;
-    int force, dry_run, quiet;
-    double lock_timeout;
-    enum tocm_edit_kind kind;
-};
-
-/* Handles an option every editing command has. Returns 1 when c was one,
- * 0 when not, -1 (after printing) for a bad value. */
-static int common_option(struct edit_cli *o, int c, const char *arg) {
-    switch (c) {
-    case 'n': o->dry_run = 1; return 1;
-    case 'q': o->quiet = 1; return 1;
-    case OPT_FORCE: o->force = 1; return 1;
-    case OPT_NODE: o->kind = TOCM_EDIT_NODE; return 1;
-    case OPT_INDICATOR: o->kind = TOCM_EDIT_INDICATOR; return 1;
-    case OPT_TABLE: o->kind = TOCM_EDIT_TABLE; return 1;
-    case OPT_LEVEL_KIND: o->kind = TOCM_EDIT_LEVEL; return 1;
-    case OPT_SECTION: o->kind = TOCM_EDIT_SECTION; return 1;
-    case OPT_LOCK_TIMEOUT: {
-        char *end;
-        double v = strtod(arg, &end);
-        if (!*arg || *end || !isfinite(v) || v < 0) { /* inf once made the wait spin */
-            cli_usage_error(o->cmd,
-                            "--lock-timeout needs a number of seconds (0 or more), not '%s'", arg);
-            return -1;
-        }
-        o->lock_timeout = v;
-        return 1;
-    }
-    default: return 0;
-    }
-}
-
-static void print_findings(const tocm_diags *diags, enum tocm_severity severity) {
-    for (size_t i = 0; i < tocm_diags_count(diags); i++) {
-        const tocm_diag *d = tocm_diags_get(diags, i);
-        if (d->severity == severity)
-            tocm_diag_print(d, stderr);
-    }
-}
-
-/* Prints the diff between the file as read and as it would be written. */
-static void print_dry_run(tocm_edit *e, const char *path) {
-    tocm_diags *scratch = tocm_diags_new();
-    tocm_model *before = NULL, *after = NULL;
-    tocm_model_load_string(tocm_edit_text(e, 0, NULL), path, scratch, &before);
-    tocm_model_load_string(tocm_edit_text(e, 1, NULL), path, scratch, &after);
-    if (before && after) {
-        tocm_diff *d = tocm_diff_models(before, after);
-        size_t size = strlen(path) + sizeof " after the change";
-        char *after_name = cli_xmalloc(size);
-        snprintf(after_name, size, "%s after the change", path);
-        char *text = tocm_diff_text(d, path, after_name);
-        free(after_name);
-        tocm_print_text(text, TOCM_TEXT_MULTILINE, stdout);
-        free(text);
-        tocm_diff_free(d);
-    }
-    tocm_model_free(before);
-    tocm_model_free(after);
-    tocm_diags_free(scratch);
-}
-
-typedef int (*apply_fn)(tocm_edit *e, void *ctx);
-
-/* The transaction around one command's change. */
-static int run_edit(const struct edit_cli *o, const char *path, apply_fn apply, void *ctx) {
-    tocm_diags *diags = tocm_diags_new();
-    tocm_edit *e = NULL;
-    tocm_edit_options options = {.lock_timeout = o->lock_timeout, .wait_notice = stderr};
-    int rc = tocm_edit_open(path, &options, diags, &e);
-    if (rc == TOCM_EIO) {
-        /* Cannot read or lock the file: one sentence that names it. */
-        for (size_t i = 0; i < tocm_diags_count(diags); i++)
-            fprintf(stderr, "tocm %s: %s\n", o->cmd, tocm_diags_get(diags, i)->message);
-        tocm_diags_free(diags);
-        return EXIT_USAGE;
-    }
-    if (rc != TOCM_OK) {
-        print_findings(diags, TOCM_SEV_ERROR);
-        if (rc == TOCM_EINVALID)
-            fprintf(stderr,
-                    "tocm %s: %s is not a model tocm can read; fix it first "
-                    "(see 'tocm validate'); nothing changed\n",
-                    o->cmd, path);
-        tocm_diags_free(diags);
-        return rc == TOCM_EIO ? EXIT_USAGE : EXIT_MODEL_ERRORS;
-    }
-    tocm_edit_set_kind(e, o->kind);
-    int status = EXIT_OK;
-    if (apply(e, ctx) != TOCM_OK) {
-        fprintf(stderr, "tocm %s: %s; nothing changed\n", o->cmd, tocm_edit_error(e));
-        status = EXIT_MODEL_ERRORS;
-        goto out;
-    }
-    int flags = (o->force ? TOCM_COMMIT_FORCE : 0) | (o->dry_run ? TOCM_COMMIT_DRY_RUN : 0);
-    rc = tocm_edit_commit(e, flags, diags);
-    if (rc == TOCM_EINVALID) {
-        fprintf(stderr, "tocm %s: %s:\n", o->cmd, tocm_edit_error(e));
-        print_findings(diags, TOCM_SEV_ERROR);
-        status = EXIT_MODEL_ERRORS;
-        goto out;
-    }
-    if (rc != TOCM_OK) {
-        fprintf(stderr, "tocm %s: %s\n", o->cmd, tocm_edit_error(e));
-        status = EXIT_USAGE;
-        goto out;
-    }
-    if (!o->quiet) {
-        for (size_t i = 0; i < tocm_edit_note_count(e); i++) {
-            tocm_print_text(path, 0, stdout);
-            fputs(": ", stdout);
-            tocm_print_text(tocm_edit_note(e, i), 0, stdout);
-            putchar('\n');
-        }
-    }
-    if (!tocm_edit_changed(e)) {
-        if (!o->quiet)
-            printf("%s: nothing to change\n", path);
-        goto out;
-    }
-    if (o->dry_run) {
-        print_dry_run(e, path);
-        printf("(dry run: %s not written)\n", path);
-    }
-    if (tocm_diags_errors(diags) > 0) {
-        fprintf(stderr,
-                "tocm %s: warning: %s %s with --force, with %zu new error%s; the model "
-                "now fails 'tocm validate':\n",
-                o->cmd, path, o->dry_run ? "would be written" : "written", tocm_diags_errors(diags),
-                tocm_diags_errors(diags) == 1 ? "" : "s");
-        print_findings(diags, TOCM_SEV_ERROR);
-    }
-    if (tocm_diags_warnings(diags) > 0) {
-        fprintf(stderr, "tocm %s: note: the change adds %zu warning%s:\n", o->cmd,
-                tocm_diags_warnings(diags), tocm_diags_warnings(diags) == 1 ? "" : "s");
-        print_findings(diags, TOCM_SEV_WARNING);
-    }
-    if (!tocm_edit_was_canonical(e) && !o->dry_run)
-        fprintf(stderr,
-                "tocm %s: note: %s was not in the canonical layout, so all of it was "
-                "rewritten ('tocm fmt -w' on its own keeps such a change apart)\n",
-                o->cmd, path);
-out:
-    tocm_edit_close(e);
-    tocm_diags_free(diags);
-    return status;
-}
-
-static void init_cli(struct edit_cli *o, const char *cmd) {
-    memset(o, 0, sizeof *o);
-    o->cmd = cmd;
-    o->lock_timeout = TOCM_EDIT_LOCK_TIMEOUT;
-    o->kind = TOCM_EDIT_ANY;
-}
-
-/* Reads the options of an editing command: the ones every editing command
- * has go into o, the others to own(ctx, id, arg), which returns 0, or an
- * exit status after reporting a problem. Returns -1 to go on with the
- * operands (argv[optind..]), or the exit status to stop with. */
-static int parse_edit_options(struct edit_cli *o, const struct cli_command *cmd, int argc,
-                              char **argv, int (*own)(void *ctx, int id, const char *arg),
-                              void *ctx) {
-    struct cli_parser p;
-    cli_parse_begin(&p, cmd, argc, argv);
-    int id;
-    while ((id = cli_parse_next(&p)) > 0) {
-        int r = common_option(o, id, p.arg);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r == 0 && own) {
-            int status = own(ctx, id, p.arg);
-            if (status != 0)
-                return status;
-        }
-    }
-    return p.status;
-}
 
 /* ---- tocm add ------------------------------------------------------------ */
 
@@ -271,8 +56,8 @@ static const struct cli_command add_command = {
     .about = "Adds a node to the results chain (or, with --indicator, an indicator).\n"
              "A new node goes after the last node of its level (or of a higher level),\n"
              "so the file stays grouped by level; --after puts it after a given node.\n",
-    .tables = {add_options, common_options},
-    .footer = COMMON_FOOTER,
+    .tables = {add_options, edit_common_options},
+    .footer = EDIT_COMMON_FOOTER,
 };
 
 struct add_ctx {
@@ -311,13 +96,13 @@ static int add_option(void *ctx, int id, const char *arg) {
 
 int cmd_add(int argc, char **argv) {
     struct edit_cli o;
-    init_cli(&o, "add");
+    edit_cli_init(&o, "add");
     struct add_ctx a = {0};
     /* Each repeatable option is given at most argc times. */
     a.links = cli_xcalloc((size_t)argc, sizeof *a.links);
     a.attach = cli_xcalloc((size_t)argc, sizeof *a.attach);
     a.sets = cli_xcalloc((size_t)argc, sizeof *a.sets);
-    int status = parse_edit_options(&o, &add_command, argc, argv, add_option, &a);
+    int status = edit_parse_options(&o, &add_command, argc, argv, add_option, &a);
     if (status >= 0)
         goto out;
     /* --indicator is the shared option (common_option took it): here it says
@@ -337,7 +122,7 @@ int cmd_add(int argc, char **argv) {
         status = cli_usage_error("add", "--attach-to is for indicators; a node uses "
                                         "--contributes-to");
     else
-        status = run_edit(&o, argv[optind], apply_add, &a);
+        status = edit_run(&o, argv[optind], apply_add, &a);
 out:
     free(a.links);
     free(a.attach);
@@ -392,8 +177,8 @@ static const struct cli_command set_command = {
              "nodes-=ID) are 'tocm link' and 'tocm unlink'. The id is changed with 'tocm\n"
              "rename', which updates every link. 'tocm diff' names changes by the same\n"
              "paths. Fields tocm does not know are set and kept like any other.\n",
-    .tables = {set_options, kind_options, common_options},
-    .footer = COMMON_FOOTER,
+    .tables = {set_options, edit_kind_options, edit_common_options},
+    .footer = EDIT_COMMON_FOOTER,
 };
 
 struct set_ctx {
@@ -422,10 +207,10 @@ static int set_option(void *ctx, int id, const char *arg) {
 
 int cmd_set(int argc, char **argv) {
     struct edit_cli o;
-    init_cli(&o, "set");
+    edit_cli_init(&o, "set");
     struct set_ctx s = {0};
     s.unsets = cli_xcalloc((size_t)argc, sizeof *s.unsets);
-    int status = parse_edit_options(&o, &set_command, argc, argv, set_option, &s);
+    int status = edit_parse_options(&o, &set_command, argc, argv, set_option, &s);
     if (status >= 0)
         goto out;
     if (argc - optind < 2) {
@@ -446,7 +231,7 @@ int cmd_set(int argc, char **argv) {
             goto out;
         }
     }
-    status = run_edit(&o, argv[optind], apply_set, &s);
+    status = edit_run(&o, argv[optind], apply_set, &s);
 out:
     free(s.unsets);
     return status;
@@ -466,8 +251,8 @@ static const struct cli_command link_command_spec = {
     .synopsis = "Usage: tocm link MODEL FROM TO... [--inferred]\n",
     .about = "Node FROM now contributes to node TO (each TO, when several). TO must be\n"
              "at a higher level. When FROM is an indicator, it is attached to node TO.\n",
-    .tables = {link_options, kind_options, common_options},
-    .footer = COMMON_FOOTER,
+    .tables = {link_options, edit_kind_options, edit_common_options},
+    .footer = EDIT_COMMON_FOOTER,
 };
 
 static const struct cli_command unlink_command_spec = {
@@ -476,8 +261,8 @@ static const struct cli_command unlink_command_spec = {
     .about = "Node FROM no longer contributes to node TO (an inferred mark on the link\n"
              "goes with it). When FROM is an indicator, it is detached from node TO.\n"
              "A node left contributing to nothing is reported (warning W201).\n",
-    .tables = {kind_options, common_options},
-    .footer = COMMON_FOOTER,
+    .tables = {edit_kind_options, edit_common_options},
+    .footer = EDIT_COMMON_FOOTER,
 };
 
 struct link_ctx {
@@ -507,9 +292,9 @@ static int link_option(void *ctx, int id, const char *arg) {
 static int link_command(int argc, char **argv, int unlink) {
     const char *name = unlink ? "unlink" : "link";
     struct edit_cli o;
-    init_cli(&o, name);
+    edit_cli_init(&o, name);
     struct link_ctx l = {.unlink = unlink};
-    int status = parse_edit_options(&o, unlink ? &unlink_command_spec : &link_command_spec, argc,
+    int status = edit_parse_options(&o, unlink ? &unlink_command_spec : &link_command_spec, argc,
                                     argv, link_option, &l);
     if (status >= 0)
         return status;
@@ -518,7 +303,7 @@ static int link_command(int argc, char **argv, int unlink) {
     l.from = argv[optind + 1];
     l.to = argv + optind + 2;
     l.to_count = (size_t)(argc - optind - 2);
-    return run_edit(&o, argv[optind], apply_link, &l);
+    return edit_run(&o, argv[optind], apply_link, &l);
 }
 
 int cmd_link(int argc, char **argv) { return link_command(argc, argv, 0); }
@@ -533,8 +318,8 @@ static const struct cli_command rename_command = {
              "contributes_to and inferred lists of all nodes, and the nodes every\n"
              "indicator is attached to. Renames an indicator when OLD is one. NEW must\n"
              "not be in use.\n",
-    .tables = {kind_options, common_options},
-    .footer = COMMON_FOOTER,
+    .tables = {edit_kind_options, edit_common_options},
+    .footer = EDIT_COMMON_FOOTER,
 };
 
 struct rename_ctx {
@@ -548,14 +333,14 @@ static int apply_rename(tocm_edit *e, void *p) {
 
 int cmd_rename(int argc, char **argv) {
     struct edit_cli o;
-    init_cli(&o, "rename");
-    int status = parse_edit_options(&o, &rename_command, argc, argv, NULL, NULL);
+    edit_cli_init(&o, "rename");
+    int status = edit_parse_options(&o, &rename_command, argc, argv, NULL, NULL);
     if (status >= 0)
         return status;
     if (argc - optind != 3)
         return cli_usage_error("rename", "expected MODEL, OLD and NEW");
     struct rename_ctx r = {argv[optind + 1], argv[optind + 2]};
-    return run_edit(&o, argv[optind], apply_rename, &r);
+    return edit_run(&o, argv[optind], apply_rename, &r);
 }
 
 /* ---- tocm rm ------------------------------------------------------------------ */
@@ -579,8 +364,8 @@ static const struct cli_command rm_command = {
              "other nodes still contribute to, or that an indicator is attached to,\n"
              "unless told what to do with those links (--cascade, --reattach-to).\n"
              "Try -n (--dry-run) first to see what a cascade would take with it.\n",
-    .tables = {rm_options, kind_options, common_options},
-    .footer = COMMON_FOOTER,
+    .tables = {rm_options, edit_kind_options, edit_common_options},
+    .footer = EDIT_COMMON_FOOTER,
 };
 
 struct rm_ctx {
@@ -610,9 +395,9 @@ static int rm_option(void *ctx, int id, const char *arg) {
 
 int cmd_rm(int argc, char **argv) {
     struct edit_cli o;
-    init_cli(&o, "rm");
+    edit_cli_init(&o, "rm");
     struct rm_ctx r = {.mode = TOCM_REMOVE_ONLY};
-    int status = parse_edit_options(&o, &rm_command, argc, argv, rm_option, &r);
+    int status = edit_parse_options(&o, &rm_command, argc, argv, rm_option, &r);
     if (status >= 0)
         return status;
     if (r.cascade && r.reattach_to)
@@ -624,5 +409,5 @@ int cmd_rm(int argc, char **argv) {
                              : TOCM_REMOVE_ONLY;
     r.ids = argv + optind + 1;
     r.id_count = (size_t)(argc - optind - 1);
-    return run_edit(&o, argv[optind], apply_rm, &r);
+    return edit_run(&o, argv[optind], apply_rm, &r);
 }

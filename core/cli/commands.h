@@ -36,6 +36,7 @@ int cmd_serve(int argc, char **argv);
 /* Interchange (cmd_init.c, cmd_import.c). */
 int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_record(int argc, char **argv); /* cmd_record.c */
 
 /* Options given before the command name, for every command. */
 struct cli_globals {

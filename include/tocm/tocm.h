@@ -300,6 +300,42 @@ enum tocm_remove_mode {
 int tocm_edit_remove(tocm_edit *edit, const char *id, enum tocm_remove_mode mode,
                      const char *reattach_to);
 
+/* A figure entered directly, for an indicator with the "recorded"
+ * calculator (tocm record). Texts as typed; NULL or "" is none. */
+typedef struct tocm_record {
+    const char *period;
+    const char *const *dim_keys; /* dim_count columns of the indicator's disaggregate */
+    const char *const *dim_values;
+    size_t dim_count;
+    const char *value;   /* a number, or a text for a qualitative indicator; "" (with a
+                            comment saying why): not reported */
+    const char *comment; /* shown beside the figure */
+    const char *source;  /* the means of verification */
+    const char *status;  /* a qualitative indicator's own assessment ("on track") */
+    size_t line;         /* the line of the file it comes from (0: none) */
+} tocm_record;
+
+#define TOCM_RECORD_REPLACE 1 /* a figure for the same period and breakdown is replaced */
+/* Records figures of indicator id in its results table (models/FORMAT.md,
+ * "Figures entered directly"). Every record is checked first (period one of
+ * the indicator's, each of its breakdowns given and known, the value of its
+ * measure, no figure already there unless REPLACE, no two for the same
+ * cell): each problem is added to problems (file `from`, the record's line,
+ * path = the column) and TOCM_EINVALID returned with nothing changed. An
+ * indicator without a results table gets one ("data/results_ID.csv",
+ * calculator "recorded"), made in the model through this edit. The table
+ * is written by tocm_edit_commit, atomically, before the model. */
+int tocm_edit_record(tocm_edit *edit, const char *id, const tocm_record *records, size_t count,
+                     int flags, const char *from, tocm_diags *problems);
+
+/* The bulk form: the figures of the CSV file at path, one per line, in the
+ * results table's columns (the indicator's period column or "period", its
+ * breakdown columns, value, comment, source, status). A column of any other
+ * name, or any bad line, refuses the whole file: every problem is in
+ * problems with its line, and nothing changes. */
+int tocm_edit_record_csv(tocm_edit *edit, const char *id, const char *path, int flags,
+                         tocm_diags *problems);
+
 /* borrowed: why the last operation or commit failed ("" if none). */
 const char *tocm_edit_error(const tocm_edit *edit);
 size_t tocm_edit_note_count(const tocm_edit *edit);

@@ -16,12 +16,16 @@
 #   not:    text neither output holds (repeatable)
 #   check:  a Python expression true of the copy afterwards (repeatable):
 #           d (the model), ind(id), node(id), table(name), rows(path) (a
-#           CSV file of the copy as lists, header first), text(path)
+#           CSV file of the copy as lists, header first), text(path),
+#           orig(path) (the fixture's own file)
 #   diff:   text 'tocm diff' of the fixture and the copy prints (repeatable)
+#   json:   a Python expression true of j, the command's standard output
+#           read as JSON (repeatable); cell(id, period, **dims) is a cell of
+#           tocm report's JSON
 # A case with a non-zero status also checks that every file of the copy is
 # byte-identical, with the same inode and modification time, afterwards.
 set -uo pipefail
-tocm=$1 fixture=$2
+tocm=$1 fixture=$(cd "$2" && pwd)
 shift 2
 . "$(dirname "$0")/../lib.sh"
 
@@ -76,17 +80,31 @@ run_case() {
     ok=0
   fi
   for t in "${checks[@]}"; do
-    if ! (cd "$work/m" && python3 - "$t" <<'PY'); then
-import csv, json, sys
+    if ! (cd "$work/m" && FIXTURE=$fixture python3 - "$t" <<'PY'); then
+import csv, json, os, sys
 d = json.load(open("model.json"))
 def ind(i): return next((x for x in d.get("indicators", []) if x["id"] == i), None)
 def node(i): return next((x for x in d["nodes"] if x["id"] == i), None)
 def table(n): return d.get("tables", {}).get(n)
 def rows(p): return list(csv.reader(open(p, newline="", encoding="utf-8")))
 def text(p): return open(p, encoding="utf-8").read()
+def orig(p): return open(os.path.join(os.environ["FIXTURE"], p), encoding="utf-8").read()
 sys.exit(0 if eval(sys.argv[1]) else 1)
 PY
       fail "$name: not true: $t" "$(head -20 "$work/err")"
+      ok=0
+    fi
+  done
+  for t in "${jsons[@]}"; do
+    if ! python3 - "$t" "$work/out" <<'PY'; then
+import json, sys
+j = json.load(open(sys.argv[2]))
+def cell(i, period, **dims):
+    ind = next(x for x in j["indicators"] if x["id"] == i)
+    return next(c for c in ind["cells"] if c["period"] == period and c["dims"] == dims)
+sys.exit(0 if eval(sys.argv[1]) else 1)
+PY
+      fail "$name: not true of the output: $t" "$(head -c 600 "$work/out")"
       ok=0
     fi
   done
@@ -101,7 +119,7 @@ PY
 
 for cases in "$@"; do
   name="" status=0 cmd=""
-  befores=() outs=() errs=() nots=() checks=() diffs=()
+  befores=() outs=() errs=() nots=() checks=() diffs=() jsons=()
   flush() {
     if [ -n "$cmd" ]; then
       run_case "$name" "$status" "$cmd"
@@ -109,7 +127,7 @@ for cases in "$@"; do
       fail "$name: no run: line in $cases"
     fi
     name="" status=0 cmd=""
-    befores=() outs=() errs=() nots=() checks=() diffs=()
+    befores=() outs=() errs=() nots=() checks=() diffs=() jsons=()
   }
   while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in
@@ -124,6 +142,7 @@ for cases in "$@"; do
     not:*) nots+=("${line#not: }") ;;
     check:*) checks+=("${line#check: }") ;;
     diff:*) diffs+=("${line#diff: }") ;;
+    json:*) jsons+=("${line#json: }") ;;
     *) fail "$cases: a line of no known kind: $line" ;;
     esac
   done <"$cases"
