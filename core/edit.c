@@ -300,6 +300,26 @@ int tocm_edit_commit(tocm_edit *e, int flags, tocm_diags *added) {
     e->after = tocmp_format_json(e->doc, &e->after_len);
     e->changed = e->after_len != e->before_len || memcmp(e->after, e->before, e->after_len) != 0;
     e->side_changed = e->side_data != NULL;
+    if (e->changed && e->side_changed && !e->canonical) {
+        /* A figure recorded into an existing table leaves the model as it
+         * was: a file not in the canonical layout must not be rewritten
+         * for it. Compared with the file's own canonical text. */
+        tocm_diags *scratch = tocm_diags_new();
+        tocm_model *m = NULL;
+        size_t len = 0;
+        char *canon = NULL;
+        if (tocm_model_load_string(e->before, e->path, scratch, &m) == TOCM_OK)
+            canon = tocm_model_format(m, &len);
+        if (canon && len == e->after_len && memcmp(canon, e->after, len) == 0) {
+            e->changed = 0;
+            free(e->after);
+            e->after = tocmp_xstrdup(e->before);
+            e->after_len = e->before_len;
+        }
+        free(canon);
+        tocm_model_free(m);
+        tocm_diags_free(scratch);
+    }
     if (!e->changed && !e->side_changed)
         return TOCM_OK;
     if (!e->changed)

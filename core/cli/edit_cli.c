@@ -172,7 +172,11 @@ int edit_run(const struct edit_cli *o, const char *path, edit_apply_fn apply, vo
                 tocm_diags_warnings(diags), tocm_diags_warnings(diags) == 1 ? "" : "s");
         edit_print_findings(diags, TOCM_SEV_WARNING);
     }
-    if (!tocm_edit_was_canonical(e) && !o->dry_run)
+    size_t before_len, after_len;
+    const char *before_text = tocm_edit_text(e, 0, &before_len);
+    const char *after_text = tocm_edit_text(e, 1, &after_len);
+    int model_written = before_len != after_len || memcmp(before_text, after_text, after_len) != 0;
+    if (!tocm_edit_was_canonical(e) && !o->dry_run && model_written)
         fprintf(stderr,
                 "tocm %s: note: %s was not in the canonical layout, so all of it was "
                 "rewritten ('tocm fmt -w' on its own keeps such a change apart)\n",
