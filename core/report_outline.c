@@ -20,7 +20,10 @@ static char *joined(json_t *list) {
     tocmp_buf_puts(&b, "");
     size_t n = json_array_size(list);
     for (size_t i = 0; i < n; i++)
-        tocmp_buf_printf(&b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ",
+        tocmp_buf_printf(&b, "%s%s",
+                         i == 0       ? ""
+                         : i + 1 == n ? " and "
+                                      : ", ",
                          json_string_value(json_array_get(list, i)));
     return b.data;
 }
