@@ -233,6 +233,7 @@ static int walk(tocm_edit *e, const struct target *t, const struct tocmp_path *p
     json_t *cur = t->object;
     chain[0] = cur;
     *missing = 0;
+    *slot = s; /* defined on every return, a missing member's too */
     for (size_t i = 0; i + 1 < p->count; i++) {
         const struct tocmp_seg *seg = &p->segs[i], *next = &p->segs[i + 1];
         char *where = tocmp_path_text(p, i + 1);
@@ -574,6 +575,11 @@ int tocm_edit_unset(tocm_edit *e, const char *id, const char *key_text) {
         goto out;
     if (seg->kind == TOCMP_SEG_APPEND) {
         rc = tocmp_edit_refuse(e, "[] names a new entry; there is nothing to remove");
+        goto out;
+    }
+    if (missing) {
+        /* The walk stopped at a missing member: nothing below it exists. */
+        tocmp_edit_note(e, "%s has no '%s'; nothing to remove", t.label, key);
         goto out;
     }
     struct slot ls = seg->kind == TOCMP_SEG_KEY ? member_slot(&s, seg->key) : entry_slot(&s);
