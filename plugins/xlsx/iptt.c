@@ -45,7 +45,7 @@ static int is_qualitative(json_t *ind) {
 
 /* The canonical key of a dims object. new (free()). */
 static char *dims_key(json_t *dims) {
-    return json_dumps(dims ? dims : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+    return dims ? json_dumps(dims, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
 }
 
 static char *value_text(json_t *v) {
@@ -912,7 +912,7 @@ static int breakdown_sheet(struct xlsx_ctx *x, const struct ind *inds, size_t n,
         json_array_foreach(inds[i].order, k, key) {
             json_t *cells = json_object_get(inds[i].rows, json_string_value(key));
             json_t *dims = row_dims(cells);
-            char *ks = keyset_of(dims ? dims : json_object());
+            char *ks = keyset_of(dims); /* NULL dims: the empty key set */
             if (rc == 0 && ks && strcmp(ks, keyset) == 0) {
                 /* The columns: the dimensions in the order the first
                  * indicator with them lists them. */
