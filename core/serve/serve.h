@@ -136,6 +136,11 @@ char *serve_read_model(const struct serve *s, size_t *len);
 /* FNV-1a of text, as 16 hex digits, into hash[17]. What the page compares
  * to notice a change; not a defence against anything. */
 void serve_hash(const char *text, size_t len, char hash[17]);
+/* serve_read_model for a handler: on failure answers 500 with the file's
+ * name and the reason, and returns NULL; otherwise fills hash (unless NULL)
+ * with the text's serve_hash. new (free). */
+char *serve_read_model_or_fail(const struct serve *s, struct serve_response *out, size_t *len,
+                               char hash[17]);
 /* Remembers text (copied) under its hash for serve_snapshot_find. */
 void serve_snapshot_keep(struct serve *s, const char *hash, const char *text);
 const char *serve_snapshot_find(const struct serve *s, const char *hash);

@@ -78,6 +78,20 @@ void serve_hash(const char *text, size_t len, char hash[17]) {
     snprintf(hash, 17, "%016llx", (unsigned long long)h);
 }
 
+char *serve_read_model_or_fail(const struct serve *s, struct serve_response *out, size_t *len,
+                               char hash[17]) {
+    char *text = serve_read_model(s, len);
+    if (!text) {
+        char message[512];
+        snprintf(message, sizeof message, "cannot read %s: %s", s->name, strerror(errno));
+        serve_error(out, 500, message);
+        return NULL;
+    }
+    if (hash)
+        serve_hash(text, *len, hash);
+    return text;
+}
+
 void serve_snapshot_keep(struct serve *s, const char *hash, const char *text) {
     if (serve_snapshot_find(s, hash))
         return;
@@ -145,24 +159,16 @@ static tocm_model *load_checked(const struct serve *s, const char *text, tocm_di
     return m;
 }
 
-static void read_failed(const struct serve *s, struct serve_response *out) {
-    char message[512];
-    snprintf(message, sizeof message, "cannot read %s: %s", s->name, strerror(errno));
-    serve_error(out, 500, message);
-}
 
 /* ---- handlers ------------------------------------------------------------ */
 
 static void get_state(struct serve *s, const struct serve_request *r, struct serve_response *out) {
     (void)r;
     size_t len;
-    char *text = serve_read_model(s, &len);
-    if (!text) {
-        read_failed(s, out);
-        return;
-    }
     char hash[17];
-    serve_hash(text, len, hash);
+    char *text = serve_read_model_or_fail(s, out, &len, hash);
+    if (!text)
+        return;
     free(text);
     serve_json(out, 200, json_pack("{ss sI}", "hash", hash, "undo", (json_int_t)s->undo_count));
 }
@@ -170,13 +176,10 @@ static void get_state(struct serve *s, const struct serve_request *r, struct ser
 static void get_model(struct serve *s, const struct serve_request *r, struct serve_response *out) {
     (void)r;
     size_t len;
-    char *text = serve_read_model(s, &len);
-    if (!text) {
-        read_failed(s, out);
-        return;
-    }
     char hash[17];
-    serve_hash(text, len, hash);
+    char *text = serve_read_model_or_fail(s, out, &len, hash);
+    if (!text)
+        return;
     serve_snapshot_keep(s, hash, text);
     json_error_t jerr;
     json_t *doc = json_loads(text, 0, &jerr);
@@ -204,11 +207,9 @@ static void get_model(struct serve *s, const struct serve_request *r, struct ser
 
 static void get_svg(struct serve *s, const struct serve_request *r, struct serve_response *out) {
     size_t len;
-    char *text = serve_read_model(s, &len);
-    if (!text) {
-        read_failed(s, out);
+    char *text = serve_read_model_or_fail(s, out, &len, NULL);
+    if (!text)
         return;
-    }
     tocm_diags *diags = tocm_diags_new();
     tocm_model *m = load_checked(s, text, diags);
     free(text);
@@ -260,13 +261,10 @@ static void get_diff(struct serve *s, const struct serve_request *r, struct serv
         return;
     }
     size_t len;
-    char *text = serve_read_model(s, &len);
-    if (!text) {
-        read_failed(s, out);
-        return;
-    }
     char hash[17];
-    serve_hash(text, len, hash);
+    char *text = serve_read_model_or_fail(s, out, &len, hash);
+    if (!text)
+        return;
     char *words =
         serve_diff_text(old, text, s->name, "the version the page showed", "the file now");
     serve_json(out, 200, json_pack("{ss ss ss}", "from", from, "hash", hash, "text", words));

@@ -91,13 +91,10 @@ out:
 void serve_indicators(struct serve *s, const struct serve_request *r, struct serve_response *out) {
     (void)r;
     size_t len;
-    char *text = serve_read_model(s, &len);
-    if (!text) {
-        serve_error(out, 500, "cannot read the model");
-        return;
-    }
     char hash[17];
-    serve_hash(text, len, hash);
+    char *text = serve_read_model_or_fail(s, out, &len, hash);
+    if (!text)
+        return;
     if (!s->indicators || strcmp(hash, s->indicators_hash) != 0) {
         json_decref(s->indicators);
         s->indicators = compute(s, text);

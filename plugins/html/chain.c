@@ -323,12 +323,38 @@ static int draw(struct page *p, Agraph_t *g, Agnode_t **gn, size_t n) {
     return 0;
 }
 
+/* One Graphviz context for the plugin's life, as the graphviz plugin keeps
+ * one (see plugins/graphviz/graphviz.c): Graphviz 2.43's pango plugin keeps
+ * font data pointing into the first context it served, so freeing a context
+ * and making another, as `tocm serve` would on every page, reads freed
+ * memory; and a context costs its plugin configuration on every export.
+ * Freed when the plugin is unloaded. */
+static GVC_t *shared_gvc;
+
+static GVC_t *plugin_gvc(void) {
+    if (!shared_gvc) {
+        GVC_LEAKS_BEGIN();
+        shared_gvc = gvContext();
+        GVC_LEAKS_END();
+    }
+    return shared_gvc;
+}
+
+__attribute__((destructor)) static void free_plugin_gvc(void) {
+    if (shared_gvc) {
+        GVC_LEAKS_BEGIN();
+        gvFreeContext(shared_gvc);
+        GVC_LEAKS_END();
+        shared_gvc = NULL;
+    }
+}
+
 static int layout_and_draw(struct page *p) {
     const struct tocm_host *h = p->host;
     size_t n = h->node_count(p->m);
     Agnode_t **gn = calloc(n ? n : 1, sizeof *gn);
+    GVC_t *gvc = plugin_gvc();
     GVC_LEAKS_BEGIN();
-    GVC_t *gvc = gvContext();
     Agraph_t *g = agopen((char *)"chain", Agdirected, NULL);
     GVC_LEAKS_END();
     struct hbuf label = {0};
@@ -400,8 +426,6 @@ done:
     GVC_LEAKS_BEGIN();
     if (g)
         agclose(g);
-    if (gvc)
-        gvFreeContext(gvc);
     GVC_LEAKS_END();
     free(gn);
     if (rc != 0 && !p->err->text[0])

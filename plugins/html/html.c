@@ -292,22 +292,6 @@ static void filter_write(struct page *p) {
 
 /* ---- the sections after the indicators --------------------------------- */
 
-static void dims_text(struct hbuf *o, json_t *dims) {
-    const char *k;
-    json_t *v;
-    int first = 1;
-    json_object_foreach(dims, k, v) {
-        if (!first)
-            hb_puts(o, ", ");
-        hb_text(o, k);
-        hb_puts(o, " ");
-        hb_text(o, json_string_value(v));
-        first = 0;
-    }
-    if (first)
-        hb_puts(o, "Total");
-}
-
 static void checks_write(struct page *p) {
     struct hbuf *o = &p->out;
     json_t *checks = json_object_get(p->report, "checks");
@@ -338,7 +322,7 @@ static void checks_write(struct page *p) {
         hb_puts(o, "</a></td><td>");
         hb_text(o, js(c, "period"));
         hb_puts(o, "</td><td>");
-        dims_text(o, json_object_get(c, "dims"));
+        dims_words(o, json_object_get(c, "dims"));
         hb_puts(o, "</td><td>");
         hb_text(o, js(c, "message"));
         hb_puts(o, "</td><td>");

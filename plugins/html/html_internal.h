@@ -99,5 +99,7 @@ const char *indicator_status(json_t *ind);
 int node_has_block(struct page *p, size_t node);
 /* One indicator: its plan, the IPTT, the figures by breakdown, charts. */
 void indicator_write(struct page *p, json_t *ind);
+/* A breakdown as words ("country KH, sex F"), or "Total" for none. */
+void dims_words(struct hbuf *o, json_t *dims);
 
 #endif

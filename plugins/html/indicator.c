@@ -56,7 +56,7 @@ static void plan_text(struct hbuf *o, json_t *v, json_t *ind) {
     }
 }
 
-static void dims_words(struct hbuf *o, json_t *dims) {
+void dims_words(struct hbuf *o, json_t *dims) {
     const char *k;
     json_t *v;
     int first = 1;
