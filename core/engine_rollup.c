@@ -81,7 +81,9 @@ json_t *tocmp_rollup(const tocm_model *m, json_t *indicators, const char *countr
     }
     for (size_t node = 0; node < n; node++) {
         const char *status = tocm_node_status(m, node);
-        if (status)
+        /* A status outside the vocabulary is not a status of its own
+         * (validate warns, W206). */
+        if (status && tocmp_node_status_known(m, status))
             spread(m, &node, 1, proj_status, status, seen, queue);
     }
     json_t *out = json_array();

@@ -121,6 +121,10 @@ size_t tocmp_model_find_table(const tocm_model *model, const char *name);
  * Returns the number of errors added. */
 size_t tocmp_validate_indicators(const tocm_model *model, tocm_diags *diags);
 
+/* Whether a node's status is one the model's status.node_statuses lists
+ * (any status is, when there is no such list). validate.c. */
+int tocmp_node_status_known(const tocm_model *model, const char *status);
+
 /* The canonical text of any JSON document (emit.c). new: free() it. */
 char *tocmp_format_json(json_t *root, size_t *len);
 

@@ -1,5 +1,6 @@
 /*
- * validate.c -- the semantic rules of models/FORMAT.md (E101-E109, W201-W203).
+ * validate.c -- the semantic rules of models/FORMAT.md (E101-E110, W201-W203,
+ * W206).
  *
  * The loader has already reported shape errors (E001-E004). Each rule here is
  * one pass over nodes or links in file order, so findings come out in a
@@ -273,6 +274,52 @@ static void check_shape_warnings(struct vctx *v) {
     free(per_level);
 }
 
+int tocmp_node_status_known(const tocm_model *m, const char *status) {
+    json_t *vocabulary = m->status.node_statuses;
+    if (!vocabulary || !status)
+        return 1;
+    size_t i;
+    json_t *word;
+    json_array_foreach(vocabulary, i, word) {
+        if (json_is_string(word) && strcmp(json_string_value(word), status) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* W206: a status outside the vocabulary is most often a typo ("Completed "
+ * for "completed"); rolled up it would be counted as a status of its own,
+ * so the roll-up leaves it out and this says why. */
+static void check_node_statuses(struct vctx *v) {
+    const tocm_model *m = v->m;
+    json_t *vocabulary = m->status.node_statuses;
+    if (!vocabulary)
+        return;
+    char *words = NULL;
+    for (size_t i = 0; i < m->node_count; i++) {
+        const struct tocmp_node *n = &m->nodes[i];
+        const char *status = n->id ? tocm_node_status(m, i) : NULL;
+        if (!status || tocmp_node_status_known(m, status))
+            continue;
+        if (!words) {
+            tocmp_buf b = {0};
+            size_t k;
+            json_t *word;
+            json_array_foreach(vocabulary, k, word) {
+                if (json_is_string(word))
+                    tocmp_buf_printf(&b, "%s'%s'", b.data ? ", " : "", json_string_value(word));
+            }
+            words = b.data ? b.data : tocmp_xstrdup("none");
+        }
+        reportf(v, TOCM_SEV_WARNING, "W206", n->id,
+                tocmp_asprintf("/nodes/%zu/status", n->json_index),
+                tocmp_asprintf("'%s' has status '%s', which is not one of status.node_statuses "
+                               "(%s); the roll-up leaves it out",
+                               n->id, status, words));
+    }
+    free(words);
+}
+
 size_t tocm_validate(const tocm_model *model, tocm_diags *diags) {
     struct vctx v = {.m = model, .diags = diags};
     check_levels(&v);
@@ -280,5 +327,6 @@ size_t tocm_validate(const tocm_model *model, tocm_diags *diags) {
     check_links(&v);
     check_cycles(&v);
     check_shape_warnings(&v);
+    check_node_statuses(&v);
     return v.errors + tocmp_validate_indicators(model, diags);
 }

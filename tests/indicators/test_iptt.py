@@ -362,9 +362,30 @@ def test_csv_is_tidy(scratch):
     assert "\"'=HYPERLINK" in out, out
 
 
+def test_node_status_outside_the_vocabulary(scratch):
+    # W206: a project status that status.node_statuses does not list is
+    # warned about and left out of the roll-up, never a status of its own.
+    nodes = [{"id": "G", "level": "goal", "title": "The goal"},
+             {"id": "O1", "level": "outcome", "title": "An outcome", "contributes_to": ["G"]},
+             {"id": "P1", "level": "output", "title": "One", "status": "completed",
+              "contributes_to": ["O1"]},
+             {"id": "P2", "level": "output", "title": "Two", "status": "Completed ",
+              "contributes_to": ["O1"]}]
+    model = it.write_model(scratch, {}, [], nodes=nodes,
+                           status={"node_statuses": ["completed", "some delays"]})
+    rc, out, err = it.run("validate", model)
+    assert rc == 0 and "W206 /nodes/3/status" in out and "'Completed '" in out, out
+    doc = it.report(model)
+    o1 = [r for r in doc["rollup"] if r["node"] == "O1"][0]
+    assert o1["projects"] == {"completed": 1}, o1
+    rc, md, err = it.run("report", model, "--format", "md")
+    assert "Completed " not in md.split("## Status by outcome")[1], md
+
+
 if __name__ == "__main__":
     it.main([test_exactly_on_the_threshold, test_lower_is_better_and_no_negative_zero,
              test_equal_baseline_and_target, test_pending_baseline_and_pending_target,
              test_not_reported_is_not_zero, test_breakdown_targets_and_thresholds,
              test_the_worked_example, test_chain, test_selection_options, test_not_yet_due,
-             test_bad_table_fails_only_its_indicators, test_csv_is_tidy], sys.argv)
+             test_bad_table_fails_only_its_indicators, test_csv_is_tidy,
+             test_node_status_outside_the_vocabulary], sys.argv)
