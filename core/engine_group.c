@@ -185,14 +185,16 @@ int tocmp_cell_unreported(const struct indicator *ind, size_t own, long period,
                           struct tocm_calc_result *r) {
     /* (With no period at all, the one cell is the total over none: a count
      * of 0 is a figure.) */
-    if (own != 0 || ind->zero_fill || !ind->periods.count ||
-        (period < 0 && ind->aggregation != AGG_LATEST))
+    if (own != 0 || ind->zero_fill || !ind->periods.count)
         return 0;
-    /* No rows for the period: not reported, which is not zero. */
+    /* No rows for the period: not reported, which is not zero; nor is the
+     * total of a table with no rows at all. */
     memset(r, 0, sizeof *r);
     r->size = sizeof *r;
     snprintf(r->note, sizeof r->note, "not reported: no data for %s",
-             period >= 0 ? tocmp_period_name(ind, period) : "the last period");
+             period >= 0                         ? tocmp_period_name(ind, period)
+             : ind->aggregation == AGG_LATEST ? "the last period"
+                                               : "any period");
     return 1;
 }
 

@@ -382,10 +382,23 @@ def test_node_status_outside_the_vocabulary(scratch):
     assert "Completed " not in md.split("## Status by outcome")[1], md
 
 
+def test_no_rows_at_all(scratch):
+    # A table with no rows: every period and the total over all periods are
+    # not reported, with the reason, never 0 or 0 %.
+    doc = it.report(counts_model(scratch, "year,n\n", targets={"2021": 10, "2022": 10},
+                                 lop_target=20))
+    c = cell(indicator(doc, "c"), "total")
+    assert c["value"] is None and c["note"] == "not reported: no data for any period", c
+    assert "percent_of_lop_target" not in c, c
+    rc, md, err = it.run("report", os.path.join(scratch, "model.json"), "--format", "md")
+    row = [line for line in md.splitlines() if line.startswith("| All periods")][0]
+    assert "not reported" in row and "0%" not in row and "| 0 " not in row, row
+
+
 if __name__ == "__main__":
     it.main([test_exactly_on_the_threshold, test_lower_is_better_and_no_negative_zero,
              test_equal_baseline_and_target, test_pending_baseline_and_pending_target,
              test_not_reported_is_not_zero, test_breakdown_targets_and_thresholds,
              test_the_worked_example, test_chain, test_selection_options, test_not_yet_due,
              test_bad_table_fails_only_its_indicators, test_csv_is_tidy,
-             test_node_status_outside_the_vocabulary], sys.argv)
+             test_node_status_outside_the_vocabulary, test_no_rows_at_all], sys.argv)
