@@ -342,7 +342,9 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
     json_array_foreach(cells, i, cell) {
         json_t *dims = json_object_get(cell, "dims");
         int total = json_object_size(dims) == 0;
-        if (!total && !json_object_get(cell, "target"))
+        /* A breakdown has a row of its own when it has a target or a
+         * comment: a comment is read beside the figure it is about. */
+        if (!total && !json_object_get(cell, "target") && !json_object_get(cell, "comment"))
             continue;
         const char *period = json_string_value(json_object_get(cell, "period"));
         int lop = strcmp(period, "total") == 0;
