@@ -409,10 +409,23 @@ def test_no_rows_at_all(scratch):
     assert "not reported" in row and "0%" not in row and "| 0 " not in row, row
 
 
+def test_shipped_models_are_canonical(scratch):
+    # The models people copy from are in the layout `tocm fmt` writes, so
+    # that their first `tocm set` or `tocm record` diff shows only the edit.
+    import glob
+    models = [os.path.join(SRC, "examples", "iptt", "model.json"),
+              os.path.join(SRC, "models", "asean-act-2021", "model.json")]
+    models += sorted(glob.glob(os.path.join(SRC, "examples", "templates", "*", "model.json")))
+    for model in models:
+        rc, out, err = it.run("fmt", "--check", model)
+        assert rc == 0 and out == "" and err == "", (model, rc, err)
+
+
 if __name__ == "__main__":
     it.main([test_exactly_on_the_threshold, test_lower_is_better_and_no_negative_zero,
              test_equal_baseline_and_target, test_pending_baseline_and_pending_target,
              test_not_reported_is_not_zero, test_breakdown_targets_and_thresholds,
              test_the_worked_example, test_chain, test_selection_options, test_not_yet_due,
              test_bad_table_fails_only_its_indicators, test_csv_is_tidy,
-             test_node_status_outside_the_vocabulary, test_no_rows_at_all], sys.argv)
+             test_node_status_outside_the_vocabulary, test_no_rows_at_all,
+             test_shipped_models_are_canonical], sys.argv)
