@@ -192,9 +192,9 @@ int tocmp_cell_unreported(const struct indicator *ind, size_t own, long period,
     memset(r, 0, sizeof *r);
     r->size = sizeof *r;
     snprintf(r->note, sizeof r->note, "not reported: no data for %s",
-             period >= 0                         ? tocmp_period_name(ind, period)
+             period >= 0                      ? tocmp_period_name(ind, period)
              : ind->aggregation == AGG_LATEST ? "the last period"
-                                               : "any period");
+                                              : "any period");
     return 1;
 }
 
