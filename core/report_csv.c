@@ -102,54 +102,113 @@ static void end_row(struct row *r) {
     r->first = 1;
 }
 
-static void header(struct row *r, const char *const *names) {
-    for (; *names; names++)
-        text(r, *names);
+static const char *str(json_t *o, const char *key) {
+    return json_string_value(json_object_get(o, key));
+}
+
+/* A table's columns, each filled from one member of a row's objects: the
+ * row's own item (a cell, a check, a failed indicator), the indicator it
+ * belongs to, or its place in the results chain. One writer serves every
+ * table, so their quoting and number forms cannot drift apart. */
+enum from { ITEM, INDICATOR, PLACE };
+enum kind {
+    TEXT,      /* a string member */
+    NUMBER,    /* a number (or a qualitative target's text) */
+    BREAKDOWN, /* the "dims" object as "country=KH; sex=female" */
+};
+struct column {
+    const char *name;
+    enum kind kind;
+    enum from from;
+    const char *key;      /* the member; NULL: the name */
+    const char *fallback; /* NUMBER: the member read when key is missing */
+};
+
+/* The objects one row is drawn from. */
+struct sources {
+    json_t *item, *indicator, *place;
+};
+
+static void header(struct row *r, const struct column *columns) {
+    for (; columns->name; columns++)
+        text(r, columns->name);
     end_row(r);
 }
 
-static const char *str(json_t *o, const char *key) {
-    return json_string_value(json_object_get(o, key));
+static void write_row(struct row *r, const struct column *columns, const struct sources *s) {
+    for (; columns->name; columns++) {
+        json_t *o = columns->from == ITEM        ? s->item
+                    : columns->from == INDICATOR ? s->indicator
+                                                 : s->place;
+        const char *key = columns->key ? columns->key : columns->name;
+        switch (columns->kind) {
+        case TEXT: text(r, str(o, key)); break;
+        case NUMBER: {
+            json_t *v = json_object_get(o, key);
+            number(r, v || !columns->fallback ? v : json_object_get(o, columns->fallback));
+            break;
+        }
+        case BREAKDOWN: {
+            char *breakdown = breakdown_text(json_object_get(o, key));
+            text(r, breakdown);
+            free(breakdown);
+            break;
+        }
+        }
+    }
+    end_row(r);
+}
+
+/* A header, then a row per element of items. */
+static void write_table(struct row *r, const struct column *columns, json_t *items) {
+    header(r, columns);
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item) {
+        struct sources s = {.item = item};
+        write_row(r, columns, &s);
+    }
 }
 
 /* The IPTT: a row per indicator x period x breakdown, the indicators in
  * the order of the results chain, each with the result it is placed under;
  * then a row per indicator that could not be computed. */
 static void print_iptt(struct row *r, json_t *report) {
-    static const char *const columns[] = {"level",
-                                          "node",
-                                          "indicator",
-                                          "title",
-                                          "measure",
-                                          "unit",
-                                          "period",
-                                          "breakdown",
-                                          "baseline",
-                                          "target",
-                                          "target_label",
-                                          "actual",
-                                          "actual_text",
-                                          "numerator",
-                                          "denominator",
-                                          "display",
-                                          "percent_of_target",
-                                          "progress",
-                                          "status",
-                                          "comment",
-                                          "source",
-                                          "note",
-                                          NULL};
+    static const struct column columns[] = {
+        {"level", TEXT, PLACE, NULL, NULL},
+        {"node", TEXT, PLACE, NULL, NULL},
+        {"indicator", TEXT, INDICATOR, "id", NULL},
+        {"title", TEXT, INDICATOR, NULL, NULL},
+        {"measure", TEXT, INDICATOR, NULL, NULL},
+        {"unit", TEXT, INDICATOR, NULL, NULL},
+        {"period", TEXT, ITEM, NULL, NULL},
+        {"breakdown", BREAKDOWN, ITEM, "dims", NULL},
+        {"baseline", NUMBER, ITEM, NULL, NULL},
+        {"target", NUMBER, ITEM, NULL, NULL},
+        {"target_label", TEXT, ITEM, NULL, NULL},
+        {"actual", NUMBER, ITEM, "value", NULL},
+        {"actual_text", TEXT, ITEM, "text", NULL},
+        {"numerator", NUMBER, ITEM, NULL, NULL},
+        {"denominator", NUMBER, ITEM, NULL, NULL},
+        {"display", TEXT, ITEM, NULL, NULL},
+        {"percent_of_target", NUMBER, ITEM, NULL, "percent_of_lop_target"},
+        {"progress", NUMBER, ITEM, NULL, NULL},
+        {"status", TEXT, ITEM, NULL, NULL},
+        {"comment", TEXT, ITEM, NULL, NULL},
+        {"source", TEXT, ITEM, NULL, NULL},
+        {"note", TEXT, ITEM, NULL, NULL},
+        {NULL, TEXT, ITEM, NULL, NULL},
+    };
     header(r, columns);
     /* The order: as placed along the chain, then the others; a document
      * without a chain in model order. */
-    json_t *order = json_array(), *node_of = json_object(), *level_of = json_object();
+    json_t *order = json_array(), *place_of = json_object();
     size_t i, k;
     json_t *e, *id, *ind;
     json_array_foreach(json_object_get(report, "chain"), i, e) {
         json_array_foreach(json_object_get(e, "indicators"), k, id) {
             json_array_append(order, id);
-            json_object_set(node_of, json_string_value(id), json_object_get(e, "node"));
-            json_object_set(level_of, json_string_value(id), json_object_get(e, "level"));
+            json_object_set(place_of, json_string_value(id), e);
         }
     }
     json_array_foreach(json_object_get(report, "other_indicators"), k, id) {
@@ -162,82 +221,48 @@ static void print_iptt(struct row *r, json_t *report) {
             json_array_append(order, json_object_get(ind, "id"));
     }
     json_array_foreach(order, i, id) {
-        ind = json_object_get(by_id, json_string_value(id));
-        json_t *cell;
-        json_array_foreach(json_object_get(ind, "cells"), k, cell) {
-            char *breakdown = breakdown_text(json_object_get(cell, "dims"));
-            text(r, str(level_of, json_string_value(id)));
-            text(r, str(node_of, json_string_value(id)));
-            text(r, str(ind, "id"));
-            text(r, str(ind, "title"));
-            text(r, str(ind, "measure"));
-            text(r, str(ind, "unit"));
-            text(r, str(cell, "period"));
-            text(r, breakdown);
-            number(r, json_object_get(cell, "baseline"));
-            number(r, json_object_get(cell, "target"));
-            text(r, str(cell, "target_label"));
-            number(r, json_object_get(cell, "value"));
-            text(r, str(cell, "text"));
-            number(r, json_object_get(cell, "numerator"));
-            number(r, json_object_get(cell, "denominator"));
-            text(r, str(cell, "display"));
-            json_t *pot = json_object_get(cell, "percent_of_target");
-            number(r, pot ? pot : json_object_get(cell, "percent_of_lop_target"));
-            number(r, json_object_get(cell, "progress"));
-            text(r, str(cell, "status"));
-            text(r, str(cell, "comment"));
-            text(r, str(cell, "source"));
-            text(r, str(cell, "note"));
-            end_row(r);
-            free(breakdown);
+        struct sources s = {.indicator = json_object_get(by_id, json_string_value(id)),
+                            .place = json_object_get(place_of, json_string_value(id))};
+        json_array_foreach(json_object_get(s.indicator, "cells"), k, s.item) {
+            write_row(r, columns, &s);
         }
     }
     json_t *f;
     json_array_foreach(json_object_get(report, "failed"), i, f) {
         /* Never silently missing: a row that says why. */
-        for (size_t c = 0; columns[c]; c++) {
-            const char *name = columns[c];
-            text(r, strcmp(name, "indicator") == 0 ? str(f, "indicator")
-                    : strcmp(name, "title") == 0   ? str(f, "title")
-                    : strcmp(name, "status") == 0  ? "not computed"
-                    : strcmp(name, "note") == 0    ? str(f, "message")
-                                                   : NULL);
-        }
-        end_row(r);
+        struct sources s = {.indicator =
+                                json_pack("{s:O?, s:O?}", "id", json_object_get(f, "indicator"),
+                                          "title", json_object_get(f, "title")),
+                            .item = json_pack("{s:s, s:O?}", "status", "not computed", "note",
+                                              json_object_get(f, "message"))};
+        write_row(r, columns, &s);
+        json_decref(s.indicator);
+        json_decref(s.item);
     }
     json_decref(order);
-    json_decref(node_of);
-    json_decref(level_of);
+    json_decref(place_of);
     json_decref(by_id);
 }
 
 static void print_checks(struct row *r, json_t *report) {
-    static const char *const columns[] = {"kind",     "indicator", "period",  "breakdown",
-                                          "reported", "computed",  "display", "source",
-                                          "message",  NULL};
-    header(r, columns);
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(report, "checks"), i, c) {
-        char *breakdown = breakdown_text(json_object_get(c, "dims"));
-        text(r, str(c, "kind"));
-        text(r, str(c, "indicator"));
-        text(r, str(c, "period"));
-        text(r, breakdown);
-        number(r, json_object_get(c, "reported"));
-        number(r, json_object_get(c, "computed"));
-        text(r, str(c, "display"));
-        text(r, str(c, "source"));
-        text(r, str(c, "message"));
-        end_row(r);
-        free(breakdown);
-    }
+    static const struct column columns[] = {
+        {"kind", TEXT, ITEM, NULL, NULL},       {"indicator", TEXT, ITEM, NULL, NULL},
+        {"period", TEXT, ITEM, NULL, NULL},     {"breakdown", BREAKDOWN, ITEM, "dims", NULL},
+        {"reported", NUMBER, ITEM, NULL, NULL}, {"computed", NUMBER, ITEM, NULL, NULL},
+        {"display", TEXT, ITEM, NULL, NULL},    {"source", TEXT, ITEM, NULL, NULL},
+        {"message", TEXT, ITEM, NULL, NULL},    {NULL, TEXT, ITEM, NULL, NULL},
+    };
+    write_table(r, columns, json_object_get(report, "checks"));
 }
 
 /* The roll-up, tidy: a row per node x kind (indicators, projects) x status. */
 static void print_rollup(struct row *r, json_t *report) {
-    static const char *const columns[] = {"level", "node", "title", "of", "status", "count", NULL};
+    static const struct column columns[] = {
+        {"level", TEXT, PLACE, NULL, NULL}, {"node", TEXT, PLACE, NULL, NULL},
+        {"title", TEXT, PLACE, NULL, NULL}, {"of", TEXT, ITEM, NULL, NULL},
+        {"status", TEXT, ITEM, NULL, NULL}, {"count", NUMBER, ITEM, NULL, NULL},
+        {NULL, TEXT, ITEM, NULL, NULL},
+    };
     header(r, columns);
     static const char *const kinds[] = {"indicators", "projects"};
     size_t i;
@@ -247,33 +272,24 @@ static void print_rollup(struct row *r, json_t *report) {
             const char *status;
             json_t *count;
             json_object_foreach(json_object_get(o, kinds[k]), status, count) {
-                text(r, str(o, "level"));
-                text(r, str(o, "node"));
-                text(r, str(o, "title"));
-                text(r, kinds[k]);
-                text(r, status);
-                number(r, count);
-                end_row(r);
+                struct sources s = {.place = o,
+                                    .item = json_pack("{s:s, s:s, s:O}", "of", kinds[k], "status",
+                                                      status, "count", count)};
+                write_row(r, columns, &s);
+                json_decref(s.item);
             }
         }
     }
 }
 
 static void print_failed(struct row *r, json_t *report) {
-    static const char *const columns[] = {"indicator", "table",   "code", "file",
-                                          "line",      "message", NULL};
-    header(r, columns);
-    size_t i;
-    json_t *f;
-    json_array_foreach(json_object_get(report, "failed"), i, f) {
-        text(r, str(f, "indicator"));
-        text(r, str(f, "table"));
-        text(r, str(f, "code"));
-        text(r, str(f, "file"));
-        number(r, json_object_get(f, "line"));
-        text(r, str(f, "message"));
-        end_row(r);
-    }
+    static const struct column columns[] = {
+        {"indicator", TEXT, ITEM, NULL, NULL}, {"table", TEXT, ITEM, NULL, NULL},
+        {"code", TEXT, ITEM, NULL, NULL},      {"file", TEXT, ITEM, NULL, NULL},
+        {"line", NUMBER, ITEM, NULL, NULL},    {"message", TEXT, ITEM, NULL, NULL},
+        {NULL, TEXT, ITEM, NULL, NULL},
+    };
+    write_table(r, columns, json_object_get(report, "failed"));
 }
 
 void tocmp_report_print_csv(FILE *out, json_t *report, enum tocm_report_part part) {
