@@ -7,8 +7,9 @@
  * change the jansson document in place; every operation checks what it needs
  * before it touches anything, so a refused one leaves the document as it
  * was. The commit prints the document in the canonical layout, loads and
- * validates that text as a fresh model, and compares its findings with the
- * file's: only a change that adds no error is written (tocm_write_file_atomic:
+ * validates it as a fresh model (from the document itself when the text
+ * reads back as exactly that document, else from the text), and compares its
+ * findings with the file's: only a change that adds no error is written (tocm_write_file_atomic:
  * temporary file, fsync, rename, fsync of the directory). The lock is held
  * until tocm_edit_close, so it covers everything from the read to the
  * rename.
@@ -297,7 +298,8 @@ static size_t new_findings(tocm_edit *e, const tocm_diags *after, tocm_diags *ad
 
 int tocm_edit_commit(tocm_edit *e, int flags, tocm_diags *added) {
     free(e->after);
-    e->after = tocmp_format_json(e->doc, &e->after_len);
+    int faithful;
+    e->after = tocmp_format_json_checked(e->doc, &e->after_len, &faithful);
     e->changed = e->after_len != e->before_len || memcmp(e->after, e->before, e->after_len) != 0;
     e->side_changed = e->side_data != NULL;
     if (e->changed && e->side_changed && !e->canonical) {
@@ -325,9 +327,13 @@ int tocm_edit_commit(tocm_edit *e, int flags, tocm_diags *added) {
     if (!e->changed)
         goto write;
 
+    /* The text to be written is what must pass. When it reads back as the
+     * document itself, check the document: the same model without a second
+     * parse, which cost more than all the rest of an edit of a large model. */
     tocm_diags *found = tocm_diags_new();
     tocm_model *m = NULL;
-    int rc = tocm_model_load_string(e->after, e->path, found, &m);
+    int rc = faithful ? tocmp_model_load_json(e->doc, e->path, found, &m)
+                      : tocm_model_load_string(e->after, e->path, found, &m);
     if (rc == TOCM_OK)
         tocm_validate(m, found);
     size_t errors = new_findings(e, found, added);

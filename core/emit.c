@@ -18,16 +18,35 @@
 #include "schema.h"
 #include "util.h"
 
-static void indent(tocmp_buf *b, int depth) {
-    for (int i = 0; i < depth; i++)
-        tocmp_buf_append(b, "  ", 2);
+/* The text being written, and whether reading it back gives the same
+ * document (see tocmp_format_json_checked). */
+struct emitter {
+    tocmp_buf b;
+    int unfaithful;
+};
+
+/* Deeper than this, the text is not trusted to read back: jansson refuses
+ * 2,048 levels, and a model needs 5. */
+#define FAITHFUL_DEPTH 256
+
+static void put(struct emitter *e, const char *s, size_t n) { tocmp_buf_append(&e->b, s, n); }
+#define PUT_LITERAL(e, s) put(e, s, sizeof s - 1)
+
+static void indent(struct emitter *e, int depth) {
+    static const char spaces[] = "                                "; /* 32 */
+    size_t n = 2 * (size_t)depth;
+    for (; n > sizeof spaces - 1; n -= sizeof spaces - 1)
+        put(e, spaces, sizeof spaces - 1);
+    put(e, spaces, n);
 }
 
-static void emit_string(tocmp_buf *b, const char *s, size_t len) {
-    tocmp_buf_append(b, "\"", 1);
+static void emit_string(struct emitter *e, const char *s, size_t len) {
+    PUT_LITERAL(e, "\"");
     size_t run = 0; /* bytes copied verbatim are appended in runs */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue; /* nearly every byte: test it first */
         const char *esc = NULL;
         char hex[8];
         switch (c) {
@@ -39,22 +58,20 @@ static void emit_string(tocmp_buf *b, const char *s, size_t len) {
         case '\b': esc = "\\b"; break;
         case '\f': esc = "\\f"; break;
         default:
-            if (c < 0x20) {
-                snprintf(hex, sizeof hex, "\\u%04x", c);
-                esc = hex;
-            }
+            /* jansson reads \u0000 back as an error, not a NUL. */
+            e->unfaithful |= c == 0;
+            snprintf(hex, sizeof hex, "\\u%04x", c);
+            esc = hex;
         }
-        if (!esc)
-            continue;
-        tocmp_buf_append(b, s + run, i - run);
-        tocmp_buf_puts(b, esc);
+        put(e, s + run, i - run);
+        put(e, esc, strlen(esc));
         run = i + 1;
     }
-    tocmp_buf_append(b, s + run, len - run);
-    tocmp_buf_append(b, "\"", 1);
+    put(e, s + run, len - run);
+    PUT_LITERAL(e, "\"");
 }
 
-static void emit_real(tocmp_buf *b, double d) {
+static void emit_real(struct emitter *e, double d) {
     char text[400];
     double magnitude = d < 0 ? -d : d;
     if (magnitude == 0 || (magnitude >= 1e-4 && magnitude < 1e15)) {
@@ -77,24 +94,27 @@ static void emit_real(tocmp_buf *b, double d) {
                 break;
         }
     }
-    tocmp_buf_puts(b, text);
+    put(e, text, strlen(text));
     /* Keep it a real on the next read: "2" would come back an integer. */
     if (!strpbrk(text, ".eE"))
-        tocmp_buf_puts(b, ".0");
+        PUT_LITERAL(e, ".0");
 }
 
 /* field describes v (its kinds, and the place of its members or entries);
  * NULL when the format does not know it. */
-static void emit_value(tocmp_buf *b, json_t *v, int depth, const struct tocmp_field *field);
+static void emit_value(struct emitter *e, json_t *v, int depth, const struct tocmp_field *field);
 
-static void emit_member(tocmp_buf *b, const char *key, json_t *value, int depth,
+static void emit_member(struct emitter *e, const char *key, json_t *value, int depth,
                         const struct tocmp_field *field, int *first) {
-    tocmp_buf_puts(b, *first ? "\n" : ",\n");
+    if (*first)
+        PUT_LITERAL(e, "\n");
+    else
+        PUT_LITERAL(e, ",\n");
     *first = 0;
-    indent(b, depth + 1);
-    emit_string(b, key, strlen(key));
-    tocmp_buf_puts(b, ": ");
-    emit_value(b, value, depth + 1, field);
+    indent(e, depth + 1);
+    emit_string(e, key, strlen(key));
+    PUT_LITERAL(e, ": ");
+    emit_value(e, value, depth + 1, field);
 }
 
 /* What each entry of an array or map described by field is. */
@@ -107,83 +127,97 @@ static struct tocmp_field entry_of(const struct tocmp_field *field) {
     return entry;
 }
 
-static void emit_object(tocmp_buf *b, json_t *v, int depth, const struct tocmp_field *field) {
+static void emit_object(struct emitter *e, json_t *v, int depth, const struct tocmp_field *field) {
     size_t size = json_object_size(v);
     if (size == 0) {
-        tocmp_buf_puts(b, "{}");
+        PUT_LITERAL(e, "{}");
         return;
     }
-    tocmp_buf_puts(b, "{");
+    PUT_LITERAL(e, "{");
     int first = 1;
     const char *key;
     json_t *member;
     if (field && (field->flags & TOCMP_F_MAP)) {
         /* Names the modeller chose: in the file's order. */
         struct tocmp_field entry = entry_of(field);
-        json_object_foreach(v, key, member) emit_member(b, key, member, depth, &entry, &first);
+        json_object_foreach(v, key, member) emit_member(e, key, member, depth, &entry, &first);
     } else {
         /* Known members by canonical position, then the others as they
          * came. */
         enum tocmp_place place = field ? field->place : TOCMP_PLACE_NONE;
-        const char *small[32];
-        const char **keys = size <= 32 ? small : tocmp_xmalloc(size * sizeof *keys);
-        size_t n = tocmp_schema_member_order(place, v, keys);
+        struct tocmp_member small[32];
+        struct tocmp_member *members = size <= 32 ? small : tocmp_xmalloc(size * sizeof *members);
+        size_t n = tocmp_schema_member_order(place, v, members);
         for (size_t i = 0; i < n; i++)
-            emit_member(b, keys[i], json_object_get(v, keys[i]), depth,
-                        tocmp_schema_field(place, keys[i]), &first);
-        if (keys != small)
-            free(keys);
+            emit_member(e, members[i].key, members[i].value, depth, members[i].field, &first);
+        if (members != small)
+            free(members);
     }
-    tocmp_buf_puts(b, "\n");
-    indent(b, depth);
-    tocmp_buf_puts(b, "}");
+    PUT_LITERAL(e, "\n");
+    indent(e, depth);
+    PUT_LITERAL(e, "}");
 }
 
-static void emit_array(tocmp_buf *b, json_t *v, int depth, const struct tocmp_field *field) {
+static void emit_array(struct emitter *e, json_t *v, int depth, const struct tocmp_field *field) {
     if (json_array_size(v) == 0) {
-        tocmp_buf_puts(b, "[]");
+        PUT_LITERAL(e, "[]");
         return;
     }
-    tocmp_buf_puts(b, "[");
+    PUT_LITERAL(e, "[");
     struct tocmp_field entry = entry_of(field);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
-        tocmp_buf_puts(b, i ? ",\n" : "\n");
-        indent(b, depth + 1);
-        emit_value(b, item, depth + 1, &entry);
+        if (i)
+            PUT_LITERAL(e, ",\n");
+        else
+            PUT_LITERAL(e, "\n");
+        indent(e, depth + 1);
+        emit_value(e, item, depth + 1, &entry);
     }
-    tocmp_buf_puts(b, "\n");
-    indent(b, depth);
-    tocmp_buf_puts(b, "]");
+    PUT_LITERAL(e, "\n");
+    indent(e, depth);
+    PUT_LITERAL(e, "]");
 }
 
-static void emit_value(tocmp_buf *b, json_t *v, int depth, const struct tocmp_field *field) {
+static void emit_value(struct emitter *e, json_t *v, int depth, const struct tocmp_field *field) {
     char text[32];
     switch (json_typeof(v)) {
-    case JSON_OBJECT: emit_object(b, v, depth, field); break;
-    case JSON_ARRAY: emit_array(b, v, depth, field); break;
-    case JSON_STRING: emit_string(b, json_string_value(v), json_string_length(v)); break;
+    case JSON_OBJECT:
+    case JSON_ARRAY:
+        e->unfaithful |= depth >= FAITHFUL_DEPTH;
+        if (json_is_object(v))
+            emit_object(e, v, depth, field);
+        else
+            emit_array(e, v, depth, field);
+        break;
+    case JSON_STRING: emit_string(e, json_string_value(v), json_string_length(v)); break;
     case JSON_INTEGER:
         snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        tocmp_buf_puts(b, text);
+        put(e, text, strlen(text));
         break;
-    case JSON_REAL: emit_real(b, json_real_value(v)); break;
-    case JSON_TRUE: tocmp_buf_puts(b, "true"); break;
-    case JSON_FALSE: tocmp_buf_puts(b, "false"); break;
-    case JSON_NULL: tocmp_buf_puts(b, "null"); break;
+    case JSON_REAL: emit_real(e, json_real_value(v)); break;
+    case JSON_TRUE: PUT_LITERAL(e, "true"); break;
+    case JSON_FALSE: PUT_LITERAL(e, "false"); break;
+    case JSON_NULL: PUT_LITERAL(e, "null"); break;
     }
+}
+
+char *tocmp_format_json_checked(json_t *root, size_t *len, int *faithful) {
+    static const struct tocmp_field top = {
+        .name = "", .kinds = TOCMP_K_OBJECT, .place = TOCMP_PLACE_ROOT};
+    struct emitter e = {.unfaithful = 0};
+    emit_value(&e, root, 0, &top);
+    PUT_LITERAL(&e, "\n");
+    if (len)
+        *len = e.b.len;
+    if (faithful)
+        *faithful = !e.unfaithful;
+    return e.b.data;
 }
 
 char *tocmp_format_json(json_t *root, size_t *len) {
-    static const struct tocmp_field top = {
-        .name = "", .kinds = TOCMP_K_OBJECT, .place = TOCMP_PLACE_ROOT};
-    tocmp_buf b = {0};
-    emit_value(&b, root, 0, &top);
-    tocmp_buf_puts(&b, "\n");
-    if (len)
-        *len = b.len;
-    return b.data;
+    return tocmp_format_json_checked(root, len, NULL);
 }
 
 char *tocm_model_format(const tocm_model *model, size_t *len) {

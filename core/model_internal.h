@@ -127,5 +127,15 @@ int tocmp_node_status_known(const tocm_model *model, const char *status);
 
 /* The canonical text of any JSON document (emit.c). new: free() it. */
 char *tocmp_format_json(json_t *root, size_t *len);
+/* The same, and *faithful = 1 when reading the text back gives the same
+ * document (every value as it is, only non-map members reordered), so a
+ * model loaded from root is the one a load of the text would give. It is
+ * 0 for what jansson would refuse or change: a NUL in a string, nesting
+ * far past what any model needs. */
+char *tocmp_format_json_checked(json_t *root, size_t *len, int *faithful);
+/* A model of a document already parsed (loader.c): as tocm_model_load_string
+ * of its text would load it, but takes a reference of its own to root and
+ * reads no text. */
+int tocmp_model_load_json(json_t *root, const char *name, tocm_diags *diags, tocm_model **out);
 
 #endif

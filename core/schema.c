@@ -249,8 +249,10 @@ const struct tocmp_place_info *tocmp_schema_place(enum tocmp_place place) {
 
 const struct tocmp_field *tocmp_schema_field(enum tocmp_place place, const char *name) {
     const struct tocmp_place_info *p = tocmp_schema_place(place);
+    /* The first byte first: most names differ there, and the loader and
+     * fmt ask this for every member of a model. */
     for (size_t i = 0; i < p->field_count; i++)
-        if (strcmp(p->fields[i].name, name) == 0)
+        if (p->fields[i].name[0] == name[0] && strcmp(p->fields[i].name, name) == 0)
             return &p->fields[i];
     return NULL;
 }
@@ -426,33 +428,33 @@ size_t tocmp_schema_canonical(enum tocmp_place place, const struct tocmp_field *
     return n;
 }
 
-size_t tocmp_schema_member_order(enum tocmp_place place, json_t *object, const char **keys) {
-    const struct tocmp_place_info *p = tocmp_schema_place(place);
-    int pos[64];
-    size_t known = 0;
+size_t tocmp_schema_member_order(enum tocmp_place place, json_t *object,
+                                 struct tocmp_member *members) {
+    size_t size = json_object_size(object), known = 0, unknown = 0;
     const char *key;
     json_t *v;
-    /* Known members, by insertion into a list kept sorted by position
-     * (a handful of members: nothing faster is worth its code). */
-    if (p->field_count) {
-        json_object_foreach(object, key, v) {
-            const struct tocmp_field *f = tocmp_schema_field(place, key);
-            if (!f || known == sizeof pos / sizeof pos[0])
-                continue;
-            size_t i = known++;
-            while (i > 0 && pos[i - 1] > f->pos) {
-                pos[i] = pos[i - 1];
-                keys[i] = keys[i - 1];
-                i--;
-            }
-            pos[i] = f->pos;
-            keys[i] = key;
-        }
-    }
-    size_t n = known;
+    /* One pass (fmt runs this on every object of a model): known members
+     * go in at the front, kept sorted by position by insertion (a handful
+     * each: nothing faster is worth its code), unknown ones fill the array
+     * from the back and are turned round at the end. */
     json_object_foreach(object, key, v) {
-        if (!tocmp_schema_field(place, key))
-            keys[n++] = key;
+        const struct tocmp_field *f = tocmp_schema_field(place, key);
+        struct tocmp_member m = {.key = key, .value = v, .field = f};
+        if (!f) {
+            members[size - ++unknown] = m;
+            continue;
+        }
+        size_t i = known++;
+        while (i > 0 && members[i - 1].field->pos > f->pos) {
+            members[i] = members[i - 1];
+            i--;
+        }
+        members[i] = m;
     }
-    return n;
+    for (size_t i = known, j = size; i + 1 < j; i++, j--) {
+        struct tocmp_member t = members[i];
+        members[i] = members[j - 1];
+        members[j - 1] = t;
+    }
+    return known + unknown;
 }

@@ -105,10 +105,17 @@ const char *tocmp_json_kind_name(const json_t *v);
  * returns the count. */
 size_t tocmp_schema_canonical(enum tocmp_place place, const struct tocmp_field **out);
 
-/* The known members of object at place, by canonical position, then the
- * unknown ones in the object's order: fills keys (borrowed from object) and
- * returns the count. keys must hold json_object_size(object) entries. */
-size_t tocmp_schema_member_order(enum tocmp_place place, json_t *object, const char **keys);
+/* The members of object at place: the known ones by canonical position,
+ * then the unknown ones in the object's order. Fills members (key and value
+ * borrowed from object, field NULL when unknown) and returns the count;
+ * members must hold json_object_size(object) entries. */
+struct tocmp_member {
+    const char *key;
+    json_t *value;
+    const struct tocmp_field *field;
+};
+size_t tocmp_schema_member_order(enum tocmp_place place, json_t *object,
+                                 struct tocmp_member *members);
 
 /* The format as a JSON Schema (draft-07), as models/tocm.schema.json holds
  * it (schema_json.c). new. */
