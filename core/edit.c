@@ -116,32 +116,41 @@ static void free_keys(char **keys, size_t count) {
 
 /* ---- open and close ------------------------------------------------------ */
 
+/* The whole file behind fd, read straight into a buffer of its size (a
+ * large model is not copied through a smaller one): new, NUL-terminated. */
 static char *read_fd(int fd, size_t *len) {
-    tocmp_buf b = {0};
-    char chunk[65536];
-    if (lseek(fd, 0, SEEK_SET) < 0)
+    struct stat st;
+    if (lseek(fd, 0, SEEK_SET) < 0 || fstat(fd, &st) != 0)
         return NULL;
+    size_t cap = st.st_size > 0 && (size_t)st.st_size < TOCMP_MAX_MODEL_BYTES
+                     ? (size_t)st.st_size + 1
+                     : 65536;
+    char *data = tocmp_xmalloc(cap);
+    size_t used = 0;
     for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (used + 1 == cap) { /* the file grew since fstat, or has no size */
+            if (used > TOCMP_MAX_MODEL_BYTES) { /* a file that keeps growing */
+                free(data);
+                errno = EFBIG;
+                return NULL;
+            }
+            cap = cap > TOCMP_MAX_MODEL_BYTES / 2 ? TOCMP_MAX_MODEL_BYTES + 2 : cap * 2;
+            data = tocmp_xrealloc(data, cap);
+        }
+        ssize_t n = read(fd, data + used, cap - 1 - used);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            free(b.data);
+            free(data);
             return NULL;
         }
         if (n == 0)
             break;
-        if ((size_t)n > TOCMP_MAX_MODEL_BYTES - b.len) { /* a file that keeps growing */
-            free(b.data);
-            errno = EFBIG;
-            return NULL;
-        }
-        tocmp_buf_append(&b, chunk, (size_t)n);
+        used += (size_t)n;
     }
-    if (!b.data)
-        b.data = tocmp_xcalloc(1, 1);
-    *len = b.len;
-    return b.data;
+    data[used] = '\0';
+    *len = used;
+    return data;
 }
 
 int tocm_edit_open(const char *path, const tocm_edit_options *options, tocm_diags *diags,
@@ -179,7 +188,7 @@ int tocm_edit_open(const char *path, const tocm_edit_options *options, tocm_diag
     }
     tocm_diags *found = tocm_diags_new();
     tocm_model *m = NULL;
-    int rc = tocm_model_load_string(e->before, path, found, &m);
+    int rc = tocmp_model_load_text(e->before, e->before_len, path, found, &m);
     if (rc != TOCM_OK) {
         for (size_t i = 0; i < tocm_diags_count(found); i++) {
             const tocm_diag *d = tocm_diags_get(found, i);
@@ -198,10 +207,7 @@ int tocm_edit_open(const char *path, const tocm_edit_options *options, tocm_diag
     e->levels = tocmp_xcalloc(e->level_count, sizeof *e->levels);
     for (size_t i = 0; i < e->level_count; i++)
         e->levels[i] = tocmp_xstrdup(tocm_level_id(m, i));
-    size_t len;
-    char *canonical = tocm_model_format(m, &len);
-    e->canonical = len == e->before_len && memcmp(canonical, e->before, len) == 0;
-    free(canonical);
+    e->canonical = tocmp_json_is_canonical(m->root, e->before, e->before_len);
     /* Keep the document, let the model (which points into it) go. */
     e->doc = json_incref(m->root);
     tocm_model_free(m);
@@ -299,7 +305,7 @@ static size_t new_findings(tocm_edit *e, const tocm_diags *after, tocm_diags *ad
 int tocm_edit_commit(tocm_edit *e, int flags, tocm_diags *added) {
     free(e->after);
     int faithful;
-    e->after = tocmp_format_json_checked(e->doc, &e->after_len, &faithful);
+    e->after = tocmp_format_json_checked(e->doc, e->before_len, &e->after_len, &faithful);
     e->changed = e->after_len != e->before_len || memcmp(e->after, e->before, e->after_len) != 0;
     e->side_changed = e->side_data != NULL;
     if (e->changed && e->side_changed && !e->canonical) {
@@ -333,7 +339,7 @@ int tocm_edit_commit(tocm_edit *e, int flags, tocm_diags *added) {
     tocm_diags *found = tocm_diags_new();
     tocm_model *m = NULL;
     int rc = faithful ? tocmp_model_load_json(e->doc, e->path, found, &m)
-                      : tocm_model_load_string(e->after, e->path, found, &m);
+                      : tocmp_model_load_text(e->after, e->after_len, e->path, found, &m);
     if (rc == TOCM_OK)
         tocm_validate(m, found);
     size_t errors = new_findings(e, found, added);

@@ -10,6 +10,7 @@
  * order (their canonical positions in schema.c), then the unknown ones in
  * the order the file had them.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +24,36 @@
 struct emitter {
     tocmp_buf b;
     int unfaithful;
+    /* Comparing instead of keeping (tocmp_json_is_canonical): the text
+     * is checked against expect in blocks and b holds only the latest. */
+    const char *expect;
+    size_t expect_len, matched;
+    int differs;
 };
+
+/* Past this, a comparing emitter checks what it holds and empties b. */
+#define COMPARE_BLOCK 65536
 
 /* Deeper than this, the text is not trusted to read back: jansson refuses
  * 2,048 levels, and a model needs 5. */
 #define FAITHFUL_DEPTH 256
 
-static void put(struct emitter *e, const char *s, size_t n) { tocmp_buf_append(&e->b, s, n); }
+static void compare_block(struct emitter *e) {
+    if (!e->differs && e->b.len &&
+        (e->b.len > e->expect_len - e->matched ||
+         memcmp(e->b.data, e->expect + e->matched, e->b.len) != 0))
+        e->differs = 1;
+    e->matched += e->b.len;
+    e->b.len = 0;
+}
+
+static void put(struct emitter *e, const char *s, size_t n) {
+    if (e->differs)
+        return; /* a comparison already lost: nothing left to learn */
+    tocmp_buf_append(&e->b, s, n);
+    if (e->expect && e->b.len >= COMPARE_BLOCK)
+        compare_block(e);
+}
 #define PUT_LITERAL(e, s) put(e, s, sizeof s - 1)
 
 static void indent(struct emitter *e, int depth) {
@@ -40,13 +64,30 @@ static void indent(struct emitter *e, int depth) {
     put(e, spaces, n);
 }
 
+/* 1 when one of the 8 bytes of w is a control character, '"' or '\\': the
+ * usual word-at-a-time tests (a byte below n: (w - n*ONES) & ~w & HIGHS). */
+static int word_needs_escape(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t hit = ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+                   ((backslash - ones) & ~backslash);
+    return (hit & highs) != 0;
+}
+
 static void emit_string(struct emitter *e, const char *s, size_t len) {
     PUT_LITERAL(e, "\"");
     size_t run = 0; /* bytes copied verbatim are appended in runs */
     for (size_t i = 0; i < len; i++) {
+        /* Titles and descriptions are most of a model's bytes, and seldom
+         * hold a byte to escape: skip them 8 at a time. */
+        uint64_t w;
+        while (len - i >= 8 && (memcpy(&w, s + i, 8), !word_needs_escape(w)))
+            i += 8;
+        if (i == len)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
-            continue; /* nearly every byte: test it first */
+            continue;
         const char *esc = NULL;
         char hex[8];
         switch (c) {
@@ -203,10 +244,17 @@ static void emit_value(struct emitter *e, json_t *v, int depth, const struct toc
     }
 }
 
-char *tocmp_format_json_checked(json_t *root, size_t *len, int *faithful) {
-    static const struct tocmp_field top = {
-        .name = "", .kinds = TOCMP_K_OBJECT, .place = TOCMP_PLACE_ROOT};
+static const struct tocmp_field top = {
+    .name = "", .kinds = TOCMP_K_OBJECT, .place = TOCMP_PLACE_ROOT};
+
+char *tocmp_format_json_checked(json_t *root, size_t size_hint, size_t *len, int *faithful) {
     struct emitter e = {.unfaithful = 0};
+    /* A text about as long as a known one (an edit's): room for it at once
+     * rather than by doubling and copying. */
+    if (size_hint) {
+        e.b.cap = size_hint + size_hint / 16 + 4096;
+        e.b.data = tocmp_xmalloc(e.b.cap);
+    }
     emit_value(&e, root, 0, &top);
     PUT_LITERAL(&e, "\n");
     if (len)
@@ -216,8 +264,17 @@ char *tocmp_format_json_checked(json_t *root, size_t *len, int *faithful) {
     return e.b.data;
 }
 
+int tocmp_json_is_canonical(json_t *root, const char *text, size_t len) {
+    struct emitter e = {.expect = text, .expect_len = len};
+    emit_value(&e, root, 0, &top);
+    PUT_LITERAL(&e, "\n");
+    compare_block(&e);
+    free(e.b.data);
+    return !e.differs && e.matched == len;
+}
+
 char *tocmp_format_json(json_t *root, size_t *len) {
-    return tocmp_format_json_checked(root, len, NULL);
+    return tocmp_format_json_checked(root, 0, len, NULL);
 }
 
 char *tocm_model_format(const tocm_model *model, size_t *len) {

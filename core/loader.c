@@ -291,7 +291,11 @@ static int parsed(json_t *root, const json_error_t *err, const char *name, tocm_
 
 int tocm_model_load_string(const char *text, const char *name, tocm_diags *diags,
                            tocm_model **out) {
-    size_t len = strlen(text);
+    return tocmp_model_load_text(text, strlen(text), name, diags, out);
+}
+
+int tocmp_model_load_text(const char *text, size_t len, const char *name, tocm_diags *diags,
+                          tocm_model **out) {
     /* Editors on Windows like to start UTF-8 files with a byte-order mark;
      * it carries no meaning, so accept it. */
     size_t start = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;

@@ -127,15 +127,23 @@ int tocmp_node_status_known(const tocm_model *model, const char *status);
 
 /* The canonical text of any JSON document (emit.c). new: free() it. */
 char *tocmp_format_json(json_t *root, size_t *len);
-/* The same, and *faithful = 1 when reading the text back gives the same
+/* The same, with room made for size_hint bytes first (0: none), and
+ * *faithful = 1 when reading the text back gives the same
  * document (every value as it is, only non-map members reordered), so a
  * model loaded from root is the one a load of the text would give. It is
  * 0 for what jansson would refuse or change: a NUL in a string, nesting
  * far past what any model needs. */
-char *tocmp_format_json_checked(json_t *root, size_t *len, int *faithful);
+char *tocmp_format_json_checked(json_t *root, size_t size_hint, size_t *len, int *faithful);
+/* 1 when text (len bytes) is the canonical text of root: compared as it is
+ * written, without holding the whole text. */
+int tocmp_json_is_canonical(json_t *root, const char *text, size_t len);
 /* A model of a document already parsed (loader.c): as tocm_model_load_string
  * of its text would load it, but takes a reference of its own to root and
  * reads no text. */
 int tocmp_model_load_json(json_t *root, const char *name, tocm_diags *diags, tocm_model **out);
+/* tocm_model_load_string of a text whose length (len, before its NUL) the
+ * caller knows: a large model is not measured twice. */
+int tocmp_model_load_text(const char *text, size_t len, const char *name, tocm_diags *diags,
+                          tocm_model **out);
 
 #endif
