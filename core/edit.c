@@ -128,7 +128,8 @@ static char *read_fd(int fd, size_t *len) {
     char *data = tocmp_xmalloc(cap);
     size_t used = 0;
     for (;;) {
-        if (used + 1 == cap) { /* the file grew since fstat, or has no size */
+        /* Full: the file grew since fstat, or reports no size. */
+        if (used + 1 == cap) {
             if (used > TOCMP_MAX_MODEL_BYTES) { /* a file that keeps growing */
                 free(data);
                 errno = EFBIG;

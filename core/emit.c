@@ -69,8 +69,8 @@ static void indent(struct emitter *e, int depth) {
 static int word_needs_escape(uint64_t w) {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-    uint64_t hit = ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
-                   ((backslash - ones) & ~backslash);
+    uint64_t hit =
+        ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
     return (hit & highs) != 0;
 }
 
