@@ -135,9 +135,25 @@ static void add_texts(const struct indicator *ind, json_t *j, const size_t *own,
      * breakdown (a total adds up many rows and would repeat them all). */
     int finest = json_object_size(json_object_get(j, "dims")) == ind->dim_count &&
                  strcmp(json_string_value(json_object_get(j, "period")), "total") != 0;
-    if (results && own_n && !finest && ind->qualitative) {
-        own += own_n - 1; /* a qualitative total: the latest entry */
-        own_n = 1;
+    /* A qualitative figure is one entry: the latest with a text (a total
+     * over the periods: the latest period's). A cell over several breakdown
+     * values has none of its own: texts do not add up. */
+    size_t latest = own_n; /* own_n: none has a text */
+    if (results && ind->qualitative && own_n) {
+        size_t col = tocmp_table_column(ind->table, "value");
+        for (size_t k = own_n; col != TOCM_NONE && latest == own_n && k-- > 0;)
+            if (*ind->table->text[tocmp_table_cell(ind->table, own[k], col)])
+                latest = k;
+        if (json_object_size(json_object_get(j, "dims")) < ind->dim_count) {
+            json_object_set_new(j, "note",
+                                json_string("qualitative: see the figures by breakdown"));
+            own_n = 0;
+        } else if (!finest) {
+            int found = latest < own_n;
+            own += found ? latest : own_n - 1;
+            own_n = 1;
+            latest = found ? 0 : 1;
+        }
     }
     if (results && own_n && (finest || ind->qualitative)) {
         static const char *const cols[][2] = {
@@ -148,18 +164,21 @@ static void add_texts(const struct indicator *ind, json_t *j, const size_t *own,
                 json_object_set_new(j, cols[k][1], json_string(text));
             free(text);
         }
-        if (ind->qualitative) {
-            /* The latest entry for the period is the figure. */
-            size_t col = tocmp_table_column(ind->table, "value");
-            const char *text =
-                col == TOCM_NONE
-                    ? ""
-                    : ind->table->text[tocmp_table_cell(ind->table, own[own_n - 1], col)];
-            if (*text) {
-                json_object_set_new(j, "text", json_string(text));
-                json_object_set_new(j, "display", json_string(text));
-                json_object_del(j, "note");
-            }
+        if (ind->qualitative && latest < own_n) {
+            const char *text = ind->table->text[tocmp_table_cell(
+                ind->table, own[latest], tocmp_table_column(ind->table, "value"))];
+            json_object_set_new(j, "text", json_string(text));
+            json_object_set_new(j, "display", json_string(text));
+            json_object_del(j, "note");
+        } else if (ind->qualitative) {
+            /* Entries with no text: not reported, and the comment says why. */
+            char *why = joined_column(ind, own, own_n, "comment");
+            char *note = why ? tocmp_asprintf("not reported: %s", why)
+                             : tocmp_asprintf("not reported: no text entered for %s",
+                                              json_string_value(json_object_get(j, "period")));
+            json_object_set_new(j, "note", json_string(note));
+            free(note);
+            free(why);
         }
     }
     const char *period = json_string_value(json_object_get(j, "period"));
@@ -218,8 +237,17 @@ void tocmp_add_cell(struct ctx *c, struct indicator *ind, struct tocm_calc_resul
     }
     /* Figures entered directly are as people write them, like the plan:
      * 54 is 54 %; the engine holds percentages as fractions. */
-    if (r.has_value && ind->percentage && strcmp(ind->calc->name, "recorded") == 0)
+    if (r.has_value && ind->percentage && strcmp(ind->calc->name, "recorded") == 0) {
         r.value /= 100.0;
+        /* Each percentage entered is a figure of its own: a sum of several
+         * (over breakdown values or periods) is no percentage of anything. */
+        int margin = mask != (1u << ind->dim_count) - 1;
+        if (margin || n > 1) {
+            r.has_value = 0;
+            snprintf(r.note, sizeof r.note, "not added up: percentages entered %s do not add up",
+                     margin ? "by breakdown" : "per period");
+        }
+    }
     if (ind->cell_count == ind->cell_cap) {
         ind->cell_cap = ind->cell_cap ? ind->cell_cap * 2 : 64;
         ind->cells = tocmp_xrealloc(ind->cells, ind->cell_cap * sizeof *ind->cells);

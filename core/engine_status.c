@@ -115,6 +115,42 @@ static void set_display(json_t *j, const char *key, const struct indicator *ind,
     free(d);
 }
 
+/* Whether v meets the target tv, in the indicator's direction. */
+static int meets(const struct indicator *ind, double v, double tv) {
+    double tol = 1e-9 * fmax(1.0, fabs(tv));
+    return ind->lower_is_better ? v <= tv + tol : v >= tv - tol;
+}
+
+/* The share of the way from the baseline b to the target tv that v has
+ * come, rounded to nine decimals. */
+static double progress_of(const struct indicator *ind, double v, double tv, double b) {
+    double progress;
+    if (tv != b)
+        progress = (v - b) / (tv - b);
+    else if (meets(ind, v, tv))
+        progress = 1; /* a level to hold, held */
+    else              /* a level to hold, lost: how much of it is left */
+        progress = ind->lower_is_better ? (v != 0 ? tv / v : 0) : (tv != 0 ? v / tv : 0);
+    return tidy(progress);
+}
+
+/* "% of target" into *out: the figure as a share of the target, as IPTTs
+ * show it; for a lower-is-better indicator, the share of the planned
+ * reduction achieved (progress from the baseline), because 16 days against
+ * a target of 10 is not "160 %" of anything. 0 when there is none (a target
+ * of 0; a reduction without a baseline), else 1. */
+static int percent_of(const struct indicator *ind, double v, double tv, const struct plan_value *b,
+                      double *out) {
+    if (!ind->lower_is_better) {
+        *out = tv != 0 ? tidy(v / tv * 100) : 0;
+        return tv != 0;
+    }
+    if (b->kind != PLAN_NUMBER)
+        return 0;
+    *out = tidy(progress_of(ind, v, tv, b->value) * 100);
+    return 1;
+}
+
 void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct cell *cell) {
     json_t *j = cell->json;
     const char *period = tocmp_period_name(ind, cell->period);
@@ -124,9 +160,11 @@ void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct c
         /* The total column against the life-of-program target: how much
          * of it is done to date, with no status (the program is not over). */
         struct plan_value lop = read_plan(json_object_get(ind->def, "lop_target"), ind->percentage);
-        if (lop.kind == PLAN_NUMBER && cell->r.has_value && lop.value != 0)
-            json_object_set_new(j, "percent_of_lop_target",
-                                json_real(tidy(cell->r.value / lop.value * 100)));
+        struct plan_value b = baseline_for(ind, dims);
+        double pct;
+        if (lop.kind == PLAN_NUMBER && cell->r.has_value &&
+            percent_of(ind, cell->r.value, lop.value, &b, &pct))
+            json_object_set_new(j, "percent_of_lop_target", json_real(pct));
         return;
     }
     if (t.kind == PLAN_NONE)
@@ -148,10 +186,15 @@ void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct c
         json_object_set_new(j, "target_display", json_string(t.text));
         /* A qualitative result is judged by the team, in the results table. */
         const char *assessed = json_string_value(json_object_get(j, "assessed"));
+        const char *note = json_string_value(json_object_get(j, "note"));
+        /* Without a text of its own (a total over breakdown values) it is
+         * not assessed; not reported only when the entries are missing. */
+        int missing =
+            !json_object_get(j, "text") && (!note || strncmp(note, "not reported", 12) == 0);
         json_object_set_new(j, "status",
-                            json_string(assessed && *assessed        ? assessed
-                                        : json_object_get(j, "text") ? "not assessed"
-                                                                     : "not reported"));
+                            json_string(assessed && *assessed ? assessed
+                                        : missing             ? "not reported"
+                                                              : "not assessed"));
         return;
     }
     double tv = t.value;
@@ -165,24 +208,17 @@ void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct c
         return;
     }
     double v = cell->r.value;
-    if (tv != 0)
-        json_object_set_new(j, "percent_of_target", json_real(tidy(v / tv * 100)));
-    double tol = 1e-9 * fmax(1.0, fabs(tv));
-    int met = ind->lower_is_better ? v <= tv + tol : v >= tv - tol;
+    double pct;
+    if (percent_of(ind, v, tv, &b, &pct))
+        json_object_set_new(j, "percent_of_target", json_real(pct));
+    int met = meets(ind, v, tv);
     const char *status;
     if (b.kind != PLAN_NUMBER) {
         /* Without a baseline there is no way to say how far along it is. */
         json_object_set_new(j, "progress", json_null());
         status = met ? "achieved" : b.kind == PLAN_PENDING ? "baseline pending" : "no baseline";
     } else {
-        double progress;
-        if (tv != b.value)
-            progress = (v - b.value) / (tv - b.value);
-        else if (met)
-            progress = 1; /* a level to hold, held */
-        else              /* a level to hold, lost: how much of it is left */
-            progress = ind->lower_is_better ? (v != 0 ? tv / v : 0) : (tv != 0 ? v / tv : 0);
-        progress = tidy(progress);
+        double progress = progress_of(ind, v, tv, b.value);
         json_object_set_new(j, "progress", json_real(progress));
         status = met || progress >= ind->achieved ? "achieved"
                  : progress >= ind->on_track      ? "on track"

@@ -18,6 +18,39 @@ struct tocm_report {
     json_t *doc; /* the results document, owned */
 };
 
+/* For an indicator whose total is its latest figure rather than a sum
+ * (aggregation "latest", or texts), "latest_period": the period that figure
+ * is from, so that a reader is told which year "9 shelters" is. */
+static void add_latest_periods(json_t *doc) {
+    size_t i, k;
+    json_t *ind, *cell;
+    json_array_foreach(json_object_get(doc, "indicators"), i, ind) {
+        const char *agg = json_string_value(json_object_get(ind, "aggregation"));
+        const char *measure = json_string_value(json_object_get(ind, "measure"));
+        int texts = measure && strcmp(measure, "qualitative") == 0;
+        if (!texts && !(agg && strcmp(agg, "latest") == 0))
+            continue;
+        json_t *periods = json_object_get(ind, "periods");
+        size_t latest = json_array_size(periods);
+        json_array_foreach(json_object_get(ind, "cells"), k, cell) {
+            if (json_object_size(json_object_get(cell, "dims")) ||
+                !(texts ? json_object_get(cell, "text") != NULL
+                        : json_integer_value(json_object_get(cell, "rows")) > 0))
+                continue;
+            const char *period = json_string_value(json_object_get(cell, "period"));
+            for (size_t p = json_array_size(periods); p-- > 0;) {
+                if (strcmp(json_string_value(json_array_get(periods, p)), period) == 0) {
+                    if (latest == json_array_size(periods) || p > latest)
+                        latest = p;
+                    break;
+                }
+            }
+        }
+        if (latest < json_array_size(periods))
+            json_object_set(ind, "latest_period", json_array_get(periods, latest));
+    }
+}
+
 int tocm_report_compute(const tocm_model *model, const tocm_registry *registry,
                         const tocm_report_options *options, tocm_diags *diags, tocm_report **out) {
     static const tocm_report_options all = {0};
@@ -42,6 +75,7 @@ int tocm_report_compute(const tocm_model *model, const tocm_registry *registry,
         return TOCM_EINVALID;
     }
     tocmp_mark_not_yet_due(doc, as_of);
+    add_latest_periods(doc);
     rc = tocmp_select_prune(doc, model, o, &sel, diags);
     if (rc != TOCM_OK) {
         json_decref(doc);

@@ -312,7 +312,10 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
         fprintf(out, "%sMeans of verification: %s\n", lead, mov);
     const char *direction = json_string_value(json_object_get(ind, "direction"));
     if (direction && strcmp(direction, "lower") == 0)
-        fprintf(out, "%sLower is better.\n", lead);
+        fprintf(out,
+                "%sLower is better: %% of target is the share of the planned reduction, from "
+                "the baseline to the target, achieved.\n",
+                lead);
     const char *notes = json_string_value(json_object_get(ind, "notes"));
     if (notes) {
         char *t = tocmp_md_cell(notes, markdown);
@@ -350,23 +353,38 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
         int lop = strcmp(period, "total") == 0;
         char **line = grid + rows++ * NC;
         const char *label = json_string_value(json_object_get(cell, "target_label"));
-        line[0] =
-            lop     ? tocmp_xstrdup(cumulative || !json_object_get(ind, "periods") ? "To date"
-                                                                                   : "All periods")
-            : label ? tocmp_asprintf("%s (%s)", period, label)
-                    : tocmp_xstrdup(period);
+        /* The total column: to date (cumulative), the latest figure and
+         * its period (a stock, a text), else all periods together. */
+        const char *latest = json_string_value(json_object_get(ind, "latest_period"));
+        line[0] = lop && (cumulative || !json_object_get(ind, "periods")) ? tocmp_xstrdup("To date")
+                  : lop && latest ? tocmp_asprintf("Latest (%s)", latest)
+                  : lop           ? tocmp_xstrdup("All periods")
+                  : label         ? tocmp_asprintf("%s (%s)", period, label)
+                                  : tocmp_xstrdup(period);
         line[1] = total ? tocmp_xstrdup("Total") : dims_words(dims);
         const char *tdisp = json_string_value(json_object_get(cell, "target_display"));
         if (!tdisp && lop && json_object_get(ind, "lop_target_display"))
             tdisp = json_string_value(json_object_get(ind, "lop_target_display"));
-        line[2] = tocmp_md_cell(tdisp ? tdisp : "", markdown);
+        /* A text life-of-program target (qualitative) has no printed form. */
+        json_t *lop_target = json_object_get(ind, "lop_target");
+        char *lop_text = tdisp || !lop || !lop_target ? NULL
+                         : json_is_true(json_object_get(lop_target, "pending"))
+                             ? tocmp_xstrdup("pending")
+                             : plan_text(lop_target, ind);
+        line[2] = tocmp_md_cell(tdisp ? tdisp : lop_text ? lop_text : "", markdown);
+        free(lop_text);
         const char *disp = json_string_value(json_object_get(cell, "display"));
         const char *status = json_string_value(json_object_get(cell, "status"));
         json_t *value = json_object_get(cell, "value");
         int reported = !json_is_null(value) || json_object_get(cell, "text");
-        line[3] = tocmp_md_cell(reported                       ? disp
-                                : json_object_get(cell, "due") ? "not yet due"
-                                                               : "not reported",
+        const char *why = json_string_value(json_object_get(cell, "note"));
+        /* No figure: not yet due, not reported, or none of its own (a
+         * total of texts or of percentages entered by breakdown), which the
+         * comment column explains. */
+        line[3] = tocmp_md_cell(reported                                        ? disp
+                                : json_object_get(cell, "due")                  ? "not yet due"
+                                : !why || strncmp(why, "not reported", 12) == 0 ? "not reported"
+                                                                                : "\u2013",
                                 markdown);
         json_t *pot = json_object_get(cell, "percent_of_target");
         line[4] = percent_text(pot ? pot : json_object_get(cell, "percent_of_lop_target"));

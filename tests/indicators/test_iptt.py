@@ -142,7 +142,7 @@ def test_the_worked_example(scratch):
         "\u2026 baseline pending",
         "\u2026 target pending",
         "SOP signed by both ministries on 12 May 2025",  # a qualitative actual
-        "Lower is better.",
+        "Lower is better: % of target is the share of the planned reduction",
         "as printed \u2713",
         # comments on breakdowns without targets of their own, beside their figures
         "| 2024 | country LA | | 38% | | | Floods cut access to two provinces",
@@ -421,6 +421,118 @@ def test_shipped_models_are_canonical(scratch):
         assert rc == 0 and out == "" and err == "", (model, rc, err)
 
 
+def test_percent_of_target_lower_is_better(scratch):
+    # Lower is better: "% of target" is the share of the planned reduction
+    # achieved (progress x 100), so it agrees with the status: 16.4 days
+    # against 18 from a baseline of 21 is 153 %, achieved; 15.4 against the
+    # life-of-program 10 is 51 %, never "154 %".
+    model = os.path.join(SRC, "examples", "iptt", "model.json")
+    ind = indicator(it.report(model), "2.2")
+    for period in ("2024", "2025"):
+        c = cell(ind, period)
+        assert it.close(c["percent_of_target"], c["progress"] * 100), c
+        assert it.close(c["percent_of_target"], (21 - c["value"]) / (21 - c["target"]) * 100), c
+    assert cell(ind, "2024")["status"] == "achieved" and cell(ind, "2025")["status"] == "on track"
+    total = cell(ind, "total")
+    assert it.close(total["percent_of_lop_target"], (21 - total["value"]) / (21 - 10) * 100), total
+    md = squeezed(it.run("report", model, "--format", "md", "--indicator", "2.2")[1])
+    assert "| 2024 | Total | 18.0 | 16.4 | 153% | \u2713 achieved |" in md, md
+    assert "| All periods | Total | 10.0 | 15.4 | 51% |" in md, md
+    # Higher is better keeps the figure over the target.
+    c = cell(indicator(it.report(model), "2.3"), "2024")
+    assert it.close(c["percent_of_target"], c["value"] / c["target"] * 100), c
+    # Without a baseline a reduction has no share.
+    data = "year,n\n2021,8\n"
+    doc = it.report(counts_model(scratch, data, direction="lower",
+                                 baseline={"pending": True}, targets={"2021": 10}))
+    c = cell(indicator(doc, "c"), "2021")
+    assert "percent_of_target" not in c and c["status"] == "achieved", c
+
+
+def test_latest_is_the_latest_reported(scratch):
+    # A stock (aggregation latest) whose last period is still to come: the
+    # total is the latest figure reported, and says which period it is from.
+    data = "year,country,n\n2023,KH,3\n2023,LA,4\n2024,KH,5\n2024,LA,6\n"
+    model = counts_model(scratch, data, disaggregate=["country"], aggregation="latest",
+                         targets={"2024": 10, "2025": 14}, lop_target=14)
+    doc = it.report(model, "--as-of", "2025-06-30")
+    ind = indicator(doc, "c")
+    assert ind["latest_period"] == "2024", ind.get("latest_period")
+    c = cell(ind, "total")
+    assert c["value"] == 11 and it.close(c["percent_of_lop_target"], 11 / 14 * 100), c
+    assert cell(ind, "2025")["status"] == "not yet due"
+    md = squeezed(it.run("report", model, "--format", "md", "--as-of", "2025-06-30")[1])
+    assert "| Latest (2024) | Total | 14 | 11 | 79% |" in md, md
+    example = it.report(os.path.join(SRC, "examples", "iptt", "model.json"))
+    assert indicator(example, "2.4")["latest_period"] == "2025"
+    assert indicator(example, "1.3")["latest_period"] == "2025"
+    assert "latest_period" not in indicator(example, "1.2")
+
+
+def qualitative_model(scratch, csv_text, **more):
+    ind = {"id": "q", "title": "A text", "nodes": ["O1"], "measure": "qualitative",
+           "calculator": "recorded", "table": "r", "period": "year"}
+    ind.update(more)
+    cols = {"year": "integer", "value": "text", "comment": "text", "source": "text",
+            "status": "text"}
+    if "disaggregate" in more:
+        cols["country"] = "text"
+    return it.write_model(scratch, {"r": (csv_text, cols)}, [ind])
+
+
+def test_qualitative_actuals_show_their_text(scratch):
+    # A text entered is shown as the figure; an entry without a text is not
+    # reported with its comment as the reason; the total is the latest text
+    # (not an empty later entry) and says which period it is from.
+    data = ("year,value,comment,source,status\n2023,Draft agreed,,,on track\n"
+            "2024,,Minutes not yet approved,,\n")
+    model = qualitative_model(scratch, data, targets={"2023": "Draft", "2024": "Signed"})
+    doc = it.report(model, "--as-of", "2025-06-30")
+    ind = indicator(doc, "q")
+    c = cell(ind, "2023")
+    assert c["text"] == "Draft agreed" and c["status"] == "on track", c
+    c = cell(ind, "2024")
+    assert c["status"] == "not reported", c
+    assert c["note"] == "not reported: Minutes not yet approved", c
+    c = cell(ind, "total")
+    assert c.get("text") == "Draft agreed" and ind["latest_period"] == "2023", c
+    for fmt in ("md", "text"):
+        out = it.run("report", model, "--format", fmt, "--as-of", "2025-06-30")[1]
+        assert out.count("Draft agreed") == 2 and "Latest (2023)" in out, out
+    # By breakdown: each country's text; a total over countries has none of
+    # its own (texts do not add up), so it is not assessed, never a text
+    # picked from one country.
+    data = ("year,country,value,comment,source,status\n2024,KH,Signed,,,achieved\n"
+            "2024,LA,Not started,,,\n")
+    model = qualitative_model(scratch, data, disaggregate=["country"],
+                              targets={"2024": "Signed in both"})
+    ind = indicator(it.report(model, "--as-of", "2025-06-30"), "q")
+    assert cell(ind, "2024", country="KH")["text"] == "Signed"
+    c = cell(ind, "2024")
+    assert "text" not in c and c["status"] == "not assessed", c
+    assert c["note"] == "qualitative: see the figures by breakdown", c
+
+
+def test_recorded_percentages(scratch):
+    # Percentages entered directly are as people write them (41 is 41 %),
+    # and are never added up over countries or periods.
+    data = "year,country,value,comment,source\n2023,KH,41,,\n2023,LA,52,,\n2024,KH,38.5,,\n"
+    cols = {"year": "integer", "country": "text", "value": "decimal", "comment": "text",
+            "source": "text"}
+    model = it.write_model(scratch, {"r": (data, cols)}, [
+        {"id": "p", "title": "A share entered", "nodes": ["O1"], "measure": "percentage",
+         "calculator": "recorded", "table": "r", "period": "year", "disaggregate": ["country"],
+         "targets": {"2023": 50}}])
+    ind = indicator(it.report(model), "p")
+    c = cell(ind, "2023", country="KH")
+    assert it.close(c["value"], 0.41) and c["display"] == "41%", c
+    for c in (cell(ind, "2023"), cell(ind, "total", country="KH")):
+        assert c["value"] is None and c["note"].startswith("not added up"), c
+        assert "93%" not in c["display"] and "80%" not in c["display"], c
+    md = it.run("report", model, "--format", "md")[1]
+    assert "41%" in md and "4,100%" not in md and "93%" not in md, md
+
+
 if __name__ == "__main__":
     it.main([test_exactly_on_the_threshold, test_lower_is_better_and_no_negative_zero,
              test_equal_baseline_and_target, test_pending_baseline_and_pending_target,
@@ -428,4 +540,6 @@ if __name__ == "__main__":
              test_the_worked_example, test_chain, test_selection_options, test_not_yet_due,
              test_bad_table_fails_only_its_indicators, test_csv_is_tidy,
              test_node_status_outside_the_vocabulary, test_no_rows_at_all,
-             test_shipped_models_are_canonical], sys.argv)
+             test_shipped_models_are_canonical, test_percent_of_target_lower_is_better,
+             test_latest_is_the_latest_reported, test_qualitative_actuals_show_their_text,
+             test_recorded_percentages], sys.argv)
