@@ -199,35 +199,61 @@ static void print_checks(FILE *out, json_t *report, int markdown) {
     }
 }
 
+/* The level's title for a node of the roll-up, from the chain ("End-of-
+ * program outcome", not "eopo"); its id when the chain lacks the node. */
+static const char *level_words(json_t *report, json_t *r) {
+    const char *node = json_string_value(json_object_get(r, "node"));
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(report, "chain"), i, e) {
+        const char *title = json_string_value(json_object_get(e, "level_title"));
+        if (title && node && strcmp(json_string_value(json_object_get(e, "node")), node) == 0)
+            return title;
+    }
+    return json_string_value(json_object_get(r, "level"));
+}
+
 static void print_rollup(FILE *out, json_t *report, int markdown) {
     json_t *rollup = json_object_get(report, "rollup");
     if (!json_array_size(rollup))
         return;
     fprintf(out, markdown ? "\n## Status by outcome\n\n" : "\nStatus by outcome\n");
+    /* Indicator statuses best first, whatever order they were counted in. */
+    static const char *const order[] = {"achieved",         "on track",     "off track",
+                                        "baseline pending", "no baseline",  "target pending",
+                                        "not reported",     "not assessed", "no target"};
     size_t i;
     json_t *r;
     json_array_foreach(rollup, i, r) {
-        fprintf(out, "%s%s (%s):", markdown ? "- **" : "  ",
-                json_string_value(json_object_get(r, "node")),
-                json_string_value(json_object_get(r, "level")));
-        if (markdown)
-            fputs("**", out);
+        fprintf(out, "%s%s%s (%s):", markdown ? "- **" : "  ",
+                json_string_value(json_object_get(r, "node")), markdown ? "**" : "",
+                level_words(report, r));
         const char *groups[2] = {"indicators", "projects"};
+        int said = 0;
         for (int g = 0; g < 2; g++) {
             json_t *counts = json_object_get(r, groups[g]);
             if (!json_object_size(counts))
                 continue;
-            fprintf(out, " %s", groups[g]);
-            const char *k;
-            json_t *v;
+            fprintf(out, "%s %s", said++ ? ";" : "", groups[g]);
             int first = 1;
-            json_object_foreach(counts, k, v) {
-                fprintf(out, "%s %lld %s", first ? "" : ",", (long long)json_integer_value(v), k);
-                first = 0;
+            size_t n = g == 0 ? sizeof order / sizeof order[0] : 0;
+            for (size_t o = 0; o <= n; o++) {
+                const char *k;
+                json_t *v;
+                json_object_foreach(counts, k, v) {
+                    int known = 0;
+                    for (size_t q = 0; q < n; q++)
+                        known |= strcmp(order[q], k) == 0;
+                    /* the known ones in order, then (o == n) the others */
+                    if (o < n ? strcmp(order[o], k) != 0 : known)
+                        continue;
+                    fprintf(out, "%s %lld %s", first ? "" : ",", (long long)json_integer_value(v),
+                            k);
+                    first = 0;
+                }
             }
-            fputc(';', out);
         }
-        fputc('\n', out);
+        fputs(".\n", out);
     }
 }
 

@@ -277,9 +277,20 @@ static char *plan_text(json_t *v, json_t *ind) {
         tocmp_buf_puts(&b, "none");
     if (period)
         tocmp_buf_printf(&b, " (%s)", period);
+    /* A dash, not a colon: "168: The sum of ..." reads as a ratio. */
     if (note)
-        tocmp_buf_printf(&b, ": %s", note);
+        tocmp_buf_printf(&b, " \u2014 %s", note);
     return b.data;
+}
+
+/* A note without the words the Actual column already shows ("not
+ * reported: no data for 2025" -> "no data for 2025"). borrowed. */
+static const char *reason(const char *note) {
+    static const char *const said[] = {"not reported: ", "not yet due: "};
+    for (size_t i = 0; i < sizeof said / sizeof said[0]; i++)
+        if (strncmp(note, said[i], strlen(said[i])) == 0)
+            return note + strlen(said[i]);
+    return note;
 }
 
 /* The indicator as an IPTT block: baseline, life-of-program target, and a
@@ -396,8 +407,10 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
         tocmp_buf_puts(&cb, "");
         if (comment)
             tocmp_buf_puts(&cb, comment);
+        else if (!reported && json_object_get(cell, "due"))
+            tocmp_buf_printf(&cb, "due by %s", json_string_value(json_object_get(cell, "due")));
         else if (!reported && note)
-            tocmp_buf_puts(&cb, note);
+            tocmp_buf_puts(&cb, reason(note));
         if (json_object_get(cell, "reported"))
             tocmp_buf_printf(&cb, "%sas printed \u2713", cb.len ? "; " : "");
         line[6] = tocmp_md_cell(cb.data, markdown);
@@ -410,9 +423,13 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
             w[k % NC] = width(grid[k]);
     for (size_t r = 0; r < rows; r++) {
         fputs(markdown ? "|" : "  ", out);
-        for (size_t c = 0; c < NC; c++) {
+        /* Text lines end at their last word, not in padding. */
+        size_t last = NC;
+        while (!markdown && last > 1 && !*grid[r * NC + last - 1])
+            last--;
+        for (size_t c = 0; c < (markdown ? NC : last); c++) {
             fputs(markdown ? " " : (c ? "  " : ""), out);
-            if (markdown || c + 1 < NC)
+            if (markdown || c + 1 < last)
                 pad(out, grid[r * NC + c], w[c], c >= 2 && c <= 4 && (!qualitative || c == 4));
             else
                 fputs(grid[r * NC + c], out);

@@ -130,20 +130,25 @@ def test_the_worked_example(scratch):
     rc, md, err = it.run("report", model, "--format", "md")
     assert rc == 0 and err == "", err
     for want in [
-        "- Baseline: 0 (2023): No course of this kind was held before the program",
+        "- Baseline: 0 (2023) \u2014 No course of this kind was held before the program",
         "- Life-of-program target: 1,000",
         "Actual (cumulative)",
         "| 2024 (Milestone 1)",
         "| country KH |",          # a breakdown target
         "| sex female |",
         "Five hearings moved to 2026",  # a comment entered with the figure
-        "not yet due: 2026 ends on 2026-12-31",  # after the model's reporting date
+        "| not yet due | | \u25cb not yet due | due by 2026-12-31 |",  # after the reporting date
         "Not yet received",        # why a figure is missing
         "\u2026 baseline pending",
         "\u2026 target pending",
         "SOP signed by both ministries on 12 May 2025",  # a qualitative actual
         "Lower is better: % of target is the share of the planned reduction",
         "as printed \u2713",
+        "- Life-of-program target: 168 \u2014 The sum of the annual targets",
+        "| 2025 | Total | 56 | not reported | | \u2013 not reported | 1 of its figures missing",
+        # the roll-up in words, best status first, the level by its title
+        "- **G** (Goal): indicators 4 achieved, 3 on track; projects 2 completed,",
+        "- **EOPO1** (End-of-program outcome): indicators 2 achieved, 1 on track;",
         # comments on breakdowns without targets of their own, beside their figures
         "| 2024 | country LA | | 38% | | | Floods cut access to two provinces",
         "| 2025 | country LA | | 2 | | | Second shelter (Savannakhet) accredited",
