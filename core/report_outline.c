@@ -188,14 +188,22 @@ static void print_checks(FILE *out, json_t *report, int markdown) {
     size_t i;
     json_t *c;
     json_array_foreach(checks, i, c) {
-        char *dims = json_dumps(json_object_get(c, "dims"), JSON_COMPACT);
+        /* The breakdown in words ("country SG"), as the IPTT names it; the
+         * total as such. */
+        tocmp_buf where = {0};
+        const char *k;
+        json_t *v;
+        json_object_foreach(json_object_get(c, "dims"), k, v) {
+            tocmp_buf_printf(&where, "%s%s %s", where.data ? ", " : "", k,
+                             json_is_string(v) ? json_string_value(v) : "?");
+        }
         const char *source = json_string_value(json_object_get(c, "source"));
-        fprintf(out, "%s%s %s %s: %s%s%s%s\n", markdown ? "- " : "  ",
+        fprintf(out, "%s%s, %s, %s: %s%s%s%s\n", markdown ? "- " : "  ",
                 json_string_value(json_object_get(c, "indicator")),
-                json_string_value(json_object_get(c, "period")), dims ? dims : "{}",
+                json_string_value(json_object_get(c, "period")), where.data ? where.data : "total",
                 json_string_value(json_object_get(c, "message")), source ? " (" : "",
                 source ? source : "", source ? ")" : "");
-        free(dims);
+        free(where.data);
     }
 }
 

@@ -318,6 +318,14 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
         fprintf(out, "%sLife-of-program target: %s\n", lead, t);
         free(t);
     }
+    /* Say so when there is no plan, rather than leave it to empty columns. */
+    int planned = baseline || json_object_get(ind, "lop_target");
+    size_t ci;
+    json_t *pc;
+    json_array_foreach(json_object_get(ind, "cells"), ci, pc) planned |=
+        json_object_get(pc, "target") != NULL;
+    if (!planned)
+        fprintf(out, "%sBaseline and targets: none set.\n", lead);
     const char *mov = json_string_value(json_object_get(ind, "verification"));
     if (mov)
         fprintf(out, "%sMeans of verification: %s\n", lead, mov);
@@ -421,26 +429,41 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
     for (size_t k = 0; k < rows * NC; k++)
         if (width(grid[k]) > w[k % NC])
             w[k % NC] = width(grid[k]);
+    /* A column with nothing in it is left out: an indicator without a plan
+     * (the bundled model's) has no Target, % or Status to show, and a
+     * qualitative one no % of target. Period, breakdown and actual stay. */
+    int keep[NC];
+    for (size_t c = 0; c < NC; c++) {
+        keep[c] = c <= 1 || c == 3;
+        for (size_t r = 1; r < rows && !keep[c]; r++)
+            keep[c] = *grid[r * NC + c] != '\0';
+    }
     for (size_t r = 0; r < rows; r++) {
         fputs(markdown ? "|" : "  ", out);
         /* Text lines end at their last word, not in padding. */
         size_t last = NC;
-        while (!markdown && last > 1 && !*grid[r * NC + last - 1])
+        while (!markdown && last > 1 && (!keep[last - 1] || !*grid[r * NC + last - 1]))
             last--;
-        for (size_t c = 0; c < (markdown ? NC : last); c++) {
+        for (size_t c = 0; c < last; c++) {
+            if (!keep[c])
+                continue;
+            int right = c >= 2 && c <= 4 && (!qualitative || c == 4);
             fputs(markdown ? " " : (c ? "  " : ""), out);
             if (markdown || c + 1 < last)
-                pad(out, grid[r * NC + c], w[c], c >= 2 && c <= 4 && (!qualitative || c == 4));
+                pad(out, grid[r * NC + c], w[c], right);
             else
                 fputs(grid[r * NC + c], out);
             if (markdown)
                 fputs(" |", out);
         }
         fputc('\n', out);
-        if (markdown && r == 0)
-            fputs(qualitative ? "| --- | --- | --- | --- | ---: | --- | --- |\n"
-                              : "| --- | --- | ---: | ---: | ---: | --- | --- |\n",
-                  out);
+        if (markdown && r == 0) {
+            fputs("|", out);
+            for (size_t c = 0; c < NC; c++)
+                if (keep[c])
+                    fputs(c >= 2 && c <= 4 && (!qualitative || c == 4) ? " ---: |" : " --- |", out);
+            fputc('\n', out);
+        }
     }
     fputc('\n', out);
     for (size_t k = 0; k < rows * NC; k++)

@@ -538,6 +538,23 @@ def test_recorded_percentages(scratch):
     assert "41%" in md and "4,100%" not in md and "93%" not in md, md
 
 
+def test_bundled_report_reads_well(scratch):
+    # The bundled model states no plan: each indicator says so instead of
+    # printing empty Target, % and Status columns; checks name breakdowns in
+    # words, not as JSON.
+    model = os.path.join(SRC, "models", "asean-act-2021", "model.json")
+    rc, md, err = it.run("report", model, "--format", "md")
+    assert rc == 0, err
+    assert "- Baseline and targets: none set." in md
+    assert "| Period | Breakdown | Actual |" in md and "% of target" not in md
+    assert "- T3.women_share, 2021, country SG: printed 54% but the data gives 55%" in md
+    assert '{"country"' not in md and "{}:" not in md
+    # A qualitative indicator has no % of target column.
+    example = os.path.join(SRC, "examples", "iptt", "model.json")
+    md = it.run("report", example, "--format", "md", "--indicator", "1.3")[1]
+    assert "| Period " in md and "% of target" not in md, md
+
+
 if __name__ == "__main__":
     it.main([test_exactly_on_the_threshold, test_lower_is_better_and_no_negative_zero,
              test_equal_baseline_and_target, test_pending_baseline_and_pending_target,
@@ -547,4 +564,4 @@ if __name__ == "__main__":
              test_node_status_outside_the_vocabulary, test_no_rows_at_all,
              test_shipped_models_are_canonical, test_percent_of_target_lower_is_better,
              test_latest_is_the_latest_reported, test_qualitative_actuals_show_their_text,
-             test_recorded_percentages], sys.argv)
+             test_recorded_percentages, test_bundled_report_reads_well], sys.argv)
