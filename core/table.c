@@ -23,42 +23,31 @@
 #include <unistd.h>
 
 #include "table.h"
+#include "table_parse.h"
 #include "util.h"
-
-struct parser {
-    char *p, *end;
-    const char *name; /* display name of the file */
-    size_t line;      /* 1-based line of the current position */
-    const char *line_start;
-    tocm_diags *diags;
-    int failed; /* an error was found: the table is not usable */
-    int fatal;  /* one that ends the reading (the text cannot be split into fields) */
-    size_t errors;
-    const char *unlisted_code; /* the code of the first error not listed */
-};
-
-/* The most errors listed per file: enough to fix a column of bad cells in
- * one pass, few enough that a wrong file does not bury the terminal. */
-#define TABLE_MAX_ERRORS 20
 
 /* Records an error. A cell of the wrong type or a row of the wrong length
  * leaves the rest of the file readable, so reading goes on and later errors
- * are listed too; the first TABLE_MAX_ERRORS are reported. */
-static void fail(struct parser *ps, size_t line, size_t column, const char *code, char *message) {
-    if (ps->errors++ < TABLE_MAX_ERRORS)
-        tocm_diags_add(ps->diags, TOCM_SEV_ERROR, code, ps->name, (int)line, (int)column, "", NULL,
-                       "%s", message);
-    else if (!ps->unlisted_code)
-        ps->unlisted_code = code;
-    ps->failed = 1;
-    free(message);
+ * are counted too; the first TOCMP_TABLE_MAX_ERRORS are kept. */
+void tocmp_csv_fail(struct tocmp_csv_parser *ps, size_t line, size_t column, const char *code,
+                    char *message) {
+    struct tocmp_table_errors *e = ps->errs;
+    if (e->count < TOCMP_TABLE_MAX_ERRORS) {
+        e->list[e->count] = (struct tocmp_table_error){line, column, code, message};
+    } else {
+        if (!e->unlisted_code)
+            e->unlisted_code = code;
+        free(message);
+    }
+    e->count++;
 }
 
 /* An error after which the fields cannot be told apart (a quote never
  * closed, bytes that are not text): reading stops. */
-static void stop(struct parser *ps, size_t line, size_t column, const char *code, char *message) {
-    fail(ps, line, column, code, message);
-    ps->fatal = 1;
+static void stop(struct tocmp_csv_parser *ps, size_t line, size_t column, const char *code,
+                 char *message) {
+    tocmp_csv_fail(ps, line, column, code, message);
+    ps->errs->fatal = 1;
 }
 
 /* Length of the valid UTF-8 sequence at s (0 if invalid). */
@@ -99,7 +88,7 @@ static const unsigned char stops[128] = {['\0'] = 1, ['\n'] = 1, ['\r'] = 1, [',
 /* Reads one field, unescaping it in place, and sets *text to it
  * (NUL-terminated). Returns 1 if the record goes on (a comma followed), 0 at
  * the end of the record or file. */
-static int read_field(struct parser *ps, const char **text, size_t *field_line,
+static int read_field(struct tocmp_csv_parser *ps, const char **text, size_t *field_line,
                       size_t *field_column) {
     *field_line = ps->line;
     *field_column = (size_t)(ps->p - ps->line_start) + 1;
@@ -266,7 +255,7 @@ static const char *type_name(enum tocm_cell_type t) {
 /* Checks cell i (of column c) against the column's type and keeps its
  * number (number and has_number start zeroed). line and column: where the
  * field starts, for the message. */
-static void type_cell(struct parser *ps, struct tocm_table *t, size_t i, size_t c, size_t line,
+static void type_cell(struct tocmp_csv_parser *ps, struct tocm_table *t, size_t i, size_t c, size_t line,
                       size_t column) {
     const char *text = t->text[i];
     if (!*text || t->types[c] == TOCM_CELL_TEXT)
@@ -279,7 +268,7 @@ static void type_cell(struct parser *ps, struct tocm_table *t, size_t i, size_t 
     case TOCM_CELL_TEXT: break;
     }
     if (!ok)
-        fail(ps, line, column, "E303",
+        tocmp_csv_fail(ps, line, column, "E303",
              tocmp_asprintf("column '%s': '%s' is not %s", t->names[c], text,
                             type_name(t->types[c])));
     else if (t->types[c] == TOCM_CELL_INTEGER || t->types[c] == TOCM_CELL_DECIMAL)
@@ -323,6 +312,157 @@ static char *read_table_file(const char *path, size_t max, size_t *len) {
     return data;
 }
 
+int tocmp_csv_parse_header(struct tocmp_csv_parser *ps, struct tocm_table *t,
+                           const struct tocmp_column_spec *specs, size_t spec_count) {
+    if (ps->p >= ps->end) {
+        tocmp_csv_fail(ps, 1, 1, "E306",
+                       tocmp_xstrdup("the file is empty: a header row is needed"));
+        return -1;
+    }
+    /* The header's fields, and where each starts, for messages. */
+    const char **header = NULL;
+    size_t *field_columns = NULL, field_cap = 0, line, column, cc = 0;
+    int more;
+    do {
+        if (cc == field_cap) {
+            field_cap = field_cap ? field_cap * 2 : 16;
+            header = tocmp_xrealloc(header, field_cap * sizeof *header);
+            field_columns = tocmp_xrealloc(field_columns, field_cap * sizeof *field_columns);
+        }
+        more = read_field(ps, &header[cc], &line, &column);
+        field_columns[cc++] = column;
+    } while (more && !ps->errs->count);
+    int rc = 0;
+    if (ps->errs->count) {
+        rc = -1;
+        goto done;
+    }
+    t->column_count = cc;
+    t->names = tocmp_xcalloc(cc, sizeof *t->names);
+    t->types = tocmp_xcalloc(cc, sizeof *t->types);
+    /* Each name once: one hash lookup per column, so a header of a million
+     * columns is checked in a blink rather than a million squared compares. */
+    tocmp_idmap_init(&t->columns, cc);
+    for (size_t c = 0; c < cc; c++) {
+        t->names[c] = tocmp_xstrdup(header[c]);
+        if (!ps->errs->count && tocmp_idmap_put(&t->columns, t->names[c], c) != c)
+            tocmp_csv_fail(ps, 1, field_columns[c], "E306",
+                           tocmp_asprintf("the header names column '%s' twice", t->names[c]));
+    }
+    for (size_t s = 0; s < spec_count && !ps->errs->count; s++) {
+        size_t c = tocmp_table_column(t, specs[s].name);
+        if (c == TOCM_NONE)
+            tocmp_csv_fail(ps, 1, 1, "E304",
+                           tocmp_asprintf("the model expects a column '%s', which the header lacks",
+                                          specs[s].name));
+        else
+            t->types[c] = specs[s].type;
+    }
+    rc = ps->errs->count ? -1 : 0;
+done:
+    free(header);
+    free(field_columns);
+    return rc;
+}
+
+/* Every record but the last ends a line, so the line ends (and the text
+ * after the last one) bound the rows. */
+size_t tocmp_csv_max_rows(const char *p, const char *end) {
+    size_t max_rows = p < end && end[-1] != '\n' && end[-1] != '\r';
+    for (const char *q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+        max_rows++;
+    for (const char *q = p; (q = memchr(q, '\r', (size_t)(end - q))) != NULL; q++)
+        max_rows += q + 1 == end || q[1] != '\n';
+    return max_rows;
+}
+
+size_t tocmp_csv_parse_rows(struct tocmp_csv_parser *ps, struct tocm_table *t, size_t max_rows) {
+    size_t cc = t->column_count, rows = 0, line, column;
+    /* Where each field of the current record starts, for messages. */
+    size_t *field_lines = tocmp_xmalloc((cc ? cc : 1) * sizeof *field_lines);
+    size_t *field_columns = tocmp_xmalloc((cc ? cc : 1) * sizeof *field_columns);
+    int more;
+    while (ps->p < ps->end && !ps->errs->fatal) {
+        size_t record_line = ps->line, fields = 0;
+        /* A line with nothing on it is not a record, in any table (as
+         * spreadsheets and most CSV readers skip it); a quoted empty field,
+         * "", is one: a row with a missing value (models/FORMAT.md). */
+        int blank = *ps->p == '\n' || *ps->p == '\r';
+        if (rows == max_rows) { /* cannot happen: see tocmp_csv_max_rows */
+            stop(ps, record_line, 1, "E302", tocmp_xstrdup("more records than lines"));
+            break;
+        }
+        do {
+            const char *text;
+            more = read_field(ps, &text, &line, &column);
+            if (fields < cc) {
+                t->text[fields * max_rows + rows] = text;
+                field_lines[fields] = line;
+                field_columns[fields] = column;
+            }
+            fields++;
+        } while (more && !ps->errs->fatal);
+        if (ps->errs->fatal)
+            break;
+        if (blank)
+            continue;
+        if (fields != cc) {
+            tocmp_csv_fail(
+                ps, record_line, 1, "E302",
+                tocmp_asprintf("this row has %zu field(s) but the header has %zu", fields, cc));
+            continue; /* the row is dropped; the next one is read as usual */
+        }
+        for (size_t c = 0; c < cc; c++)
+            type_cell(ps, t, c * max_rows + rows, c, field_lines[c], field_columns[c]);
+        rows++;
+    }
+    free(field_lines);
+    free(field_columns);
+    return rows;
+}
+
+void tocmp_table_errors_clear(struct tocmp_table_errors *errs) {
+    for (size_t i = 0; i < errs->count && i < TOCMP_TABLE_MAX_ERRORS; i++)
+        free(errs->list[i].message);
+    memset(errs, 0, sizeof *errs);
+}
+
+size_t tocmp_table_errors_flush(struct tocmp_table_errors *errs, size_t n,
+                                const size_t *first_line, const char *display_name,
+                                tocm_diags *diags) {
+    size_t total = 0, listed = 0;
+    const char *unlisted = NULL;
+    for (size_t k = 0; k < n; k++) {
+        struct tocmp_table_errors *e = &errs[k];
+        for (size_t i = 0; i < e->count && i < TOCMP_TABLE_MAX_ERRORS; i++) {
+            const struct tocmp_table_error *x = &e->list[i];
+            if (listed < TOCMP_TABLE_MAX_ERRORS) {
+                tocm_diags_add(diags, TOCM_SEV_ERROR, x->code, display_name,
+                               (int)(x->line + first_line[k] - 1), (int)x->column, "", NULL, "%s",
+                               x->message);
+                listed++;
+            } else if (!unlisted) {
+                unlisted = x->code;
+            }
+        }
+        if (e->count > TOCMP_TABLE_MAX_ERRORS && !unlisted)
+            unlisted = e->unlisted_code;
+        total += e->count;
+        int fatal = e->fatal;
+        tocmp_table_errors_clear(e);
+        if (fatal) {
+            for (size_t j = k + 1; j < n; j++)
+                tocmp_table_errors_clear(&errs[j]);
+            break;
+        }
+    }
+    if (total > TOCMP_TABLE_MAX_ERRORS)
+        tocm_diags_add(diags, TOCM_SEV_ERROR, unlisted, display_name, 0, 0, "", NULL,
+                       "%zu more error(s) in this file, not listed (the first %d are)",
+                       total - TOCMP_TABLE_MAX_ERRORS, TOCMP_TABLE_MAX_ERRORS);
+    return total;
+}
+
 struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
                                     const struct tocmp_column_spec *specs, size_t spec_count,
                                     tocm_diags *diags) {
@@ -339,8 +479,8 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
                        "cannot read the data file: %s", strerror(errno));
         return NULL;
     }
-    struct parser ps = {
-        .p = data, .end = data + len, .name = display_name, .line = 1, .diags = diags};
+    struct tocmp_table_errors errs = {0};
+    struct tocmp_csv_parser ps = {.p = data, .end = data + len, .line = 1, .errs = &errs};
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         ps.p += 3; /* a UTF-8 byte-order mark, as spreadsheets write */
     ps.line_start = ps.p;
@@ -348,111 +488,28 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
     struct tocm_table *t = tocmp_xcalloc(1, sizeof *t);
     t->path = tocmp_xstrdup(display_name);
     t->arena = data; /* the cells' text stays in the file's buffer */
-    /* The header's fields, and where each field of the current record
-     * starts, for messages. */
-    const char **header = NULL;
-    size_t *field_lines = NULL, *field_columns = NULL, field_cap = 0, line, column;
-    int more;
-
-    if (ps.p >= ps.end) {
-        fail(&ps, 1, 1, "E306", tocmp_xstrdup("the file is empty: a header row is needed"));
-        goto done;
+    size_t first_line = 1;
+    if (tocmp_csv_parse_header(&ps, t, specs, spec_count) != 0) {
+        tocmp_table_errors_flush(&errs, 1, &first_line, display_name, diags);
+        tocmp_table_free(t);
+        return NULL;
     }
 
-    /* The header: column names, each once, and every column the model types. */
-    size_t cc = 0;
-    do {
-        if (cc == field_cap) {
-            field_cap = field_cap ? field_cap * 2 : 16;
-            header = tocmp_xrealloc(header, field_cap * sizeof *header);
-            field_lines = tocmp_xrealloc(field_lines, field_cap * sizeof *field_lines);
-            field_columns = tocmp_xrealloc(field_columns, field_cap * sizeof *field_columns);
-        }
-        more = read_field(&ps, &header[cc], &line, &column);
-        field_columns[cc++] = column;
-    } while (more && !ps.failed);
-    if (ps.failed)
-        goto done;
-    t->column_count = cc;
-    t->names = tocmp_xcalloc(cc, sizeof *t->names);
-    t->types = tocmp_xcalloc(cc, sizeof *t->types);
-    /* Each name once: one hash lookup per column, so a header of a million
-     * columns is checked in a blink rather than a million squared compares. */
-    tocmp_idmap_init(&t->columns, cc);
-    for (size_t c = 0; c < cc; c++) {
-        t->names[c] = tocmp_xstrdup(header[c]);
-        if (!ps.failed && tocmp_idmap_put(&t->columns, t->names[c], c) != c)
-            fail(&ps, 1, field_columns[c], "E306",
-                 tocmp_asprintf("the header names column '%s' twice", t->names[c]));
-    }
-    for (size_t s = 0; s < spec_count && !ps.failed; s++) {
-        size_t c = tocmp_table_column(t, specs[s].name);
-        if (c == TOCM_NONE)
-            fail(&ps, 1, 1, "E304",
-                 tocmp_asprintf("the model expects a column '%s', which the header lacks",
-                                specs[s].name));
-        else
-            t->types[c] = specs[s].type;
-    }
-    if (ps.failed)
-        goto done;
-
-    /* Every record but the last ends a line, so the line ends left (and
-     * the text after the last one) bound the rows: the cells are laid out
-     * column by column with room for that many rows, and closed up at the
-     * end if fewer came (blank lines, line breaks inside quotes). The
-     * numbers of text columns are never written, so their zeroed pages
-     * cost no memory. */
-    size_t max_rows = ps.p < ps.end && ps.end[-1] != '\n' && ps.end[-1] != '\r';
-    for (const char *q = ps.p; (q = memchr(q, '\n', (size_t)(ps.end - q))) != NULL; q++)
-        max_rows++;
-    for (const char *q = ps.p; (q = memchr(q, '\r', (size_t)(ps.end - q))) != NULL; q++)
-        max_rows += q + 1 == ps.end || q[1] != '\n';
+    /* The cells are laid out column by column with room for max_rows, and
+     * closed up at the end if fewer came (blank lines, line breaks inside
+     * quotes). The numbers of text columns are never written, so their
+     * zeroed pages cost no memory. */
+    size_t cc = t->column_count;
+    size_t max_rows = tocmp_csv_max_rows(ps.p, ps.end);
     size_t room = max_rows ? max_rows * cc : 1;
     t->text = tocmp_xmalloc(room * sizeof *t->text);
     t->number = tocmp_xcalloc(room, sizeof *t->number);
     t->has_number = tocmp_xcalloc(room, 1);
-
-    size_t rows = 0;
-    while (ps.p < ps.end && !ps.fatal) {
-        size_t record_line = ps.line, fields = 0;
-        /* A line with nothing on it is not a record, in any table (as
-         * spreadsheets and most CSV readers skip it); a quoted empty field,
-         * "", is one: a row with a missing value (models/FORMAT.md). */
-        int blank = *ps.p == '\n' || *ps.p == '\r';
-        if (rows == max_rows) { /* cannot happen: see max_rows */
-            stop(&ps, record_line, 1, "E302", tocmp_xstrdup("more records than lines"));
-            break;
-        }
-        do {
-            const char *text;
-            more = read_field(&ps, &text, &line, &column);
-            if (fields < cc) {
-                t->text[fields * max_rows + rows] = text;
-                field_lines[fields] = line;
-                field_columns[fields] = column;
-            }
-            fields++;
-        } while (more && !ps.fatal);
-        if (ps.fatal)
-            break;
-        if (blank)
-            continue;
-        if (fields != cc) {
-            fail(&ps, record_line, 1, "E302",
-                 tocmp_asprintf("this row has %zu field(s) but the header has %zu", fields, cc));
-            continue; /* the row is dropped; the next one is read as usual */
-        }
-        for (size_t c = 0; c < cc; c++)
-            type_cell(&ps, t, c * max_rows + rows, c, field_lines[c], field_columns[c]);
-        rows++;
+    size_t rows = tocmp_csv_parse_rows(&ps, t, max_rows);
+    if (tocmp_table_errors_flush(&errs, 1, &first_line, display_name, diags) != 0) {
+        tocmp_table_free(t);
+        return NULL;
     }
-    if (ps.errors > TABLE_MAX_ERRORS)
-        tocm_diags_add(diags, TOCM_SEV_ERROR, ps.unlisted_code, display_name, 0, 0, "", NULL,
-                       "%zu more error(s) in this file, not listed (the first %d are)",
-                       ps.errors - TABLE_MAX_ERRORS, TABLE_MAX_ERRORS);
-    if (ps.failed)
-        goto done;
 
     /* Close up the columns: column c moves down from c * max_rows to
      * c * rows, never over a column not yet moved. */
@@ -466,15 +523,6 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
     t->text = tocmp_xrealloc((void *)t->text, cells * sizeof *t->text);
     t->number = tocmp_xrealloc(t->number, cells * sizeof *t->number);
     t->has_number = tocmp_xrealloc(t->has_number, cells);
-
-done:
-    free(header);
-    free(field_lines);
-    free(field_columns);
-    if (ps.failed) {
-        tocmp_table_free(t);
-        return NULL;
-    }
     return t;
 }
 
