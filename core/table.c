@@ -513,7 +513,7 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
 
     /* Close up the columns: column c moves down from c * max_rows to
      * c * rows, never over a column not yet moved. */
-    t->row_count = rows;
+    t->row_count = t->stride = rows;
     for (size_t c = 1; c < cc && rows < max_rows; c++) {
         memmove((void *)(t->text + c * rows), t->text + c * max_rows, rows * sizeof *t->text);
         memmove(t->number + c * rows, t->number + c * max_rows, rows * sizeof *t->number);

@@ -14,6 +14,10 @@
 struct tocm_table {
     char *path;
     size_t row_count, column_count;
+    /* Cells between one column's first row and the next's: row_count for a
+     * table read whole, the room of the block for one read in chunks. */
+    size_t stride;
+    size_t room; /* cells the arrays hold (a block's, reused for the next) */
     char **names;               /* column_count names (owned) */
     tocmp_idmap columns;        /* name -> column, so a lookup costs no scan */
     enum tocm_cell_type *types; /* column_count types */
@@ -47,7 +51,50 @@ size_t tocmp_table_column(const struct tocm_table *t, const char *name);
  * by column, so that a calculator reading one column of many rows touches
  * that column's memory only, not every column of every row. */
 static inline size_t tocmp_table_cell(const struct tocm_table *t, size_t row, size_t col) {
-    return col * t->row_count + row;
+    return col * t->stride + row;
 }
+
+/* ---- Reading a table in chunks (table_stream.c) --------------------------
+ * For a table that is folded as it is read: memory depends on the chunk
+ * size, not on the file's. The reader (one thread) cuts the file into
+ * chunks of whole records; each chunk is parsed (on any thread) into a
+ * block, a struct tocm_table of the chunk's rows that shares the header's
+ * columns; the chunks' errors are reported at the end in file order, as
+ * tocmp_table_load would report them for the whole file. */
+
+struct tocmp_table_stream;
+struct tocmp_table_chunk;
+
+/* Opens path and reads its header (the columns typed from specs). NULL with
+ * the error in diags (E301, E304, E306) when the file cannot be read or its
+ * header is wrong. chunk_bytes: about how much each chunk holds. new: free
+ * with tocmp_table_stream_close. */
+struct tocmp_table_stream *tocmp_table_stream_open(const char *path, const char *display_name,
+                                                   const struct tocmp_column_spec *specs,
+                                                   size_t spec_count, size_t chunk_bytes,
+                                                   tocm_diags *diags);
+/* The header: names, types and the column index; no rows. Valid until close. */
+const struct tocm_table *tocmp_table_stream_header(const struct tocmp_table_stream *s);
+/* The next chunk (whole records), or NULL at the end of the file or when it
+ * could not be read further (then tocmp_table_stream_finish says so). The
+ * chunk stays the stream's; parse it once with tocmp_table_chunk_parse. */
+struct tocmp_table_chunk *tocmp_table_stream_next(struct tocmp_table_stream *s);
+/* Parses chunk into block (set up by tocmp_table_block_init: its arrays
+ * are reused and grown). Thread-safe for distinct chunks and blocks. The
+ * block's texts point into the chunk: valid until tocmp_table_chunk_done. */
+void tocmp_table_chunk_parse(struct tocmp_table_chunk *chunk, struct tocm_table *block);
+/* 1 when the chunk had an error: the table is lost, the rest need not be
+ * folded (but is still read and parsed, so every error is counted). */
+int tocmp_table_chunk_failed(const struct tocmp_table_chunk *chunk);
+/* Frees the chunk's bytes (its errors are kept for finish). */
+void tocmp_table_chunk_done(struct tocmp_table_chunk *chunk);
+/* After the last chunk was parsed: adds every error in file order to diags.
+ * Returns the data rows read, or (size_t)-1 when the file had errors. */
+size_t tocmp_table_stream_finish(struct tocmp_table_stream *s, tocm_diags *diags);
+void tocmp_table_stream_close(struct tocmp_table_stream *s);
+
+/* A block of rows with header's columns (borrowed), empty. */
+void tocmp_table_block_init(struct tocm_table *block, const struct tocm_table *header);
+void tocmp_table_block_free(struct tocm_table *block);
 
 #endif
