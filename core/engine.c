@@ -36,6 +36,17 @@ void tocmp_engine_fail(struct ctx *c, const char *code, char *path, const char *
 static struct tocm_table *table_for(struct ctx *c, size_t index) {
     if (c->table_read[index])
         return c->tables[index];
+    /* Read in chunks already, for indicators that fold: only its
+     * diagnostics are new. */
+    int streamed;
+    c->table_diag[index] = tocm_diags_count(c->diags);
+    struct tocm_table *header = tocmp_stream_table(c, index, &streamed);
+    if (streamed) {
+        if (!header)
+            c->errors++;
+        c->table_read[index] = 1;
+        return c->tables[index] = header; /* (the stream owns it) */
+    }
     const struct tocmp_table *def = &c->m->tables[index];
     const char *rel = def->path;
     char *path = rel[0] == '/' || strcmp(c->model_dir, ".") == 0
@@ -155,15 +166,18 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
         return NULL;
     }
 
-    /* Filter, and intern each row's period and dimension values. */
+    /* Filter, and intern each row's period and dimension values; a table
+     * read in chunks has folded them already (engine_stream.c). */
     const struct tocm_table *t = ind.table;
-    size_t *rows = tocmp_xmalloc((t->row_count ? t->row_count : 1) * sizeof *rows);
-    size_t *period_id = tocmp_xmalloc((t->row_count ? t->row_count : 1) * sizeof *period_id);
+    int streamed = tocmp_stream_values(c, &ind);
+    size_t rows_room = !streamed && t->row_count ? t->row_count : 1;
+    size_t *rows = tocmp_xmalloc(rows_room * sizeof *rows);
+    size_t *period_id = tocmp_xmalloc(rows_room * sizeof *period_id);
     size_t *dim_ids[MAX_DIMS];
     for (size_t d = 0; d < ind.dim_count; d++)
-        dim_ids[d] = tocmp_xmalloc((t->row_count ? t->row_count : 1) * sizeof *dim_ids[d]);
+        dim_ids[d] = tocmp_xmalloc(rows_room * sizeof *dim_ids[d]);
     size_t n = 0;
-    for (size_t row = 0; row < t->row_count; row++) {
+    for (size_t row = 0; row < t->row_count && !streamed; row++) {
         if (filter && !tocmp_filter_matches(filter, t, row))
             continue;
         rows[n] = row;
@@ -242,7 +256,8 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
     struct tocm_calc_request req = {.params = json_object_get(def, "params"), .table = t};
     /* One pass with a mergeable aggregate (1: done); else (0) every cell
      * from its rows. */
-    int rc = tocmp_fold_indicator(c, &ind, rows, n, period_id, dim_ids, cells, &req);
+    int rc = streamed ? tocmp_stream_cells(c, &ind, cells)
+                      : tocmp_fold_indicator(c, &ind, rows, n, period_id, dim_ids, cells, &req);
     /* The total first, then each dimension alone, then combinations. */
     for (unsigned size = 0; size <= ind.dim_count && rc == 0; size++)
         for (unsigned mask = 0; mask < (1u << ind.dim_count) && rc == 0; mask++)
@@ -297,7 +312,7 @@ static json_t *failure(struct ctx *c, size_t i, size_t first_diag) {
 json_t *tocmp_compute_report(const tocm_model *m, const tocm_registry *reg,
                              const tocm_report_options *opts, const unsigned char *selected,
                              tocm_diags *diags) {
-    struct ctx c = {.m = m, .reg = reg, .opts = opts, .diags = diags};
+    struct ctx c = {.m = m, .reg = reg, .opts = opts, .diags = diags, .jobs = opts->jobs};
     c.tables = tocmp_xcalloc(m->table_count + 1, sizeof *c.tables);
     c.table_read = tocmp_xcalloc(m->table_count + 1, 1);
     c.table_diag = tocmp_xcalloc(m->table_count + 1, sizeof *c.table_diag);
@@ -305,6 +320,7 @@ json_t *tocmp_compute_report(const tocm_model *m, const tocm_registry *reg,
     c.model_dir = tocmp_xstrdup(dirname(copy));
     free(copy);
     c.checks = json_array();
+    tocmp_stream_tables(&c, selected);
 
     /* The validator has checked every indicator: each has an id, a
      * calculator and a table the model defines. An indicator that fails
@@ -340,7 +356,9 @@ json_t *tocmp_compute_report(const tocm_model *m, const tocm_registry *reg,
     }
     json_decref(failed);
     for (size_t t = 0; t < m->table_count; t++)
-        tocmp_table_free(c.tables[t]);
+        if (!c.streams[t]) /* a streamed table's header is its stream's */
+            tocmp_table_free(c.tables[t]);
+    tocmp_stream_free(&c);
     free(c.tables);
     free(c.table_read);
     free(c.table_diag);

@@ -23,63 +23,41 @@
 #include "engine_parts.h"
 #include "util.h"
 
-/* Rows per batch: the slices of a few columns stay in the L1/L2 cache. */
-#define FOLD_BATCH 2048
-/* The most (finest cells x periods) the dense index covers: 4 bytes each.
- * Sparser breakdowns than that are computed through rows. */
-#define FOLD_MAX_KEYS ((size_t)1 << 22)
-/* States per chunk of a pool. */
-#define POOL_CHUNK 256
 #define NO_STATE UINT32_MAX
 
-/* States of one size, in chunks so that a state never moves. */
-struct pool {
-    unsigned char **chunks;
-    size_t count, size; /* states made; bytes of one (aligned) */
-};
-
-static void *pool_at(const struct pool *p, size_t i) {
-    return p->chunks[i / POOL_CHUNK] + (i % POOL_CHUNK) * p->size;
+void *tocmp_pool_at(const struct tocmp_pool *p, size_t i) {
+    return p->chunks[i / TOCMP_POOL_CHUNK] + (i % TOCMP_POOL_CHUNK) * p->size;
 }
 
-/* A new, zeroed state (not yet init). */
-static void *pool_new(struct pool *p) {
-    if (p->count % POOL_CHUNK == 0) {
-        size_t nchunks = p->count / POOL_CHUNK;
+void *tocmp_pool_new(struct tocmp_pool *p) {
+    if (p->count % TOCMP_POOL_CHUNK == 0) {
+        size_t nchunks = p->count / TOCMP_POOL_CHUNK;
         p->chunks = tocmp_xrealloc(p->chunks, (nchunks + 1) * sizeof *p->chunks);
-        p->chunks[nchunks] = tocmp_xcalloc(POOL_CHUNK, p->size);
+        p->chunks[nchunks] = tocmp_xcalloc(TOCMP_POOL_CHUNK, p->size);
     }
-    return pool_at(p, p->count++);
+    return tocmp_pool_at(p, p->count++);
 }
 
-/* One indicator's aggregate: the calculator, its plan, and its calls. */
-struct fold {
-    struct ctx *c;
-    struct indicator *ind;
-    const struct tocm_aggregate *agg;
-    const char *plugin;
-    const struct tocm_host *host;
-    struct tocm_agg_plan plan;
-    size_t state_size;
-    tocm_error err;
-};
-
-static void state_init(struct fold *f, void *state) {
+void tocmp_state_init(struct tocmp_fold *f, void *state) {
     tocmp_guard_enter(f->plugin, &f->err);
     f->agg->init(f->host, &f->plan, state);
     tocmp_guard_leave(0, &f->err); /* init cannot fail; a misuse is caught later */
 }
 
-/* Combines from into into; a failure is reported. */
-static int state_combine(struct fold *f, void *into, const void *from) {
+int tocmp_state_combine(struct tocmp_fold *f, void *into, const void *from) {
     tocmp_guard_enter(f->plugin, &f->err);
-    if (tocmp_guard_leave(f->agg->combine(f->host, &f->plan, into, from, &f->err), &f->err) == 0)
+    return tocmp_guard_leave(f->agg->combine(f->host, &f->plan, into, from, &f->err), &f->err);
+}
+
+/* Combines from into into; a failure is reported. */
+static int state_combine(struct tocmp_fold *f, void *into, const void *from) {
+    if (tocmp_state_combine(f, into, from) == 0)
         return 0;
     tocmp_calc_failed(f->c, f->ind, &f->err);
     return -1;
 }
 
-static void state_release(struct fold *f, void *state) {
+static void state_release(struct tocmp_fold *f, void *state) {
     if (!f->agg->release)
         return;
     tocmp_guard_enter(f->plugin, &f->err);
@@ -87,17 +65,17 @@ static void state_release(struct fold *f, void *state) {
     tocmp_guard_leave(0, &f->err);
 }
 
-static void pool_free(struct fold *f, struct pool *p) {
+void tocmp_pool_free(struct tocmp_fold *f, struct tocmp_pool *p) {
     for (size_t i = 0; i < p->count; i++)
-        state_release(f, pool_at(p, i));
-    for (size_t k = 0; k < (p->count + POOL_CHUNK - 1) / POOL_CHUNK; k++)
+        state_release(f, tocmp_pool_at(p, i));
+    for (size_t k = 0; k < (p->count + TOCMP_POOL_CHUNK - 1) / TOCMP_POOL_CHUNK; k++)
         free(p->chunks[k]);
     free(p->chunks);
     memset(p, 0, sizeof *p);
 }
 
 /* The cell of state (NULL: no rows) over n rows, own of them its period's. */
-static int emit(struct fold *f, const void *state, void *empty, size_t n, size_t own,
+static int emit(struct tocmp_fold *f, const void *state, void *empty, size_t n, size_t own,
                 const size_t *dims, unsigned mask, long period, json_t *cells_json) {
     struct tocm_calc_result r;
     if (!tocmp_cell_unreported(f->ind, own, period, &r) &&
@@ -112,13 +90,13 @@ static int emit(struct fold *f, const void *state, void *empty, size_t n, size_t
 
 /* Folds rows[0..n) into finest states: finest->count states, state i for
  * the finest key key_of[i] over rows_of[i] rows. */
-static int fold_rows(struct fold *f, const size_t *rows, size_t n, const size_t *period_of,
-                     size_t *const *dim_of, size_t periods, uint32_t *slot, struct pool *finest,
+static int fold_rows(struct tocmp_fold *f, const size_t *rows, size_t n, const size_t *period_of,
+                     size_t *const *dim_of, size_t periods, uint32_t *slot, struct tocmp_pool *finest,
                      size_t **key_of, size_t **rows_of, const struct tocm_calc_request *req) {
     const struct indicator *ind = f->ind;
     const struct tocm_table *t = ind->table;
-    void **states = tocmp_xmalloc(FOLD_BATCH * sizeof *states);
-    unsigned char *masks = tocmp_xmalloc(TOCM_AGG_MAX_FILTERS * FOLD_BATCH);
+    void **states = tocmp_xmalloc(TOCMP_FOLD_BATCH * sizeof *states);
+    unsigned char *masks = tocmp_xmalloc(TOCM_AGG_MAX_FILTERS * TOCMP_FOLD_BATCH);
     json_t *filters[TOCM_AGG_MAX_FILTERS];
     for (size_t k = 0; k < f->plan.filter_count; k++)
         filters[k] = json_object_get(req->params, f->plan.filters[k]);
@@ -126,7 +104,7 @@ static int fold_rows(struct fold *f, const size_t *rows, size_t n, const size_t 
     int rc = 0;
     for (size_t j = 0; j < n && rc == 0;) {
         /* The batch: table rows [lo, hi), from the next filtered row. */
-        size_t lo = rows[j], hi = lo + FOLD_BATCH < t->row_count ? lo + FOLD_BATCH : t->row_count;
+        size_t lo = rows[j], hi = lo + TOCMP_FOLD_BATCH < t->row_count ? lo + TOCMP_FOLD_BATCH : t->row_count;
         memset(states, 0, (hi - lo) * sizeof *states);
         for (; j < n && rows[j] < hi; j++) {
             size_t key = 0;
@@ -142,10 +120,10 @@ static int fold_rows(struct fold *f, const size_t *rows, size_t n, const size_t 
                 (*key_of)[finest->count] = key;
                 (*rows_of)[finest->count] = 0;
                 slot[key] = (uint32_t)finest->count;
-                state_init(f, pool_new(finest));
+                tocmp_state_init(f, tocmp_pool_new(finest));
             }
             (*rows_of)[slot[key]]++;
-            states[rows[j] - lo] = pool_at(finest, slot[key]);
+            states[rows[j] - lo] = tocmp_pool_at(finest, slot[key]);
         }
         struct tocm_agg_batch batch = {
             .size = sizeof batch, .row_count = hi - lo, .states = states};
@@ -158,7 +136,7 @@ static int fold_rows(struct fold *f, const size_t *rows, size_t n, const size_t 
         for (size_t k = 0; k < f->plan.filter_count; k++) {
             if (!filters[k])
                 continue; /* no such parameter: every row matches (NULL) */
-            unsigned char *m = masks + k * FOLD_BATCH;
+            unsigned char *m = masks + k * TOCMP_FOLD_BATCH;
             for (size_t i = 0; i < hi - lo; i++)
                 m[i] = states[i] && tocmp_filter_matches(filters[k], t, lo + i);
             batch.filters[k] = m;
@@ -173,8 +151,8 @@ static int fold_rows(struct fold *f, const size_t *rows, size_t n, const size_t 
 
 /* The cells of one subset (mask) of the dimensions, from the finest
  * states, in the order tocmp_compute_subset makes them. */
-static int fold_subset(struct fold *f, unsigned mask, size_t n, size_t periods, size_t last_data,
-                       const struct pool *finest, const size_t *key_of, const size_t *rows_of,
+static int fold_subset(struct tocmp_fold *f, unsigned mask, size_t n, size_t periods, size_t last_data,
+                       const struct tocmp_pool *finest, const size_t *key_of, const size_t *rows_of,
                        json_t *cells_json) {
     struct indicator *ind = f->ind;
     size_t space = 1; /* the subset's value combinations */
@@ -183,7 +161,7 @@ static int fold_subset(struct fold *f, unsigned mask, size_t n, size_t periods, 
             space *= ind->dims[d].count;
     uint32_t *slot = tocmp_xmalloc((space ? space * periods : 1) * sizeof *slot);
     memset(slot, 0xFF, space * periods * sizeof *slot);
-    struct pool merged = {.size = f->state_size};
+    struct tocmp_pool merged = {.size = f->state_size};
     size_t *rows_in = NULL;
     int rc = 0;
     for (size_t i = 0; i < finest->count && rc == 0; i++) {
@@ -202,10 +180,10 @@ static int fold_subset(struct fold *f, unsigned mask, size_t n, size_t periods, 
             slot[at] = (uint32_t)merged.count;
             rows_in = tocmp_xrealloc(rows_in, (merged.count + 1) * sizeof *rows_in);
             rows_in[merged.count] = 0;
-            state_init(f, pool_new(&merged));
+            tocmp_state_init(f, tocmp_pool_new(&merged));
         }
         rows_in[slot[at]] += rows_of[i];
-        rc = state_combine(f, pool_at(&merged, slot[at]), pool_at(finest, i));
+        rc = state_combine(f, tocmp_pool_at(&merged, slot[at]), tocmp_pool_at(finest, i));
     }
     if (rc != 0)
         goto done;
@@ -237,7 +215,7 @@ static int fold_subset(struct fold *f, unsigned mask, size_t n, size_t periods, 
     /* Scratch states: the empty one, a running one and a total. */
     unsigned char *empty = tocmp_xcalloc(3, f->state_size);
     unsigned char *acc = empty + f->state_size, *total = acc + f->state_size;
-    state_init(f, empty);
+    tocmp_state_init(f, empty);
     for (size_t g = 0; g < space && rc == 0; g++) {
         size_t all_rows = 0;
         for (size_t p = 0; p < periods; p++)
@@ -251,12 +229,12 @@ static int fold_subset(struct fold *f, unsigned mask, size_t n, size_t periods, 
                 dims[d] = rest % ind->dims[d].count;
                 rest /= ind->dims[d].count;
             }
-        state_init(f, acc);
-        state_init(f, total);
+        tocmp_state_init(f, acc);
+        tocmp_state_init(f, total);
         size_t running = 0;
         for (size_t p = 0; p < periods && rc == 0; p++) {
             uint32_t s = slot[g * periods + p];
-            const void *own_state = s == NO_STATE ? NULL : pool_at(&merged, s);
+            const void *own_state = s == NO_STATE ? NULL : tocmp_pool_at(&merged, s);
             size_t own = s == NO_STATE ? 0 : rows_in[s];
             if (own_state && periods > 1 && ind->aggregation != AGG_LATEST)
                 rc = state_combine(f, total, own_state);
@@ -278,7 +256,7 @@ static int fold_subset(struct fold *f, unsigned mask, size_t n, size_t periods, 
                  * group's (engine_group.c says why). */
                 uint32_t s = slot[g * periods + last_data];
                 size_t own = s == NO_STATE ? 0 : rows_in[s];
-                rc = emit(f, s == NO_STATE ? NULL : pool_at(&merged, s), empty, own, own, dims,
+                rc = emit(f, s == NO_STATE ? NULL : tocmp_pool_at(&merged, s), empty, own, own, dims,
                           mask, -1, cells_json);
             } else {
                 rc = emit(f, total, empty, all_rows, all_rows, dims, mask, -1, cells_json);
@@ -290,7 +268,7 @@ static int fold_subset(struct fold *f, unsigned mask, size_t n, size_t periods, 
     state_release(f, empty);
     free(empty);
 done:
-    pool_free(f, &merged);
+    tocmp_pool_free(f, &merged);
     free(rows_in);
     free(slot);
     return rc;
@@ -305,7 +283,7 @@ int tocmp_fold_indicator(struct ctx *c, struct indicator *ind, const size_t *row
     const char *rows_only = getenv("TOCM_ENGINE_ROWS");
     if (!agg || (rows_only && strcmp(rows_only, "1") == 0))
         return 0;
-    struct fold f = {.c = c, .ind = ind, .agg = agg, .host = tocm_host_table()};
+    struct tocmp_fold f = {.c = c, .ind = ind, .agg = agg, .host = tocm_host_table()};
     f.plugin = tocm_registry_plugin_of(c->reg, ind->calc);
     struct tocm_calc_input input = {
         .size = sizeof input, .model = c->m, .table = ind->table, .request = req};
@@ -315,16 +293,16 @@ int tocmp_fold_indicator(struct ctx *c, struct indicator *ind, const size_t *row
         return -1;
     }
     size_t periods = ind->periods.count ? ind->periods.count : 1, space = periods;
-    for (size_t d = 0; d < ind->dim_count && space <= FOLD_MAX_KEYS; d++)
+    for (size_t d = 0; d < ind->dim_count && space <= TOCMP_FOLD_MAX_KEYS; d++)
         space *= ind->dims[d].count ? ind->dims[d].count : 1;
-    if (ready == 0 || space > FOLD_MAX_KEYS)
+    if (ready == 0 || space > TOCMP_FOLD_MAX_KEYS)
         return 0;
     /* Every state aligned for any scalar. */
     f.state_size = (f.plan.state_size + 15) & ~(size_t)15;
 
     uint32_t *slot = tocmp_xmalloc(space * sizeof *slot);
     memset(slot, 0xFF, space * sizeof *slot);
-    struct pool finest = {.size = f.state_size};
+    struct tocmp_pool finest = {.size = f.state_size};
     size_t *key_of = NULL, *rows_of = NULL;
     int rc =
         fold_rows(&f, rows, n, period_of, dim_of, periods, slot, &finest, &key_of, &rows_of, req);
@@ -336,14 +314,25 @@ int tocmp_fold_indicator(struct ctx *c, struct indicator *ind, const size_t *row
     for (size_t i = 0; i < n; i++)
         if (period_of[i] > last_data)
             last_data = period_of[i];
+    if (rc == 0)
+        rc = tocmp_fold_cells(&f, n, last_data, &finest, key_of, rows_of, cells_json);
+    tocmp_pool_free(&f, &finest);
+    free(key_of);
+    free(rows_of);
+    return rc == 0 ? 1 : -1;
+}
+
+int tocmp_fold_cells(struct tocmp_fold *f, size_t n, size_t last_data,
+                     const struct tocmp_pool *finest, const size_t *key_of, const size_t *rows_of,
+                     json_t *cells_json) {
+    const struct indicator *ind = f->ind;
+    size_t periods = ind->periods.count ? ind->periods.count : 1;
+    int rc = 0;
     /* The total first, then each dimension alone, then combinations. */
     for (unsigned size = 0; size <= ind->dim_count && rc == 0; size++)
         for (unsigned mask = 0; mask < (1u << ind->dim_count) && rc == 0; mask++)
             if ((unsigned)__builtin_popcount(mask) == size)
-                rc = fold_subset(&f, mask, n, periods, last_data, &finest, key_of, rows_of,
+                rc = fold_subset(f, mask, n, periods, last_data, finest, key_of, rows_of,
                                  cells_json);
-    pool_free(&f, &finest);
-    free(key_of);
-    free(rows_of);
-    return rc == 0 ? 1 : -1;
+    return rc;
 }

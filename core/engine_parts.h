@@ -49,6 +49,8 @@ struct ctx {
     char *model_dir;
     json_t *checks;
     size_t errors;
+    unsigned jobs;                 /* threads that parse and fold (engine_stream.c) */
+    struct tocmp_stream **streams; /* per table: read in chunks, or NULL */
 };
 
 struct indicator {
@@ -130,6 +132,70 @@ void tocmp_add_cell(struct ctx *c, struct indicator *ind, struct tocm_calc_resul
 int tocmp_fold_indicator(struct ctx *c, struct indicator *ind, const size_t *rows, size_t n,
                          const size_t *period_of, size_t *const *dim_of, json_t *cells_json,
                          const struct tocm_calc_request *req);
+
+/* Rows per batch handed to a calculator's update: the slices of a few
+ * columns stay in the L1/L2 cache. */
+#define TOCMP_FOLD_BATCH 2048
+/* The most (finest cells x periods) the dense index of an indicator's cells
+ * covers: 4 bytes each. Sparser breakdowns than that are computed through
+ * rows. */
+#define TOCMP_FOLD_MAX_KEYS ((size_t)1 << 22)
+
+/* States of one size, in chunks so that a state never moves. */
+#define TOCMP_POOL_CHUNK 256
+struct tocmp_pool {
+    unsigned char **chunks;
+    size_t count, size; /* states made; bytes of one (aligned) */
+};
+/* One indicator's aggregate: the calculator, its plan, and its calls. */
+struct tocmp_fold {
+    struct ctx *c;
+    struct indicator *ind;
+    const struct tocm_aggregate *agg;
+    const char *plugin;
+    const struct tocm_host *host;
+    struct tocm_agg_plan plan;
+    size_t state_size;
+    tocm_error err;
+};
+void *tocmp_pool_at(const struct tocmp_pool *p, size_t i);
+/* A new, zeroed state (not yet init). */
+void *tocmp_pool_new(struct tocmp_pool *p);
+/* Releases every state of p and frees it. */
+void tocmp_pool_free(struct tocmp_fold *f, struct tocmp_pool *p);
+void tocmp_state_init(struct tocmp_fold *f, void *state);
+/* Combines from into into: 0, or -1 with f->err set (not reported). */
+int tocmp_state_combine(struct tocmp_fold *f, void *into, const void *from);
+
+/* Every cell of f->ind from its finest states (finest->count of them, state
+ * i for the finest key key_of[i] over rows_of[i] rows: the dimensions'
+ * value ranks as one mixed-radix number, then the period rank) over n rows
+ * in all, the last period with rows being last_data. 0, or -1 when the
+ * calculator failed (reported). */
+int tocmp_fold_cells(struct tocmp_fold *f, size_t n, size_t last_data,
+                     const struct tocmp_pool *finest, const size_t *key_of, const size_t *rows_of,
+                     json_t *cells_json);
+
+/* ---- engine_stream.c: tables read in chunks, folded as they come ------ */
+
+/* Before any indicator is computed: reads every table all of whose
+ * selected indicators fold (ABI 1.4 aggregates), once for all of them, in
+ * chunks folded as they come, on c->jobs threads. The other tables are read
+ * whole when first needed (tocmp_table_load). */
+void tocmp_stream_tables(struct ctx *c, const unsigned char *selected);
+/* The table of index when it was streamed: the header (no rows) or NULL
+ * when it could not be read, its diagnostics added now. *streamed is 0 when
+ * the table was not streamed (read it whole). */
+struct tocm_table *tocmp_stream_table(struct ctx *c, size_t index, int *streamed);
+/* Computes the cells of ind from the states its table's stream folded, as
+ * tocmp_fold_indicator does from rows, after interning its period and
+ * dimension values (ind->periods before its target periods are added).
+ * Returns 0 when ind was not streamed (compute it from rows). 1 when its
+ * values are interned: then call tocmp_stream_cells. */
+int tocmp_stream_values(struct ctx *c, struct indicator *ind);
+/* 1 when done, -1 when the calculator failed (reported). */
+int tocmp_stream_cells(struct ctx *c, struct indicator *ind, json_t *cells_json);
+void tocmp_stream_free(struct ctx *c);
 
 /* ---- engine_status.c ---------------------------------------------------- */
 

@@ -22,8 +22,12 @@
  * one (tocmp_calc_call, tocm_exporter_run), every host function checks its
  * indices and pointers; the first misuse is remembered and turns the call
  * into a failure that names the plugin, instead of a read out of bounds or
- * a figure computed from nonsense. */
-static struct {
+ * a figure computed from nonsense.
+ *
+ * One guard per thread: `tocm report --jobs N` folds a table's chunks on N
+ * threads at once (engine_stream.c), each calling into the same plugins,
+ * and each call's misuse belongs to the thread that made it. */
+static _Thread_local struct {
     const char *plugin;                       /* the plugin being called, or NULL */
     char misuse[200];                         /* the first misuse during the call, or "" */
     const struct tocm_export_request *export; /* the live export, or NULL */

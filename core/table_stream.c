@@ -18,6 +18,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,6 +45,9 @@ struct tocmp_table_stream {
     char *carry;
     size_t carry_len;
     int eof, read_errno;
+    /* Bytes read so far, and the most a pipe or device may give (a
+     * regular file is read whatever its size: memory does not grow). */
+    size_t total, limit;
     size_t header_lines; /* lines the header takes, BOM and all */
     struct tocmp_table_chunk **chunks;
     size_t chunk_count, chunk_cap;
@@ -80,8 +85,16 @@ static size_t read_some(struct tocmp_table_stream *s, char *buf, size_t want) {
             s->read_errno = errno;
         else if (n == 0)
             s->eof = 1;
-        else
+        else {
+            /* Text never holds a NUL: the parser stops at the first one,
+             * so nothing after it is read (not even all of /dev/zero). */
+            if (memchr(buf + got, '\0', (size_t)n))
+                s->eof = 1;
             got += (size_t)n;
+            s->total += (size_t)n;
+            if (s->total > s->limit)
+                s->read_errno = EFBIG;
+        }
     }
     return got;
 }
@@ -131,6 +144,17 @@ static struct tocmp_table_chunk *next_chunk(struct tocmp_table_stream *s) {
     return ch;
 }
 
+/* Why the file could not be read, as tocmp_table_load says it. */
+static void read_failed(const struct tocmp_table_stream *s, tocm_diags *diags) {
+    if (s->read_errno == EFBIG)
+        tocm_diags_add(diags, TOCM_SEV_ERROR, "E301", s->display_name, 0, 0, "", NULL,
+                       "the data file is larger than %zu MiB, the most tocm reads",
+                       TOCMP_MAX_DATA_BYTES >> 20);
+    else
+        tocm_diags_add(diags, TOCM_SEV_ERROR, "E301", s->display_name, 0, 0, "", NULL,
+                       "cannot read the data file: %s", strerror(s->read_errno));
+}
+
 struct tocmp_table_stream *tocmp_table_stream_open(const char *path, const char *display_name,
                                                    const struct tocmp_column_spec *specs,
                                                    size_t spec_count, size_t chunk_bytes,
@@ -143,6 +167,8 @@ struct tocmp_table_stream *tocmp_table_stream_open(const char *path, const char 
     }
     struct tocmp_table_stream *s = tocmp_xcalloc(1, sizeof *s);
     s->fd = fd;
+    struct stat st;
+    s->limit = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? SIZE_MAX : TOCMP_MAX_DATA_BYTES;
     s->display_name = tocmp_xstrdup(display_name);
     s->chunk_bytes = chunk_bytes < 4096 ? 4096 : chunk_bytes;
     s->header.path = tocmp_xstrdup(display_name);
@@ -151,8 +177,7 @@ struct tocmp_table_stream *tocmp_table_stream_open(const char *path, const char 
     struct tocmp_table_chunk *first = next_chunk(s);
     if (!first) {
         if (s->read_errno) {
-            tocm_diags_add(diags, TOCM_SEV_ERROR, "E301", display_name, 0, 0, "", NULL,
-                           "cannot read the data file: %s", strerror(s->read_errno));
+            read_failed(s, diags);
             tocmp_table_stream_close(s);
             return NULL;
         }
@@ -204,8 +229,7 @@ void tocmp_table_chunk_done(struct tocmp_table_chunk *chunk) {
 
 size_t tocmp_table_stream_finish(struct tocmp_table_stream *s, tocm_diags *diags) {
     if (s->read_errno) {
-        tocm_diags_add(diags, TOCM_SEV_ERROR, "E301", s->display_name, 0, 0, "", NULL,
-                       "cannot read the data file: %s", strerror(s->read_errno));
+        read_failed(s, diags);
         return (size_t)-1;
     }
     size_t n = s->chunk_count, rows = 0;

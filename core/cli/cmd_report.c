@@ -54,6 +54,9 @@ static const struct cli_option options[] = {
      "(so that Excel reads the accents right)"},
     {'o', 'o', "output", "FILE", "write to FILE (atomically) instead of standard output"},
     {OPT_STRICT, 0, "strict", NULL, "exit 1 when a check fails (a printed figure differs)"},
+    {'j', 'j', "jobs", "N",
+     "read and compute the data on N threads (default: one\n"
+     "per core; 1: one thread); the report is the same"},
     {OPT_OPTION, 0, "option", "NAME=VALUE",
      "pass an option to the exporter of a plugin format\n"
      "(repeatable; 'tocm plugins' lists them)"},
@@ -65,7 +68,7 @@ static const struct cli_command command = {
     .synopsis = "Usage: tocm report MODEL [--period P|A..B] [--node ID] [--level L] [--country C]\n"
                 "                         [--indicator ID ...] [--as-of DATE]\n"
                 "                         [--format text|md|csv|json] [--part P] [--bom]\n"
-                "                         [-o FILE] [--strict]\n"
+                "                         [-o FILE] [--strict] [-j N]\n"
                 "                         [--option NAME=VALUE ...]\n",
     .about = "Computes every indicator of MODEL from its data tables (CSV files next to\n"
              "the model) with the calculator plugins, and prints them as an indicator\n"
@@ -131,6 +134,16 @@ int cmd_report(int argc, char **argv) {
         case OPT_FORMAT: format_name = p.arg; break;
         case 'o': output = p.arg; break;
         case OPT_STRICT: strict = 1; break;
+        case 'j': {
+            char *end;
+            long n = strtol(p.arg, &end, 10);
+            if (end == p.arg || *end || n < 1 || n > 64)
+                rc = cli_usage_error("report", "--jobs is a number of threads from 1 to 64, not '%s'",
+                                     p.arg);
+            else
+                ro.jobs = (unsigned)n;
+            break;
+        }
         case OPT_OPTION:
             if (cli_export_options_parse(&eo, "report", p.arg) != 0)
                 rc = EXIT_USAGE;

@@ -39,6 +39,10 @@ typedef struct tocm_report_options {
     /* "YYYY-MM-DD": a period that ends after it is not yet due. NULL: the
      * model's program.reporting_date, else today (UTC). */
     const char *as_of;
+    /* -- appended in issue 14 -- */
+    /* Threads that read and fold the data tables: 0, one per core; 1, the
+     * calling thread only. The report is the same byte for byte. */
+    unsigned jobs;
 } tocm_report_options;
 
 enum tocm_report_format {
