@@ -642,8 +642,12 @@ static struct tocmp_stream *stream_table(struct ctx *c, size_t t, const unsigned
     struct tocmp_column_spec *specs = table_specs(def, &spec_count);
     struct tocmp_stream *st = tocmp_xcalloc(1, sizeof *st);
     st->diags = tocm_diags_new();
+    /* TOCM_STREAM_CHUNK: another chunk size in bytes, for the tests, which
+     * cut small files into many chunks. */
+    const char *chunk_env = getenv("TOCM_STREAM_CHUNK");
+    size_t chunk = chunk_env && atol(chunk_env) > 0 ? (size_t)atol(chunk_env) : STREAM_CHUNK_BYTES;
     /* Named as the user wrote it, relative to where they ran tocm. */
-    st->s = tocmp_table_stream_open(path, path, specs, spec_count, STREAM_CHUNK_BYTES, st->diags);
+    st->s = tocmp_table_stream_open(path, path, specs, spec_count, chunk, st->diags);
     free(specs);
     free(path);
     if (!st->s) {

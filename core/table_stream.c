@@ -170,7 +170,7 @@ struct tocmp_table_stream *tocmp_table_stream_open(const char *path, const char 
     struct stat st;
     s->limit = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? SIZE_MAX : TOCMP_MAX_DATA_BYTES;
     s->display_name = tocmp_xstrdup(display_name);
-    s->chunk_bytes = chunk_bytes < 4096 ? 4096 : chunk_bytes;
+    s->chunk_bytes = chunk_bytes < 16 ? 16 : chunk_bytes;
     s->header.path = tocmp_xstrdup(display_name);
     /* The first chunk holds the header record (a chunk ends after a whole
      * record); the rows after it are the chunk's. */
