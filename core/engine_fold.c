@@ -91,8 +91,9 @@ static int emit(struct tocmp_fold *f, const void *state, void *empty, size_t n, 
 /* Folds rows[0..n) into finest states: finest->count states, state i for
  * the finest key key_of[i] over rows_of[i] rows. */
 static int fold_rows(struct tocmp_fold *f, const size_t *rows, size_t n, const size_t *period_of,
-                     size_t *const *dim_of, size_t periods, uint32_t *slot, struct tocmp_pool *finest,
-                     size_t **key_of, size_t **rows_of, const struct tocm_calc_request *req) {
+                     size_t *const *dim_of, size_t periods, uint32_t *slot,
+                     struct tocmp_pool *finest, size_t **key_of, size_t **rows_of,
+                     const struct tocm_calc_request *req) {
     const struct indicator *ind = f->ind;
     const struct tocm_table *t = ind->table;
     void **states = tocmp_xmalloc(TOCMP_FOLD_BATCH * sizeof *states);
@@ -104,7 +105,8 @@ static int fold_rows(struct tocmp_fold *f, const size_t *rows, size_t n, const s
     int rc = 0;
     for (size_t j = 0; j < n && rc == 0;) {
         /* The batch: table rows [lo, hi), from the next filtered row. */
-        size_t lo = rows[j], hi = lo + TOCMP_FOLD_BATCH < t->row_count ? lo + TOCMP_FOLD_BATCH : t->row_count;
+        size_t lo = rows[j],
+               hi = lo + TOCMP_FOLD_BATCH < t->row_count ? lo + TOCMP_FOLD_BATCH : t->row_count;
         memset(states, 0, (hi - lo) * sizeof *states);
         for (; j < n && rows[j] < hi; j++) {
             size_t key = 0;
@@ -151,9 +153,9 @@ static int fold_rows(struct tocmp_fold *f, const size_t *rows, size_t n, const s
 
 /* The cells of one subset (mask) of the dimensions, from the finest
  * states, in the order tocmp_compute_subset makes them. */
-static int fold_subset(struct tocmp_fold *f, unsigned mask, size_t n, size_t periods, size_t last_data,
-                       const struct tocmp_pool *finest, const size_t *key_of, const size_t *rows_of,
-                       json_t *cells_json) {
+static int fold_subset(struct tocmp_fold *f, unsigned mask, size_t n, size_t periods,
+                       size_t last_data, const struct tocmp_pool *finest, const size_t *key_of,
+                       const size_t *rows_of, json_t *cells_json) {
     struct indicator *ind = f->ind;
     size_t space = 1; /* the subset's value combinations */
     for (size_t d = 0; d < ind->dim_count; d++)
@@ -256,8 +258,8 @@ static int fold_subset(struct tocmp_fold *f, unsigned mask, size_t n, size_t per
                  * group's (engine_group.c says why). */
                 uint32_t s = slot[g * periods + last_data];
                 size_t own = s == NO_STATE ? 0 : rows_in[s];
-                rc = emit(f, s == NO_STATE ? NULL : tocmp_pool_at(&merged, s), empty, own, own, dims,
-                          mask, -1, cells_json);
+                rc = emit(f, s == NO_STATE ? NULL : tocmp_pool_at(&merged, s), empty, own, own,
+                          dims, mask, -1, cells_json);
             } else {
                 rc = emit(f, total, empty, all_rows, all_rows, dims, mask, -1, cells_json);
             }

@@ -221,8 +221,8 @@ struct sind {
     json_t *filter;         /* the indicator's rows */
     json_t *plan_filters[TOCM_AGG_MAX_FILTERS];
     int has_period;
-    size_t arity;                      /* key parts: the period (if any), then each dimension */
-    size_t key_need[1 + MAX_DIMS];     /* which interned column each key part is */
+    size_t arity;                  /* key parts: the period (if any), then each dimension */
+    size_t key_need[1 + MAX_DIMS]; /* which interned column each key part is */
     size_t plan_need[TOCM_AGG_MAX_COLUMNS];
     struct tocm_calc_request req;
     struct part result; /* every worker's states, merged */
@@ -232,10 +232,10 @@ struct sind {
 struct worker {
     struct tocmp_stream *st;
     struct tocm_table block;
-    struct values *values;   /* per interned column */
-    uint32_t *ids;           /* per interned column, TOCMP_FOLD_BATCH rows */
-    const char **texts;      /* the same as texts */
-    struct part *parts;      /* per indicator */
+    struct values *values;    /* per interned column */
+    uint32_t *ids;            /* per interned column, TOCMP_FOLD_BATCH rows */
+    const char **texts;       /* the same as texts */
+    struct part *parts;       /* per indicator */
     struct tocmp_fold *folds; /* per indicator: this worker's calls (err) */
     void **states;
     unsigned char *masks;
@@ -728,7 +728,8 @@ struct tocm_table *tocmp_stream_table(struct ctx *c, size_t index, int *streamed
     return st->bad ? NULL : (struct tocm_table *)st->header;
 }
 
-static struct sind *find_sind(struct ctx *c, const struct indicator *ind, struct tocmp_stream **out) {
+static struct sind *find_sind(struct ctx *c, const struct indicator *ind,
+                              struct tocmp_stream **out) {
     struct tocmp_stream *st = c->streams ? c->streams[ind->model->table] : NULL;
     for (size_t j = 0; st && j < st->ind_count; j++)
         if (st->inds[j].model == ind->model) {

@@ -255,8 +255,8 @@ static const char *type_name(enum tocm_cell_type t) {
 /* Checks cell i (of column c) against the column's type and keeps its
  * number (number and has_number start zeroed). line and column: where the
  * field starts, for the message. */
-static void type_cell(struct tocmp_csv_parser *ps, struct tocm_table *t, size_t i, size_t c, size_t line,
-                      size_t column) {
+static void type_cell(struct tocmp_csv_parser *ps, struct tocm_table *t, size_t i, size_t c,
+                      size_t line, size_t column) {
     const char *text = t->text[i];
     if (!*text || t->types[c] == TOCM_CELL_TEXT)
         return; /* text, or empty: a missing value, whatever the type */
@@ -269,8 +269,8 @@ static void type_cell(struct tocmp_csv_parser *ps, struct tocm_table *t, size_t 
     }
     if (!ok)
         tocmp_csv_fail(ps, line, column, "E303",
-             tocmp_asprintf("column '%s': '%s' is not %s", t->names[c], text,
-                            type_name(t->types[c])));
+                       tocmp_asprintf("column '%s': '%s' is not %s", t->names[c], text,
+                                      type_name(t->types[c])));
     else if (t->types[c] == TOCM_CELL_INTEGER || t->types[c] == TOCM_CELL_DECIMAL)
         t->has_number[i] = 1;
 }
@@ -427,9 +427,8 @@ void tocmp_table_errors_clear(struct tocmp_table_errors *errs) {
     memset(errs, 0, sizeof *errs);
 }
 
-size_t tocmp_table_errors_flush(struct tocmp_table_errors *errs, size_t n,
-                                const size_t *first_line, const char *display_name,
-                                tocm_diags *diags) {
+size_t tocmp_table_errors_flush(struct tocmp_table_errors *errs, size_t n, const size_t *first_line,
+                                const char *display_name, tocm_diags *diags) {
     size_t total = 0, listed = 0;
     const char *unlisted = NULL;
     for (size_t k = 0; k < n; k++) {

@@ -17,7 +17,7 @@ struct tocm_table {
     /* Cells between one column's first row and the next's: row_count for a
      * table read whole, the room of the block for one read in chunks. */
     size_t stride;
-    size_t room; /* cells the arrays hold (a block's, reused for the next) */
+    size_t room;                /* cells the arrays hold (a block's, reused for the next) */
     char **names;               /* column_count names (owned) */
     tocmp_idmap columns;        /* name -> column, so a lookup costs no scan */
     enum tocm_cell_type *types; /* column_count types */

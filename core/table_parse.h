@@ -69,9 +69,8 @@ size_t tocmp_csv_parse_rows(struct tocmp_csv_parser *ps, struct tocm_table *t, s
  * nothing after a fatal error. first_line[k]: the file's line where parse k
  * began. Frees the messages. Returns the number of errors (0: the file is
  * good). */
-size_t tocmp_table_errors_flush(struct tocmp_table_errors *errs, size_t n,
-                                const size_t *first_line, const char *display_name,
-                                tocm_diags *diags);
+size_t tocmp_table_errors_flush(struct tocmp_table_errors *errs, size_t n, const size_t *first_line,
+                                const char *display_name, tocm_diags *diags);
 void tocmp_table_errors_clear(struct tocmp_table_errors *errs);
 
 #endif

@@ -188,8 +188,8 @@ struct tocmp_table_stream *tocmp_table_stream_open(const char *path, const char 
         s->chunks[0] = first;
         s->chunk_count = s->chunk_cap = 1;
     }
-    struct tocmp_csv_parser ps = {.p = first->start, .end = first->end, .line = 1,
-                                  .errs = &first->errs};
+    struct tocmp_csv_parser ps = {
+        .p = first->start, .end = first->end, .line = 1, .errs = &first->errs};
     if (first->end - first->start >= 3 && memcmp(first->start, "\xEF\xBB\xBF", 3) == 0)
         ps.p += 3; /* a UTF-8 byte-order mark, as spreadsheets write */
     ps.line_start = ps.p;

@@ -138,8 +138,8 @@ int cmd_report(int argc, char **argv) {
             char *end;
             long n = strtol(p.arg, &end, 10);
             if (end == p.arg || *end || n < 1 || n > 64)
-                rc = cli_usage_error("report", "--jobs is a number of threads from 1 to 64, not '%s'",
-                                     p.arg);
+                rc = cli_usage_error("report",
+                                     "--jobs is a number of threads from 1 to 64, not '%s'", p.arg);
             else
                 ro.jobs = (unsigned)n;
             break;
