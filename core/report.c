@@ -9,6 +9,7 @@
 
 #include "engine.h"
 #include "engine_parts.h"
+#include "model_internal.h"
 #include "report_build.h"
 #include "report_print.h"
 #include "tocm/report.h"
@@ -51,6 +52,30 @@ static void add_latest_periods(json_t *doc) {
     }
 }
 
+/* The thresholds the statuses are judged by: the program's ("thresholds"),
+ * and an indicator's own where it has them, so that a reader is told what
+ * "on track" means. */
+static void add_thresholds(json_t *doc, const tocm_model *m) {
+    json_object_set_new(
+        doc, "thresholds",
+        json_pack("{s:f, s:f}", "achieved", m->status.achieved, "on_track", m->status.on_track));
+    size_t i;
+    json_t *ind;
+    json_array_foreach(json_object_get(doc, "indicators"), i, ind) {
+        size_t mi = tocmp_model_find_indicator(m, json_string_value(json_object_get(ind, "id")));
+        json_t *own =
+            mi == TOCMP_NONE ? NULL : json_object_get(m->indicators[mi].json, "thresholds");
+        if (!json_is_object(own))
+            continue;
+        json_t *a = json_object_get(own, "achieved"), *o = json_object_get(own, "on_track");
+        json_object_set_new(
+            ind, "thresholds",
+            json_pack("{s:f, s:f}", "achieved",
+                      json_is_number(a) ? json_number_value(a) : m->status.achieved, "on_track",
+                      json_is_number(o) ? json_number_value(o) : m->status.on_track));
+    }
+}
+
 int tocm_report_compute(const tocm_model *model, const tocm_registry *registry,
                         const tocm_report_options *options, tocm_diags *diags, tocm_report **out) {
     static const tocm_report_options all = {0};
@@ -76,6 +101,7 @@ int tocm_report_compute(const tocm_model *model, const tocm_registry *registry,
     }
     tocmp_mark_not_yet_due(doc, as_of);
     add_latest_periods(doc);
+    add_thresholds(doc, model);
     rc = tocmp_select_prune(doc, model, o, &sel, diags);
     if (rc != TOCM_OK) {
         json_decref(doc);

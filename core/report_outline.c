@@ -30,6 +30,35 @@ static char *joined(json_t *list) {
 
 /* The date and what the options selected, so a reader knows what the
  * tables leave out. */
+/* How to read "% of target" and the statuses, once, when some figure has
+ * a target: a donor reading "93 %, off track" needs to know that status is
+ * judged from the baseline. */
+static void print_legend(FILE *out, json_t *report, int markdown) {
+    int targets = 0;
+    size_t i, k;
+    json_t *ind, *cell;
+    json_array_foreach(json_object_get(report, "indicators"), i, ind) {
+        json_array_foreach(json_object_get(ind, "cells"), k, cell) targets |=
+            json_is_number(json_object_get(cell, "target"));
+    }
+    json_t *th = json_object_get(report, "thresholds");
+    if (!targets || !th)
+        return;
+    double achieved = json_number_value(json_object_get(th, "achieved"));
+    double on_track = json_number_value(json_object_get(th, "on_track"));
+    fprintf(out,
+            "%s%% of target is the actual as a share of the target (for a lower-is-better "
+            "indicator, the share of the planned reduction achieved). Status is judged by "
+            "progress from the baseline to the target: \u2713 achieved ",
+            markdown ? "\n" : "");
+    if (achieved >= 1)
+        fputs("at the target", out);
+    else
+        fprintf(out, "from %g%% of the way", achieved * 100);
+    fprintf(out, ", \u2192 on track from %g%% of the way, \u2717 off track below that.\n",
+            on_track * 100);
+}
+
 static void print_scope(FILE *out, json_t *report, int markdown) {
     const char *as_of = json_string_value(json_object_get(report, "as_of"));
     json_t *sel = json_object_get(report, "selection");
@@ -69,6 +98,7 @@ static void print_scope(FILE *out, json_t *report, int markdown) {
     if (b.len)
         fprintf(out, "%s%s\n", markdown ? "\n" : "", b.data + (b.data[0] == ' '));
     free(b.data);
+    print_legend(out, report, markdown);
 }
 
 /* id -> the chain node it is placed under. new. */

@@ -249,7 +249,9 @@ static char *dims_words(json_t *dims) {
 static char *percent_text(json_t *v) {
     if (!json_is_number(v))
         return tocmp_xstrdup("");
-    char *d = tocmp_display(json_number_value(v), 1, 0, 0);
+    /* Short of the target never reads as 100 %: 99.6 % is shown as 99 %. */
+    double x = json_number_value(v);
+    char *d = tocmp_display(x >= 99.5 && x < 100 ? 99 : x, 1, 0, 0);
     char *out = tocmp_asprintf("%s%%", d);
     free(d);
     return out;
@@ -335,6 +337,15 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
                 "%sLower is better: %% of target is the share of the planned reduction, from "
                 "the baseline to the target, achieved.\n",
                 lead);
+    json_t *th = json_object_get(ind, "thresholds");
+    if (th) {
+        double achieved = json_number_value(json_object_get(th, "achieved"));
+        fprintf(out, "%sOn track from %g%% of the way from the baseline to the target", lead,
+                json_number_value(json_object_get(th, "on_track")) * 100);
+        if (achieved < 1)
+            fprintf(out, ", achieved from %g%%", achieved * 100);
+        fputs(" (this indicator's own thresholds).\n", out);
+    }
     const char *notes = json_string_value(json_object_get(ind, "notes"));
     if (notes) {
         char *t = tocmp_md_cell(notes, markdown);

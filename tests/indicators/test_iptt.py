@@ -146,6 +146,12 @@ def test_the_worked_example(scratch):
         "as printed \u2713",
         "- Life-of-program target: 168 \u2014 The sum of the annual targets",
         "| 2025 | Total | 56 | not reported | | \u2013 not reported | 1 of its figures missing",
+        # how to read % of target and the statuses, and an indicator's own thresholds
+        "Status is judged by progress from the baseline to the target: \u2713 achieved at the "
+        "target, \u2192 on track from 80% of the way, \u2717 off track below that.",
+        "- On track from 70% of the way from the baseline to the target (this indicator's own",
+        # short of the target never reads 100 %
+        "| 2025 | sex female | 52% | 52% | 99% | \u2192 on track |",
         # the roll-up in words, best status first, the level by its title
         "- **G** (Goal): indicators 4 achieved, 3 on track; projects 2 completed,",
         "- **EOPO1** (End-of-program outcome): indicators 2 achieved, 1 on track;",
@@ -160,6 +166,9 @@ def test_the_worked_example(scratch):
     doc = json.loads(it.run("report", model, "--format", "json")[1])
     c = cell(indicator(doc, "2.2"), "2024")  # 16.4 days against 18: lower, achieved
     assert c["status"] == "achieved", c
+    assert doc["thresholds"] == {"achieved": 1.0, "on_track": 0.8}, doc["thresholds"]
+    assert indicator(doc, "2.2")["thresholds"] == {"achieved": 1.0, "on_track": 0.7}
+    assert "thresholds" not in indicator(doc, "2.3")
     c = cell(indicator(doc, "2.3"), "2024", sex="female")
     assert c["baseline"] == 0.31 and c["target"] == 0.4, c
 
