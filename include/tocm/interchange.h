@@ -1,6 +1,7 @@
 /*
  * interchange.h -- models that come from elsewhere: new frameworks from
- * built-in templates (`tocm init`).
+ * built-in templates (`tocm init`), logframe sheets and IATI files
+ * (`tocm import`).
  *
  * Same rules as tocm.h: out of memory stops the program; every other failure
  * is a status and one sentence in the caller's buffer (TOCM_MESSAGE_SIZE
@@ -51,6 +52,45 @@ struct tocm_logframe_options {
  * *out NULL; TOCM_EIO when the file cannot be read. */
 int tocm_import_logframe(const char *path, const struct tocm_logframe_options *options,
                          tocm_diags *diags, char **out, size_t *len);
+
+/* What an import makes: the model and the results tables beside it (paths
+ * relative to the model's folder, "data/results_1.2.csv"), all in memory
+ * until tocm_import_write. */
+struct tocm_import_table {
+    char *path;
+    char *text;
+    size_t len;
+};
+struct tocm_import_output {
+    char *model; /* canonical layout */
+    size_t model_len;
+    struct tocm_import_table *tables;
+    size_t table_count;
+};
+void tocm_import_output_free(struct tocm_import_output *out);
+
+/* Writes the tables, then the model at model_path (each atomically; data/
+ * made when missing). An existing file is refused before anything is
+ * written unless force; when a write fails, the files this call made are
+ * removed. TOCM_OK, or TOCM_EIO/TOCM_EINVALID with err set. */
+int tocm_import_write(const char *model_path, const struct tocm_import_output *out, int force,
+                      char *err, size_t err_size);
+
+/* An IATI 2.03 activity file (models/FORMAT.md, "Importing IATI") into a
+ * model and a results table per indicator holding its actuals. Read with
+ * libxml2 without network, DTD or entity expansion, within bounds. It is
+ * built into the tocm program when libxml2 is found, not into libtocm.a
+ * (which needs jansson only). */
+struct tocm_iati_options {
+    const char *activity;   /* the iati-identifier to import from a file of several; or NULL */
+    const char *program_id; /* or NULL: tocm's own, else from the identifier or file name */
+};
+/* TOCM_OK with out filled and warnings (what is not kept, placeholders) in
+ * diags; TOCM_EINVALID with every error in diags (E511 the file, E512 the
+ * document, E513 a value, or the model's own rules) and out empty; TOCM_EIO
+ * when the file cannot be read. */
+int tocm_import_iati(const char *path, const struct tocm_iati_options *options,
+                     tocm_diags *diags, struct tocm_import_output *out);
 
 #ifdef __cplusplus
 }

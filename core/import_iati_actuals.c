@@ -1,0 +1,289 @@
+/*
+ * import_iati_actuals.c -- an IATI file's actuals as results tables, in the
+ * layout `tocm record` writes (models/FORMAT.md, "Figures entered
+ * directly"): one table per indicator, data/results_ID.csv, with the period,
+ * one column per breakdown, value, (status,) comment and source; the
+ * indicator computed by the `recorded` calculator. Figures stay data: a
+ * report reads them like any other, and `tocm record` adds the next ones.
+ *
+ * The recorded calculator adds a breakdown's rows up into its totals, so a
+ * table holds the finest figures IATI gives. A total (or a partial
+ * breakdown) IATI also gives is checked against the sum of its parts: the
+ * same figure is what the report computes, and nothing is lost; a different
+ * one (a percentage, a mean, a total that does not add up) cannot come out
+ * of the table, so it is kept in the indicator's `reported` list, which
+ * `tocm report` checks against the computed figure, and named in a warning.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_iati.h"
+#include "util.h"
+
+static void set_str(json_t *o, const char *key, const char *value) {
+    if (value && *value)
+        json_object_set_new(o, key, json_string(value));
+}
+
+void ix_actual(struct ix *x, json_t *rows, const char *ind_id, int qualitative, const char *period,
+               xmlNodePtr el, int tocm_made) {
+    json_t *row = json_object();
+    set_str(row, "period", period);
+    json_t *dims = json_object();
+    for (xmlNodePtr n = ix_elem(el->children); n; n = ix_elem(n->next)) {
+        if (ix_is(n, "dimension"))
+            json_object_set_new(dims, ix_attr(n, "name"), json_string(ix_attr(n, "value")));
+        else if (!ix_is(n, "comment"))
+            ix_warn(x, "W512", n,
+                    "indicator '%s': the %s of the actual for %s is not kept: a results table "
+                    "holds a figure's period, breakdown, value, comment and source",
+                    ind_id, (const char *)n->name, period);
+    }
+    json_object_set_new(row, "dims", dims);
+    json_object_set_new(row, "line", json_integer(ix_line(el)));
+    const char *raw = ix_attr(el, "value");
+    char *comment = NULL;
+    for (xmlNodePtr n = ix_elem(el->children); n && !comment; n = ix_elem(n->next))
+        if (ix_is(n, "comment"))
+            comment = ix_narrative(x, n, NULL);
+    if (comment && ix_placeholder(comment)) {
+        free(comment);
+        comment = NULL;
+    }
+    tocmp_buf why = {0};
+    if (qualitative) {
+        const char *text = tocm_made ? ix_tocm(el, "text") : comment;
+        set_str(row, "value", text);
+        set_str(row, "status", ix_tocm(el, "assessed"));
+        if (raw && *raw)
+            tocmp_buf_printf(&why, "IATI value '%s'", raw);
+    } else {
+        double v;
+        char num[40];
+        if (raw && ix_number(raw, &v)) {
+            set_str(row, "value", ix_format_number(v, num));
+            json_object_set_new(row, "number", json_real(v));
+        } else if (raw && *raw) {
+            ix_warn(x, ix_placeholder(raw) ? "W511" : "W512", el,
+                    "indicator '%s': the actual '%s' for %s is not a number: recorded as not "
+                    "reported, the value kept in its comment",
+                    ind_id, raw, period);
+            tocmp_buf_printf(&why, "IATI value '%s' is not a number", raw);
+        } else {
+            tocmp_buf_puts(&why, "no value in the IATI file");
+        }
+    }
+    const char *tc = tocm_made ? ix_tocm(el, "comment") : (qualitative ? NULL : comment);
+    if (tc && *tc)
+        tocmp_buf_printf(&why, "%s%s", why.len ? ". " : "", tc);
+    set_str(row, "comment", why.data);
+    set_str(row, "source", tocm_made ? ix_tocm(el, "source") : NULL);
+    free(why.data);
+    free(comment);
+    json_array_append_new(rows, row);
+}
+
+/* ---- the tables --------------------------------------------------------------------------- */
+
+/* A CSV cell as RFC 4180 quotes it; a text cell a spreadsheet would run as
+ * a formula gets a leading apostrophe, as tocm record writes it. */
+static void cell(tocmp_buf *b, const char *s, int text) {
+    if (!s)
+        s = "";
+    int guard = text && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
+                         *s == '\r');
+    int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        tocmp_buf_puts(b, "\"");
+    if (guard)
+        tocmp_buf_puts(b, "'");
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            tocmp_buf_puts(b, "\"");
+        tocmp_buf_append(b, p, 1);
+    }
+    if (quote)
+        tocmp_buf_puts(b, "\"");
+}
+
+static int all_digits(const char *s) {
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* Does row a's breakdown hold within b's ({} holds within everything)? */
+static int within(json_t *inner, json_t *outer) {
+    const char *k;
+    json_t *v;
+    json_object_foreach(inner, k, v) {
+        if (!json_equal(v, json_object_get(outer, k)))
+            return 0;
+    }
+    return 1;
+}
+
+/* The table name for an indicator: results_ID with characters other than
+ * letters, digits, '-' and '_' as '_', as tocm record names it. new. */
+static char *table_name(json_t *tables, const char *id) {
+    char *base = tocmp_asprintf("results_%s", id);
+    for (char *p = base; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_'))
+            *p = '_';
+    char *name = tocmp_xstrdup(base);
+    for (int i = 2; json_object_get(tables, name); i++) {
+        free(name);
+        name = tocmp_asprintf("%s_%d", base, i);
+    }
+    free(base);
+    return name;
+}
+
+/* Figures that are not the table's finest: kept when the table's sum says
+ * the same, else moved to the indicator's `reported` list. */
+static void fold_totals(struct ix *x, json_t *ind, json_t *rows, size_t dim_count, int additive,
+                        json_t *kept) {
+    const char *id = json_string_value(json_object_get(ind, "id"));
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        if (json_object_size(json_object_get(r, "dims")) == dim_count)
+            json_array_append(kept, r);
+    }
+    json_array_foreach(rows, i, r) {
+        json_t *dims = json_object_get(r, "dims");
+        if (json_object_size(dims) == dim_count)
+            continue;
+        const char *period = json_string_value(json_object_get(r, "period"));
+        double sum = 0;
+        size_t parts = 0;
+        size_t j;
+        json_t *f;
+        json_array_foreach(kept, j, f) {
+            if (strcmp(json_string_value(json_object_get(f, "period")), period) != 0 ||
+                !within(dims, json_object_get(f, "dims")))
+                continue;
+            parts++;
+            json_t *n = json_object_get(f, "number");
+            sum = n ? sum + json_real_value(n) : NAN;
+        }
+        json_t *number = json_object_get(r, "number");
+        if (parts == 0) {
+            /* No finer figure: this one is the table's, its other breakdown
+             * columns left empty. */
+            json_array_append(kept, r);
+            continue;
+        }
+        if (additive && number && fabs(json_real_value(number) - sum) <= 1e-9 * fmax(1, fabs(sum)))
+            continue; /* the report computes the same */
+        json_t *reported = json_object_get(ind, "reported");
+        if (!reported) {
+            reported = json_array();
+            json_object_set_new(ind, "reported", reported);
+        }
+        json_t *e = json_pack("{s:s, s:O}", "period", period, "dims", dims);
+        if (number)
+            json_object_set(e, "value", number);
+        else if (json_object_get(r, "value"))
+            json_object_set(e, "value", json_object_get(r, "value"));
+        json_object_set_new(e, "source", json_string("IATI actual"));
+        json_array_append_new(reported, e);
+        char num[40], total[40];
+        tocm_diags_add(x->d, TOCM_SEV_WARNING, "W513", x->file,
+                       (int)json_integer_value(json_object_get(r, "line")), 0, "", NULL,
+                       "indicator '%s': the %s actual for %s (%s) is not the sum of its %zu "
+                       "breakdowns (%s), which is what the results table gives: it is kept in "
+                       "the indicator's `reported` figures, which tocm report checks",
+                       id, json_object_size(dims) ? "partial" : "total", period,
+                       number ? ix_format_number(json_real_value(number), num) : "no number",
+                       parts, isnan(sum) ? "not all numbers" : ix_format_number(sum, total));
+    }
+}
+
+void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out) {
+    json_t *tables = json_object();
+    json_t *indicators = json_object_get(model, "indicators");
+    out->tables = tocmp_xcalloc(json_array_size(indicators) + 1, sizeof *out->tables);
+    size_t i;
+    json_t *ind;
+    json_array_foreach(indicators, i, ind) {
+        const char *id = json_string_value(json_object_get(ind, "id"));
+        const char *measure = json_string_value(json_object_get(ind, "measure"));
+        int qualitative = measure && strcmp(measure, "qualitative") == 0;
+        int additive = !measure || strcmp(measure, "unit") == 0;
+        json_t *dims = json_object_get(ind, "disaggregate");
+        size_t dim_count = json_array_size(dims);
+        json_t *rows = json_object_get(x->actuals, id);
+        json_t *kept = json_array();
+        if (rows)
+            fold_totals(x, ind, rows, dim_count, additive, kept);
+        /* The period column: integers when every period is a year. */
+        int years = 1;
+        size_t r;
+        json_t *row;
+        json_array_foreach(kept, r, row) years &= all_digits(json_string_value(json_object_get(row, "period")));
+        char *name = table_name(tables, id);
+        json_t *cols = json_object();
+        json_object_set_new(cols, "period", json_string(years ? "integer" : "text"));
+        size_t d;
+        json_t *dim;
+        json_array_foreach(dims, d, dim) json_object_set_new(cols, json_string_value(dim), json_string("text"));
+        json_object_set_new(cols, "value", json_string(qualitative ? "text" : "decimal"));
+        if (qualitative)
+            json_object_set_new(cols, "status", json_string("text"));
+        json_object_set_new(cols, "comment", json_string("text"));
+        json_object_set_new(cols, "source", json_string("text"));
+        char *path = tocmp_asprintf("data/%s.csv", name);
+        const char *title = json_string_value(json_object_get(ind, "title"));
+        char *ttitle = tocmp_asprintf("%s (imported from IATI)", title ? title : id);
+        json_object_set_new(tables, name, json_pack("{s:s, s:s, s:o}", "path", path, "title", ttitle, "columns", cols));
+        free(ttitle);
+        json_object_set_new(ind, "calculator", json_string("recorded"));
+        json_object_set_new(ind, "table", json_string(name));
+        json_object_set_new(ind, "period", json_string("period"));
+        /* The text: header, then the rows in the file's order. */
+        tocmp_buf b = {0};
+        const char *key;
+        json_t *type;
+        int first = 1;
+        json_object_foreach(cols, key, type) {
+            if (!first)
+                tocmp_buf_puts(&b, ",");
+            cell(&b, key, 1);
+            first = 0;
+        }
+        tocmp_buf_puts(&b, "\n");
+        json_array_foreach(kept, r, row) {
+            cell(&b, json_string_value(json_object_get(row, "period")), !years);
+            json_t *rd = json_object_get(row, "dims");
+            json_array_foreach(dims, d, dim) {
+                tocmp_buf_puts(&b, ",");
+                cell(&b, json_string_value(json_object_get(rd, json_string_value(dim))), 1);
+            }
+            tocmp_buf_puts(&b, ",");
+            cell(&b, json_string_value(json_object_get(row, "value")), qualitative);
+            if (qualitative) {
+                tocmp_buf_puts(&b, ",");
+                cell(&b, json_string_value(json_object_get(row, "status")), 1);
+            }
+            tocmp_buf_puts(&b, ",");
+            cell(&b, json_string_value(json_object_get(row, "comment")), 1);
+            tocmp_buf_puts(&b, ",");
+            cell(&b, json_string_value(json_object_get(row, "source")), 1);
+            tocmp_buf_puts(&b, "\n");
+        }
+        struct tocm_import_table *t = &out->tables[out->table_count++];
+        t->path = path;
+        t->text = b.data;
+        t->len = b.len;
+        free(name);
+        json_decref(kept);
+    }
+    json_object_set_new(model, "tables", tables);
+}
