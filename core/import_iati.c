@@ -134,11 +134,19 @@ static const char *type_word(const char *t) {
     return NULL;
 }
 
+/* The level a result is on, with the result type of its first result. */
 static void note_level(struct ix *x, const char *level, const char *type) {
-    if (json_object_get(x->level_rank, level))
-        return;
+    size_t i;
+    json_t *l;
+    json_array_foreach(x->levels, i, l) {
+        if (strcmp(json_string_value(json_object_get(l, "id")), level) == 0) {
+            if (!json_object_get(l, "\x01type"))
+                json_object_set_new(l, "\x01type", json_string(type));
+            return;
+        }
+    }
     json_object_set_new(x->level_rank, level, json_integer(type_rank(type)));
-    json_t *l = json_pack("{s:s}", "id", level);
+    l = json_pack("{s:s}", "id", level);
     if (strcmp(type, "outcome") == 0)
         json_object_set_new(l, "outcome", json_true());
     json_object_set_new(l, "\x01type", json_string(type));
@@ -569,14 +577,48 @@ static xmlNodePtr pick(struct ix *x, xmlNodePtr root, xmlNodePtr **projects, siz
 /* Levels top first: tocm's listed ones, then by result type (impact,
  * outcome, output, other) in the order met. The result type of each level
  * that tocm's default would not give is kept in program.iati_result_types. */
-static void order_levels(struct ix *x) {
+/* tocm's default levels (models/FORMAT.md), used when a model names none. */
+static const char *const default_levels[] = {"goal",    "eopo",    "intermediate", "immediate",
+                                             "cluster", "project", "activity"};
+
+/* The default levels, when tocm's export says the model used them and
+ * every level met is one of them: 1 (x->levels replaced), else 0. */
+static int use_default_levels(struct ix *x) {
+    size_t i;
+    json_t *l;
+    json_array_foreach(x->levels, i, l) {
+        int known = 0;
+        for (size_t d = 0; d < 7; d++)
+            known |= strcmp(json_string_value(json_object_get(l, "id")), default_levels[d]) == 0;
+        if (!known)
+            return 0;
+    }
+    json_t *list = json_array();
+    for (size_t d = 0; d < 7; d++) {
+        json_t *level = json_pack("{s:s}", "id", default_levels[d]);
+        if (d >= 1 && d <= 3)
+            json_object_set_new(level, "outcome", json_true());
+        json_array_foreach(x->levels, i, l) {
+            if (strcmp(json_string_value(json_object_get(l, "id")), default_levels[d]) == 0 &&
+                json_object_get(l, "\x01type"))
+                json_object_set(level, "\x01type", json_object_get(l, "\x01type"));
+        }
+        json_array_append_new(list, level);
+    }
+    json_decref(x->levels);
+    x->levels = list;
+    return 1;
+}
+
+static void order_levels(struct ix *x, int defaults) {
     size_t n = json_array_size(x->levels);
     json_t *sorted = json_array();
-    for (int rank = -1; rank <= 3; rank++) {
+    for (int rank = defaults ? -2 : -1; rank <= 3; rank++) {
         for (size_t i = 0; i < n; i++) {
             json_t *l = json_array_get(x->levels, i);
             const char *id = json_string_value(json_object_get(l, "id"));
-            if (json_integer_value(json_object_get(x->level_rank, id)) == rank)
+            if (defaults ? rank == -2
+                         : json_integer_value(json_object_get(x->level_rank, id)) == rank)
                 json_array_append(sorted, l);
         }
     }
@@ -689,10 +731,14 @@ int tocm_import_iati(const char *path, const struct tocm_iati_options *o, tocm_d
     if (json_array_size(x.nodes) == 0)
         ix_error(&x, "E512", act, "the activity has no <result>: there is nothing for a results "
                  "framework");
-    order_levels(&x);
+    const char *dl = ix_tocm(act, "default-levels");
+    int defaults = dl && strcmp(dl, "true") == 0 && use_default_levels(&x);
+    order_levels(&x, defaults);
     if (tocm_diags_errors(diags) == errors_before) {
-        json_t *model = json_pack("{s:i, s:O, s:O, s:O}", "tocm", TOCM_FORMAT_VERSION, "program",
-                                  x.program, "levels", x.levels, "nodes", x.nodes);
+        json_t *model = json_pack("{s:i, s:O, s:O}", "tocm", TOCM_FORMAT_VERSION, "program",
+                                  x.program, "nodes", x.nodes);
+        if (!defaults)
+            json_object_set(model, "levels", x.levels);
         if (json_array_size(x.indicators)) {
             json_object_set(model, "indicators", x.indicators);
             ix_tables(&x, model, out);

@@ -56,6 +56,9 @@ long ix_line(xmlNodePtr n);
 
 /* Is the element an IATI one (no namespace) called name? */
 int ix_is(xmlNodePtr n, const char *name);
+/* Is the element one of tocm's own (its namespace), called name (any
+ * name when NULL)? */
+int ix_in_tocm(xmlNodePtr n, const char *name);
 /* The next element child from n (n itself when it is one), or NULL. */
 xmlNodePtr ix_elem(xmlNodePtr n);
 /* An attribute's value (no namespace, or tocm's when tocm is set), or
@@ -87,6 +90,8 @@ void ix_keep_other_attrs(json_t *object, xmlNodePtr el, const char *const *handl
 int ix_number(const char *s, double *v);
 /* The decimals a number's text shows ("54.25": 2). */
 int ix_decimals(const char *s);
+/* A number for the model: an integer when it is whole. new. */
+json_t *ix_json_number(double v);
 /* A number as tocm writes it: the shortest text that reads back the same,
  * never an exponent. buf: 40 bytes. */
 const char *ix_format_number(double v, char *buf);

@@ -32,8 +32,11 @@ void ix_actual(struct ix *x, json_t *rows, const char *ind_id, int qualitative, 
     json_t *row = json_object();
     set_str(row, "period", period);
     json_t *dims = json_object();
+    xmlNodePtr figure = NULL; /* <tocm:figure>: the comment's parts apart */
     for (xmlNodePtr n = ix_elem(el->children); n; n = ix_elem(n->next)) {
-        if (ix_is(n, "dimension"))
+        if (ix_in_tocm(n, "figure"))
+            figure = n;
+        else if (ix_is(n, "dimension"))
             json_object_set_new(dims, ix_attr(n, "name"), json_string(ix_attr(n, "value")));
         else if (!ix_is(n, "comment"))
             ix_warn(x, "W512", n,
@@ -54,9 +57,9 @@ void ix_actual(struct ix *x, json_t *rows, const char *ind_id, int qualitative, 
     }
     tocmp_buf why = {0};
     if (qualitative) {
-        const char *text = tocm_made ? ix_tocm(el, "text") : comment;
+        const char *text = tocm_made ? ix_attr(figure, "text") : comment;
         set_str(row, "value", text);
-        set_str(row, "status", ix_tocm(el, "assessed"));
+        set_str(row, "status", ix_attr(figure, "assessed"));
         if (raw && *raw)
             tocmp_buf_printf(&why, "IATI value '%s'", raw);
     } else {
@@ -75,11 +78,13 @@ void ix_actual(struct ix *x, json_t *rows, const char *ind_id, int qualitative, 
             tocmp_buf_puts(&why, "no value in the IATI file");
         }
     }
-    const char *tc = tocm_made ? ix_tocm(el, "comment") : (qualitative ? NULL : comment);
+    const char *tc = tocm_made ? ix_attr(figure, "comment") : (qualitative ? NULL : comment);
     if (tc && *tc)
         tocmp_buf_printf(&why, "%s%s", why.len ? ". " : "", tc);
     set_str(row, "comment", why.data);
-    set_str(row, "source", tocm_made ? ix_tocm(el, "source") : NULL);
+    set_str(row, "source", tocm_made ? ix_attr(figure, "source") : NULL);
+    if (tocm_made && ix_attr(figure, "reported"))
+        json_object_set_new(row, "reported", json_true()); /* from `reported`: back there */
     free(why.data);
     free(comment);
     json_array_append_new(rows, row);
@@ -145,65 +150,113 @@ static char *table_name(json_t *tables, const char *id) {
     return name;
 }
 
-/* Figures that are not the table's finest: kept when the table's sum says
- * the same, else moved to the indicator's `reported` list. */
+/* The sum of the finest figures (those with every breakdown column) of
+ * the period within row's breakdown: NAN when one is not a number; *parts
+ * how many. */
+static double sum_of_parts(json_t *rows, json_t *row, size_t dim_count, size_t *parts) {
+    const char *period = json_string_value(json_object_get(row, "period"));
+    json_t *dims = json_object_get(row, "dims");
+    double sum = 0;
+    size_t i;
+    json_t *f;
+    *parts = 0;
+    json_array_foreach(rows, i, f) {
+        if (json_object_size(json_object_get(f, "dims")) != dim_count ||
+            strcmp(json_string_value(json_object_get(f, "period")), period) != 0 ||
+            !within(dims, json_object_get(f, "dims")))
+            continue;
+        (*parts)++;
+        json_t *n = json_object_get(f, "number");
+        sum = n ? sum + json_real_value(n) : NAN;
+    }
+    return sum;
+}
+
+static void keep_reported(json_t *ind, json_t *row) {
+    json_t *reported = json_object_get(ind, "reported");
+    if (!reported) {
+        reported = json_array();
+        json_object_set_new(ind, "reported", reported);
+    }
+    json_t *e = json_pack("{s:O, s:O}", "period", json_object_get(row, "period"), "dims",
+                          json_object_get(row, "dims"));
+    json_t *number = json_object_get(row, "number");
+    if (number)
+        json_object_set_new(e, "value", ix_json_number(json_real_value(number)));
+    else if (json_object_get(row, "value"))
+        json_object_set(e, "value", json_object_get(row, "value"));
+    const char *source = json_string_value(json_object_get(row, "source"));
+    json_object_set_new(e, "source", json_string(source ? source : "IATI actual"));
+    json_array_append_new(reported, e);
+}
+
+/* The rows the results table holds (into kept). The recorded calculator
+ * adds a period's rows up, so when every total and partial breakdown IATI
+ * gives is the sum of the finest figures (a count), the table holds the
+ * finest ones and the report computes the same totals. Otherwise (a
+ * percentage, a mean, figures that do not add up) adding up would print a
+ * false total: the table holds each period's total, and the breakdowns go
+ * to the indicator's `reported` list, which tocm report checks and shows. */
 static void fold_totals(struct ix *x, json_t *ind, json_t *rows, size_t dim_count, int additive,
                         json_t *kept) {
     const char *id = json_string_value(json_object_get(ind, "id"));
-    size_t i;
+    size_t i, parts;
     json_t *r;
+    /* Figures tocm's export wrote from `reported` go back there. */
+    json_t *data = json_array();
     json_array_foreach(rows, i, r) {
-        if (json_object_size(json_object_get(r, "dims")) == dim_count)
-            json_array_append(kept, r);
+        if (json_is_true(json_object_get(r, "reported")))
+            keep_reported(ind, r);
+        else
+            json_array_append(data, r);
     }
+    rows = data;
+    int adds_up = additive;
     json_array_foreach(rows, i, r) {
-        json_t *dims = json_object_get(r, "dims");
-        if (json_object_size(dims) == dim_count)
+        if (!adds_up || json_object_size(json_object_get(r, "dims")) == dim_count)
             continue;
-        const char *period = json_string_value(json_object_get(r, "period"));
-        double sum = 0;
-        size_t parts = 0;
-        size_t j;
-        json_t *f;
-        json_array_foreach(kept, j, f) {
-            if (strcmp(json_string_value(json_object_get(f, "period")), period) != 0 ||
-                !within(dims, json_object_get(f, "dims")))
-                continue;
-            parts++;
-            json_t *n = json_object_get(f, "number");
-            sum = n ? sum + json_real_value(n) : NAN;
-        }
+        double sum = sum_of_parts(rows, r, dim_count, &parts);
         json_t *number = json_object_get(r, "number");
-        if (parts == 0) {
-            /* No finer figure: this one is the table's, its other breakdown
-             * columns left empty. */
-            json_array_append(kept, r);
+        /* No number where a part has none is the same: not reported. */
+        if (parts && !(number ? !isnan(sum) && fabs(json_real_value(number) - sum) <=
+                                                   1e-9 * fmax(1, fabs(sum))
+                              : isnan(sum)))
+            adds_up = 0;
+    }
+    size_t moved = 0;
+    json_array_foreach(rows, i, r) {
+        size_t size = json_object_size(json_object_get(r, "dims"));
+        if (adds_up) {
+            /* The finest rows, and those with nothing finer under them. */
+            if (size == dim_count || (sum_of_parts(rows, r, dim_count, &parts), parts == 0))
+                json_array_append(kept, r);
             continue;
         }
-        if (additive && number && fabs(json_real_value(number) - sum) <= 1e-9 * fmax(1, fabs(sum)))
-            continue; /* the report computes the same */
-        json_t *reported = json_object_get(ind, "reported");
-        if (!reported) {
-            reported = json_array();
-            json_object_set_new(ind, "reported", reported);
+        /* Each period's total; a breakdown only in a period without one. */
+        int has_total = 0;
+        size_t j;
+        json_t *t;
+        json_array_foreach(rows, j, t) {
+            has_total |= json_object_size(json_object_get(t, "dims")) == 0 &&
+                         json_equal(json_object_get(t, "period"), json_object_get(r, "period"));
         }
-        json_t *e = json_pack("{s:s, s:O}", "period", period, "dims", dims);
-        if (number)
-            json_object_set(e, "value", number);
-        else if (json_object_get(r, "value"))
-            json_object_set(e, "value", json_object_get(r, "value"));
-        json_object_set_new(e, "source", json_string("IATI actual"));
-        json_array_append_new(reported, e);
-        char num[40], total[40];
-        tocm_diags_add(x->d, TOCM_SEV_WARNING, "W513", x->file,
-                       (int)json_integer_value(json_object_get(r, "line")), 0, "", NULL,
-                       "indicator '%s': the %s actual for %s (%s) is not the sum of its %zu "
-                       "breakdowns (%s), which is what the results table gives: it is kept in "
-                       "the indicator's `reported` figures, which tocm report checks",
-                       id, json_object_size(dims) ? "partial" : "total", period,
-                       number ? ix_format_number(json_real_value(number), num) : "no number",
-                       parts, isnan(sum) ? "not all numbers" : ix_format_number(sum, total));
+        if (size == 0 || (!has_total && size == dim_count)) {
+            json_array_append(kept, r);
+        } else {
+            keep_reported(ind, r);
+            moved++;
+        }
     }
+    if (moved)
+        tocm_diags_add(x->d, TOCM_SEV_WARNING, "W513", x->file,
+                (int)json_integer_value(json_object_get(x->ind_line, id)), 0, "", id,
+                "indicator '%s': its breakdown actuals are not parts that add up to its totals "
+                "(a percentage, a mean): the results table holds the totals, and the %zu "
+                "breakdown figures are kept in the indicator's `reported` list, which tocm "
+                "report checks and shows",
+                id, moved);
+    json_decref(data);
+
 }
 
 void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out) {
@@ -223,6 +276,21 @@ void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out) {
         json_t *kept = json_array();
         if (rows)
             fold_totals(x, ind, rows, dim_count, additive, kept);
+        json_t *plan_dims = json_incref(json_object_get(ind, "\x01plan_dims"));
+        json_object_del(ind, "\x01plan_dims");
+        int totals_only = 1;
+        size_t k;
+        json_t *kr;
+        json_array_foreach(kept, k, kr) totals_only &= json_object_size(json_object_get(kr, "dims")) == 0;
+        if (totals_only) {
+            /* No breakdown in the table: only the plan's breakdowns remain. */
+            if (json_array_size(plan_dims))
+                json_object_set(ind, "disaggregate", plan_dims);
+            else
+                json_object_del(ind, "disaggregate");
+            dims = json_object_get(ind, "disaggregate");
+        }
+        json_decref(plan_dims);
         /* The period column: integers when every period is a year. */
         int years = 1;
         size_t r;

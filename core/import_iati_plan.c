@@ -41,7 +41,7 @@ static json_t *dims_of(struct ix *x, xmlNodePtr el, const char *what, const char
  * kept in the object's extras. */
 static void keep_other_children(json_t *object, xmlNodePtr el, const char *const *handled) {
     for (xmlNodePtr n = ix_elem(el->children); n; n = ix_elem(n->next)) {
-        int known = 0;
+        int known = ix_in_tocm(n, NULL);
         for (size_t i = 0; handled[i]; i++)
             known |= ix_is(n, handled[i]);
         if (!known)
@@ -72,19 +72,28 @@ struct indicator_ctx {
     json_t *dim_names; /* disaggregation columns, in order seen (array) */
     int decimals;      /* most decimals of any figure */
     json_t *rows;      /* its actuals (import_iati_actuals.c) */
+    json_t *plan_dims; /* the breakdown columns of its targets and baselines */
 };
 
-static void note_dims(struct indicator_ctx *c, json_t *dims) {
+static void note_in(json_t *list, json_t *dims) {
     const char *k;
     json_t *v;
     json_object_foreach(dims, k, v) {
         int seen = 0;
         size_t i;
         json_t *e;
-        json_array_foreach(c->dim_names, i, e) seen |= strcmp(json_string_value(e), k) == 0;
+        json_array_foreach(list, i, e) seen |= strcmp(json_string_value(e), k) == 0;
         if (!seen)
-            json_array_append_new(c->dim_names, json_string(k));
+            json_array_append_new(list, json_string(k));
     }
+}
+
+/* The breakdown columns: those of the plan (targets, baselines) apart, as
+ * an indicator whose actuals cannot be added up keeps only these. */
+static void note_dims(struct indicator_ctx *c, json_t *dims, int plan) {
+    note_in(c->dim_names, dims);
+    if (plan)
+        note_in(c->plan_dims, dims);
 }
 
 /* A figure's value: 1 with the number in *v, 0 when there is none, -1 when
@@ -138,9 +147,9 @@ static void baseline(struct indicator_ctx *c, xmlNodePtr el) {
             json_object_set_new(main, "breakdown", list);
         }
         if (has == 1) {
-            note_dims(c, dims);
+            note_dims(c, dims, 1);
             json_object_set_new(b, "dims", dims);
-            json_object_set_new(b, "value", json_real(v));
+            json_object_set_new(b, "value", ix_json_number(v));
             json_array_append_new(list, b);
         } else {
             ix_warn(x, "W512", el,
@@ -176,7 +185,7 @@ static void baseline(struct indicator_ctx *c, xmlNodePtr el) {
         ix_set_str(b, "date", date);
     }
     if (has == 1)
-        json_object_set_new(b, "value", json_real(v));
+        json_object_set_new(b, "value", ix_json_number(v));
     char *comment = comment_of(x, el, b);
     const char *ttext = ix_tocm(el, "text"), *tnote = ix_tocm(el, "note");
     if (c->tocm_made) {
@@ -229,14 +238,18 @@ static void target(struct indicator_ctx *c, xmlNodePtr el, const char *period) {
     double v;
     int has = value_of(c, el, "target", t, &v);
     if (has == 1)
-        json_object_set_new(t, "value", json_real(v));
+        json_object_set_new(t, "value", ix_json_number(v));
     char *comment = comment_of(x, el, t);
+    xmlNodePtr plan = NULL;
+    for (xmlNodePtr n = ix_elem(el->children); n && c->tocm_made; n = ix_elem(n->next))
+        if (ix_in_tocm(n, "plan"))
+            plan = n;
     if (c->tocm_made) {
-        ix_set_str(t, "text", ix_tocm(el, "text"));
-        ix_set_str(t, "label", ix_tocm(el, "label"));
-        ix_set_str(t, "date", ix_tocm(el, "date"));
-        ix_set_str(t, "note", ix_tocm(el, "note"));
-        if (ix_tocm(el, "pending"))
+        /* <tocm:plan>: the parts IATI keeps only in the comment. */
+        static const char *const parts[] = {"text", "label", "date", "note"};
+        for (size_t i = 0; plan && i < 4; i++)
+            ix_set_str(t, parts[i], ix_attr(plan, parts[i]));
+        if (plan && ix_attr(plan, "pending"))
             json_object_set_new(t, "pending", json_true());
     } else if (c->qualitative && comment) {
         ix_set_str(t, "text", comment);
@@ -251,7 +264,7 @@ static void target(struct indicator_ctx *c, xmlNodePtr el, const char *period) {
     keep_other_children(t, el, handled_children);
     ix_keep_other_attrs(t, el, handled_attrs);
     if (json_object_size(dims)) {
-        note_dims(c, dims);
+        note_dims(c, dims, 1);
         json_t *list = json_object_get(c->ind, "breakdown_targets");
         if (!list) {
             list = json_array();
@@ -321,7 +334,7 @@ static void period(struct indicator_ctx *c, xmlNodePtr el) {
                 ix_keep(c->ind, n);
                 continue;
             }
-            note_dims(c, dims);
+            note_dims(c, dims, 0);
             json_decref(dims);
             double v;
             const char *raw = ix_attr(n, "value");
@@ -372,7 +385,7 @@ static json_t *lop_target(xmlNodePtr el) {
     const char *v = ix_tocm(el, "lop-value");
     double d;
     if (v && ix_number(v, &d))
-        json_object_set_new(t, "value", json_real(d));
+        json_object_set_new(t, "value", ix_json_number(d));
     ix_set_str(t, "text", ix_tocm(el, "lop-text"));
     ix_set_str(t, "label", ix_tocm(el, "lop-label"));
     ix_set_str(t, "date", ix_tocm(el, "lop-date"));
@@ -404,7 +417,8 @@ void ix_indicator(struct ix *x, xmlNodePtr el, const char *node_id, size_t numbe
     json_t *ind = json_object();
     ix_set_str(ind, "id", id);
     struct indicator_ctx c = {.x = x, .ind = ind, .id = id, .tocm_made = tid && *tid,
-                              .dim_names = json_array(), .rows = json_array()};
+                              .dim_names = json_array(), .rows = json_array(),
+                              .plan_dims = json_array()};
     xmlNodePtr title_el = NULL;
     for (xmlNodePtr n = ix_elem(el->children); n; n = ix_elem(n->next))
         if (ix_is(n, "title")) {
@@ -420,6 +434,7 @@ void ix_indicator(struct ix *x, xmlNodePtr el, const char *node_id, size_t numbe
         json_decref(ind);
         json_decref(c.dim_names);
         json_decref(c.rows);
+        json_decref(c.plan_dims);
         return;
     }
     json_object_set_new(ind, "title", ix_str(title));
@@ -499,6 +514,8 @@ void ix_indicator(struct ix *x, xmlNodePtr el, const char *node_id, size_t numbe
     }
     if (json_array_size(c.dim_names))
         json_object_set(ind, "disaggregate", c.dim_names);
+    /* For import_iati_actuals.c, which removes it. */
+    json_object_set_new(ind, "\x01plan_dims", c.plan_dims);
     if (c.decimals > 0)
         json_object_set_new(ind, "rounding", json_integer(c.decimals));
     json_decref(c.dim_names);

@@ -73,6 +73,16 @@ static void on_error(void *ctx, xmlErrorPtr e) {
     if (!st || st->message[0] || !e || e->level < XML_ERR_ERROR)
         return;
     const char *m = e->message ? e->message : "malformed XML";
+    /* libxml2's words for its limits name options tocm does not give. */
+    static const char *const limits[][2] = {
+        {"Excessive depth", "elements nested deeper than 256 levels"},
+        {"AttValue length too long", "an attribute value longer than 10,000,000 bytes"},
+        {"xmlSAX2Characters: huge text node", "a text longer than 10,000,000 bytes"},
+        {"Resource limit exceeded", "a text or name longer than libxml2's limits"},
+    };
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
+        if (strstr(m, limits[i][0]))
+            m = limits[i][1];
     size_t n = strlen(m);
     while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
         n--;
@@ -237,6 +247,12 @@ xmlDocPtr ix_read(struct ix *x) {
 
 int ix_is(xmlNodePtr n, const char *name) {
     return n && n->type == XML_ELEMENT_NODE && !n->ns && strcmp((const char *)n->name, name) == 0;
+}
+
+int ix_in_tocm(xmlNodePtr n, const char *name) {
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           strcmp((const char *)n->ns->href, IMPORT_TOCM_NS) == 0 &&
+           (!name || strcmp((const char *)n->name, name) == 0);
 }
 
 xmlNodePtr ix_elem(xmlNodePtr n) {
@@ -461,6 +477,14 @@ int ix_decimals(const char *s) {
     for (const char *p = dot + n; n > 0 && *p == '0'; p--)
         n--;
     return n;
+}
+
+json_t *ix_json_number(double v) {
+    /* 42, not 42.0: a whole number is an integer in the model, as people
+     * write it (and as tocm fmt keeps it). */
+    if (v == (double)(json_int_t)v && fabs(v) < 9007199254740992.0)
+        return json_integer((json_int_t)v);
+    return json_real(v);
 }
 
 const char *ix_format_number(double v, char *buf) {

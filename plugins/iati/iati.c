@@ -57,6 +57,8 @@ static char *xml_safe(struct iati *x, const char *text) {
 }
 
 void iati_attr(struct iati *x, const char *name, const char *value) {
+    if (!value)
+        return;
     char *safe = xml_safe(x, value);
     if (!safe || xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST safe) < 0)
         x->failed = 1;
@@ -231,13 +233,18 @@ static int write_activity_header(struct iati *x, tocm_error *err) {
     iati_start(x, "activity-status");
     iati_attr(x, "code", status ? status : "2");
     iati_end(x);
+    /* tocm:period: the program's period as the model words it ("2024"),
+     * for tocm import iati. */
+    json_t *period = json_object_get(program, "period");
     iati_start(x, "activity-date");
     iati_attr(x, "type", "1"); /* planned start */
     iati_attr(x, "iso-date", start);
+    iati_attr(x, "tocm:period", string_at(period, "start"));
     iati_end(x);
     iati_start(x, "activity-date");
     iati_attr(x, "type", "3"); /* planned end */
     iati_attr(x, "iso-date", end);
+    iati_attr(x, "tocm:period", string_at(period, "end"));
     iati_end(x);
     size_t i;
     json_t *c;
@@ -249,6 +256,36 @@ static int write_activity_header(struct iati *x, tocm_error *err) {
         iati_end(x);
     }
     return 0;
+}
+
+/* The program's tocm id, and whether the model names its levels or uses
+ * tocm's default ones: attributes in tocm's namespace, for tocm import. */
+static void write_tocm_ids(struct iati *x) {
+    iati_attr(x, "tocm:program", string_at(json_object_get(x->model, "program"), "id"));
+    if (!json_is_array(json_object_get(x->model, "levels")))
+        iati_attr(x, "tocm:default-levels", "true");
+}
+
+/* The model's levels, top first, as <tocm:level> elements at the end of the
+ * activity (where IATI allows elements of other namespaces): their order,
+ * titles and outcome flags, which IATI has no place for. */
+static void write_tocm_levels(struct iati *x) {
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(x->model, "levels"), i, l) {
+        const char *id = json_is_string(l) ? json_string_value(l) : string_at(l, "id");
+        if (!id)
+            continue;
+        iati_start(x, "tocm:level");
+        iati_attr(x, "id", id);
+        if (json_is_object(l)) {
+            if (string_at(l, "title"))
+                iati_attr(x, "title", string_at(l, "title"));
+            if (json_is_true(json_object_get(l, "outcome")))
+                iati_attr(x, "outcome", "true");
+        }
+        iati_end(x);
+    }
 }
 
 static int write_iati(const struct tocm_host *host, const struct tocm_export_input *in,
@@ -282,10 +319,12 @@ static int write_iati(const struct tocm_host *host, const struct tocm_export_inp
     iati_attr(&x, "version", "2.03");
     iati_attr(&x, "xmlns:tocm", IATI_TOCM_NS);
     iati_start(&x, "iati-activity");
+    write_tocm_ids(&x);
     if (write_activity_header(&x, err) != 0)
         goto out;
     if (iati_write_results(&x) != 0)
         goto out;
+    write_tocm_levels(&x);
     iati_end(&x); /* iati-activity */
     iati_end(&x); /* iati-activities */
     if (xmlTextWriterEndDocument(x.w) < 0)

@@ -62,6 +62,28 @@ static void add_labelled(struct text *t, const char *label, const char *piece) {
     free(s);
 }
 
+/* tocm's own attribute (namespace IATI_TOCM_NS), when the model has the
+ * member as a string: what IATI keeps only inside a comment, so that
+ * `tocm import iati` gives the member back as it was. */
+
+static void tocm_attr(struct iati *x, const char *name, json_t *object, const char *key) {
+    const char *v = string_at(object, key);
+    if (v) {
+        char qname[64];
+        snprintf(qname, sizeof qname, "tocm:%s", name);
+        iati_attr(x, qname, v);
+    }
+}
+
+/* tocm:pending="true" for a figure to be confirmed. */
+static void tocm_pending(struct iati *x, const char *prefix, json_t *object) {
+    if (json_is_true(json_object_get(object, "pending"))) {
+        char qname[64];
+        snprintf(qname, sizeof qname, "tocm:%spending", prefix);
+        iati_attr(x, qname, "true");
+    }
+}
+
 /* <comment> with the text, then freed. */
 static void flush_comment(struct iati *x, struct text *t) {
     if (t->len)
@@ -152,15 +174,41 @@ static void write_target(struct iati *x, json_t *ind, json_t *t, json_t *dims) {
         add(&c, string_at(t, "note"));
     }
     flush_comment(x, &c);
+    /* The target's parts as tocm has them, for tocm import iati: IATI
+     * allows no other attribute on <target>, but elements of another
+     * namespace after its comment. */
+    if (json_is_string(t) ||
+        (json_is_object(t) && !(json_object_size(t) == 1 && json_object_get(t, "value")))) {
+        iati_start(x, "tocm:plan");
+        if (json_is_string(t))
+            iati_attr(x, "text", json_string_value(t));
+        static const char *const parts[] = {"text", "label", "date", "note"};
+        for (size_t i = 0; json_is_object(t) && i < 4; i++)
+            iati_attr(x, parts[i], string_at(t, parts[i]));
+        if (json_is_true(json_object_get(t, "pending")))
+            iati_attr(x, "pending", "true");
+        iati_end(x);
+    }
     iati_end(x);
 }
 
 /* An actual from a report cell; nothing for a figure not reported. */
+/* An actual from a report cell. A figure not reported is written, without
+ * a value, only when the team entered it so with a comment saying why
+ * (IATI's value is optional); one merely missing is left out. A breakdown
+ * with an empty value (rows whose breakdown cell is blank) is left out:
+ * IATI's dimension needs a value. */
 static void write_actual(struct iati *x, json_t *rep, json_t *cell) {
     json_t *v = json_object_get(cell, "value");
     const char *text = string_at(cell, "text");
-    if (!json_is_number(v) && !text)
+    if (!json_is_number(v) && !text && !string_at(cell, "comment"))
         return;
+    const char *name;
+    json_t *dv;
+    json_object_foreach(json_object_get(cell, "dims"), name, dv) {
+        if (json_is_string(dv) && !*json_string_value(dv))
+            return;
+    }
     const char *measure = string_at(rep, "measure");
     int percentage = measure && strcmp(measure, "percentage") == 0;
     iati_start(x, "actual");
@@ -179,7 +227,70 @@ static void write_actual(struct iati *x, json_t *rep, json_t *cell) {
     add(&c, string_at(cell, "comment"));
     add_labelled(&c, "Source: ", string_at(cell, "source"));
     flush_comment(x, &c);
+    /* The parts joined in the comment, apart, for tocm import iati (IATI
+     * allows elements of another namespace at the end of <actual>). */
+    static const char *const parts[] = {"text", "assessed", "comment", "source"};
+    int any = 0;
+    for (size_t i = 0; i < 4; i++)
+        any |= string_at(cell, parts[i]) != NULL;
+    if (any) {
+        iati_start(x, "tocm:figure");
+        for (size_t i = 0; i < 4; i++)
+            iati_attr(x, parts[i], string_at(cell, parts[i]));
+        iati_end(x);
+    }
     iati_end(x);
+}
+
+/* The report's cell of a period and breakdown that has a figure, or NULL. */
+static json_t *cell_with_value(json_t *rep, const char *period, json_t *dims) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(rep, "cells"), i, c) {
+        const char *cp = string_at(c, "period");
+        if (cp && strcmp(cp, period) == 0 && json_equal(json_object_get(c, "dims"), dims) &&
+            (json_is_number(json_object_get(c, "value")) || string_at(c, "text")))
+            return c;
+    }
+    return NULL;
+}
+
+/* Figures the program reported (the indicator's `reported`) for which the
+ * data gives none: the breakdowns of a share or a mean imported from IATI,
+ * a figure printed in a report before the data came in. They are actuals
+ * all the same (as printed: 54 for 54 %). Where the data has a figure, it
+ * is the one written, and tocm report checks the two. */
+static void write_reported(struct iati *x, json_t *ind, json_t *rep, const char *period) {
+    size_t i;
+    json_t *r, *none = json_object();
+    json_array_foreach(json_object_get(ind, "reported"), i, r) {
+        json_t *rp = json_object_get(r, "period"), *v = json_object_get(r, "value");
+        char pbuf[32];
+        const char *pr = json_is_string(rp) ? json_string_value(rp) : NULL;
+        if (json_is_integer(rp)) {
+            snprintf(pbuf, sizeof pbuf, "%lld", (long long)json_integer_value(rp));
+            pr = pbuf;
+        }
+        json_t *dims = json_object_get(r, "dims");
+        if (!pr || strcmp(pr, period) != 0 || !json_is_number(v) ||
+            cell_with_value(rep, period, dims ? dims : none))
+            continue;
+        char num[32];
+        iati_start(x, "actual");
+        iati_attr(x, "value", iati_number(json_number_value(v), num));
+        dimensions(x, dims);
+        struct text c = {0};
+        add_labelled(&c, "Source: ", string_at(r, "source"));
+        flush_comment(x, &c);
+        if (string_at(r, "source")) {
+            iati_start(x, "tocm:figure");
+            iati_attr(x, "source", string_at(r, "source"));
+            iati_attr(x, "reported", "true");
+            iati_end(x);
+        }
+        iati_end(x);
+    }
+    json_decref(none);
 }
 
 /* ---- baselines ----------------------------------------------------------- */
@@ -215,6 +326,16 @@ static void write_baseline(struct iati *x, json_t *ind) {
     json_t *v = json_object_get(b, "value");
     if (json_is_number(v) && !qualitative)
         iati_attr(x, "value", iati_number(json_number_value(v), num));
+    char tperiod[32];
+    if (json_is_integer(period)) {
+        snprintf(tperiod, sizeof tperiod, "%lld", (long long)json_integer_value(period));
+        iati_attr(x, "tocm:period", tperiod);
+    }
+    tocm_attr(x, "period", b, "period");
+    tocm_attr(x, "date", b, "date");
+    tocm_attr(x, "text", b, "text");
+    tocm_attr(x, "note", b, "note");
+    tocm_pending(x, "", b);
     struct text c = {0};
     add(&c, string_at(b, "text"));
     if (json_is_true(json_object_get(b, "pending")))
@@ -303,6 +424,7 @@ static void write_period(struct iati *x, json_t *ind, json_t *rep, const char *p
         return;
     }
     iati_start(x, "period");
+    iati_attr(x, "tocm:period", p);
     iati_start(x, "period-start");
     iati_attr(x, "iso-date", start);
     iati_end(x);
@@ -324,6 +446,8 @@ static void write_period(struct iati *x, json_t *ind, json_t *rep, const char *p
         if (cp && strcmp(cp, p) == 0)
             write_actual(x, rep, e);
     }
+    if (rep)
+        write_reported(x, ind, rep, p);
     iati_end(x);
 }
 
@@ -347,6 +471,25 @@ static void write_indicator(struct iati *x, json_t *ind, json_t *rep) {
     iati_attr(x, "ascending", direction && strcmp(direction, "lower") == 0 ? "false" : "true");
     /* Counts add up across activities; shares, ranks and texts do not. */
     iati_attr(x, "aggregation-status", strcmp(code, "1") == 0 ? "true" : "false");
+    /* What IATI holds only in the description, for tocm import iati. */
+    tocm_attr(x, "unit", ind, "unit");
+    tocm_attr(x, "verification", ind, "verification");
+    json_t *lt = json_object_get(ind, "lop_target");
+    char lnum[32];
+    if (json_is_number(lt))
+        iati_attr(x, "tocm:lop-value", iati_number(json_number_value(lt), lnum));
+    else if (json_is_string(lt))
+        iati_attr(x, "tocm:lop-text", json_string_value(lt));
+    else if (json_is_object(lt)) {
+        if (json_is_number(json_object_get(lt, "value")))
+            iati_attr(x, "tocm:lop-value",
+                      iati_number(json_number_value(json_object_get(lt, "value")), lnum));
+        tocm_attr(x, "lop-text", lt, "text");
+        tocm_attr(x, "lop-label", lt, "label");
+        tocm_attr(x, "lop-date", lt, "date");
+        tocm_attr(x, "lop-note", lt, "note");
+        tocm_pending(x, "lop-", lt);
+    }
     iati_narrative(x, "title", string_at(ind, "title"));
     struct text d = {0};
     add_labelled(&d, "Means of verification: ", string_at(ind, "verification"));
