@@ -65,7 +65,6 @@ static char *slug(const char *text) {
     return s;
 }
 
-
 /* ---- periods ------------------------------------------------------------------------------ */
 
 static int iso_date(const char *s, int *y, int *m, int *d) {
@@ -113,7 +112,8 @@ char *ix_period_name(struct ix *x, const char *start, const char *end) {
     return tocmp_asprintf("%.10s/%.10s", start, end);
 }
 
-/* ---- results ---------------------------------------------------------------------------------- */
+/* ---- results ----------------------------------------------------------------------------------
+ */
 
 static int type_rank(const char *type) {
     static const char *const words[] = {"impact", "outcome", "output", "other"};
@@ -126,8 +126,8 @@ static int type_rank(const char *type) {
 /* A result's type as a word: codes 1 output, 2 outcome, 3 impact, 9 other
  * (and the 1.x words). NULL when it is neither. */
 static const char *type_word(const char *t) {
-    static const char *const map[][2] = {{"1", "output"}, {"2", "outcome"}, {"3", "impact"},
-                                         {"9", "other"}};
+    static const char *const map[][2] = {
+        {"1", "output"}, {"2", "outcome"}, {"3", "impact"}, {"9", "other"}};
     for (size_t i = 0; t && i < 4; i++)
         if (strcmp(t, map[i][0]) == 0 || strcasecmp(t, map[i][1]) == 0)
             return map[i][1];
@@ -157,8 +157,10 @@ static void result(struct ix *x, xmlNodePtr el) {
     const char *type_attr = ix_attr(el, "type");
     const char *type = type_word(type_attr);
     if (!type) {
-        ix_warn(x, "W511", el, "result type '%s' is not 1 (output), 2 (outcome), 3 (impact) or "
-                "9 (other): read as other", type_attr ? type_attr : "");
+        ix_warn(x, "W511", el,
+                "result type '%s' is not 1 (output), 2 (outcome), 3 (impact) or "
+                "9 (other): read as other",
+                type_attr ? type_attr : "");
         type = "other";
     }
     const char *tnode = ix_tocm(el, "node"), *tlevel = ix_tocm(el, "level");
@@ -175,8 +177,10 @@ static void result(struct ix *x, xmlNodePtr el) {
     json_t *fresh = json_object();
     char *title = title_el ? ix_narrative(x, title_el, fresh) : NULL;
     if (!title || ix_placeholder(title)) {
-        ix_error(x, "E512", title_el ? title_el : el, "result '%s' has no title (IATI requires "
-                 "one; tocm too)", id);
+        ix_error(x, "E512", title_el ? title_el : el,
+                 "result '%s' has no title (IATI requires "
+                 "one; tocm too)",
+                 id);
         free(title);
         free(id);
         json_decref(fresh);
@@ -217,8 +221,10 @@ static void result(struct ix *x, xmlNodePtr el) {
         if (ix_is(n, "description")) {
             char *d = ix_narrative(x, n, node);
             if (d && ix_placeholder(d))
-                ix_warn(x, "W511", n, "result '%s': the description '%s' is a placeholder: not "
-                        "imported", id, d);
+                ix_warn(x, "W511", n,
+                        "result '%s': the description '%s' is a placeholder: not "
+                        "imported",
+                        id, d);
             else if (d && !json_object_get(node, "description"))
                 json_object_set_new(node, "description", ix_str(d));
             else if (d)
@@ -258,7 +264,8 @@ static void reporting_org(struct ix *x, xmlNodePtr el) {
         if (parts[i][1] && !ix_placeholder(parts[i][1]))
             ix_set_str(org, parts[i][0], parts[i][1]);
         else
-            ix_warn(x, "W511", el, "the reporting organisation's %s '%s' is a placeholder: not "
+            ix_warn(x, "W511", el,
+                    "the reporting organisation's %s '%s' is a placeholder: not "
                     "imported (tocm export -T iati needs program.reporting_org.%s)",
                     parts[i][0], parts[i][1] ? parts[i][1] : "", parts[i][0]);
     }
@@ -276,9 +283,12 @@ static void activity_date(struct ix *x, xmlNodePtr el, json_t *period) {
     const char *tperiod = ix_tocm(el, "period");
     int y, m, d;
     char day[16];
-    if (!type || (strcmp(type, "1") && strcmp(type, "2") && strcmp(type, "3") && strcmp(type, "4"))) {
-        ix_warn(x, "W511", el, "activity-date type '%s' is not 1-4 (planned or actual start or "
-                "end): kept in the program's iati_extra", type ? type : "");
+    if (!type ||
+        (strcmp(type, "1") && strcmp(type, "2") && strcmp(type, "3") && strcmp(type, "4"))) {
+        ix_warn(x, "W511", el,
+                "activity-date type '%s' is not 1-4 (planned or actual start or "
+                "end): kept in the program's iati_extra",
+                type ? type : "");
         ix_keep(x->program, el);
         return;
     }
@@ -310,8 +320,10 @@ static void program(struct ix *x, xmlNodePtr act) {
     for (xmlNodePtr n = ix_elem(act->children); n; n = ix_elem(n->next)) {
         if (ix_is(n, "iati-identifier")) {
             if (ix_placeholder(identifier))
-                ix_warn(x, "W511", n, "<iati-identifier> is a placeholder ('%s'): not imported "
-                        "(tocm export -T iati needs program.iati_identifier)", identifier);
+                ix_warn(x, "W511", n,
+                        "<iati-identifier> is a placeholder ('%s'): not imported "
+                        "(tocm export -T iati needs program.iati_identifier)",
+                        identifier);
             else
                 ix_set_str(p, "iati_identifier", identifier);
         } else if (ix_is(n, "reporting-org")) {
@@ -322,8 +334,10 @@ static void program(struct ix *x, xmlNodePtr act) {
                    (!ix_attr(n, "type") || strcmp(ix_attr(n, "type"), "1") == 0)) {
             description = ix_narrative(x, n, p);
             if (description && ix_placeholder(description)) {
-                ix_warn(x, "W511", n, "the activity's description '%s' is a placeholder: not "
-                        "imported", description);
+                ix_warn(x, "W511", n,
+                        "the activity's description '%s' is a placeholder: not "
+                        "imported",
+                        description);
                 free(description);
                 description = tocmp_xstrdup("");
             }
@@ -338,8 +352,10 @@ static void program(struct ix *x, xmlNodePtr act) {
                               json_string_value(json_object_get(org, "name")) &&
                               strcmp(name, json_string_value(json_object_get(org, "name"))) == 0;
             if (!name || ix_placeholder(name) || (role && ix_placeholder(role))) {
-                ix_warn(x, "W511", n, "participating-org role '%s' named '%s' is a placeholder: "
-                        "not imported", role ? role : "", name ? name : "");
+                ix_warn(x, "W511", n,
+                        "participating-org role '%s' named '%s' is a placeholder: "
+                        "not imported",
+                        role ? role : "", name ? name : "");
             } else if (key && !json_object_get(p, key) && !ix_attr(n, "ref") &&
                        !n->properties->next) {
                 ix_set_str(p, key, name);
@@ -381,8 +397,10 @@ static void program(struct ix *x, xmlNodePtr act) {
     }
     if (!title || ix_placeholder(title)) {
         const char *base = strrchr(x->file, '/') ? strrchr(x->file, '/') + 1 : x->file;
-        ix_warn(x, "W511", act, "the activity's title '%s' is a placeholder: the program is "
-                "titled '%s' after the file", title ? title : "", base);
+        ix_warn(x, "W511", act,
+                "the activity's title '%s' is a placeholder: the program is "
+                "titled '%s' after the file",
+                title ? title : "", base);
         free(title);
         title = tocmp_xstrdup(base);
     }
@@ -396,8 +414,8 @@ static void program(struct ix *x, xmlNodePtr act) {
     static const char *const handled[] = {NULL};
     ix_keep_other_attrs(p, act, handled);
     const char *tp = ix_tocm(act, "program");
-    char *id = x->o && x->o->program_id ? tocmp_xstrdup(x->o->program_id)
-               : tp && *tp                  ? tocmp_xstrdup(tp)
+    char *id = x->o && x->o->program_id      ? tocmp_xstrdup(x->o->program_id)
+               : tp && *tp                   ? tocmp_xstrdup(tp)
                : !ix_placeholder(identifier) ? slug(identifier)
                                              : NULL;
     if (!id || !*id) {
@@ -628,9 +646,9 @@ static void order_levels(struct ix *x, int defaults) {
     json_array_foreach(sorted, i, l) {
         const char *type = json_string_value(json_object_get(l, "\x01type"));
         if (type) {
-            const char *dflt = i == 0 ? "impact"
+            const char *dflt = i == 0                                        ? "impact"
                                : json_is_true(json_object_get(l, "outcome")) ? "outcome"
-                                                                              : "output";
+                                                                             : "output";
             if (strcmp(type, dflt) != 0)
                 json_object_set_new(types, json_string_value(json_object_get(l, "id")),
                                     json_string(type));
@@ -686,8 +704,10 @@ int tocm_import_iati(const char *path, const struct tocm_iati_options *o, tocm_d
         return TOCM_EINVALID;
     xmlNodePtr root = xmlDocGetRootElement(x.doc);
     if (!ix_is(root, "iati-activities")) {
-        ix_error(&x, "E512", root, "not an IATI activity file: its root is <%s>, not "
-                 "<iati-activities>", (const char *)root->name);
+        ix_error(&x, "E512", root,
+                 "not an IATI activity file: its root is <%s>, not "
+                 "<iati-activities>",
+                 (const char *)root->name);
         xmlFreeDoc(x.doc);
         return TOCM_EINVALID;
     }
@@ -729,7 +749,8 @@ int tocm_import_iati(const char *path, const struct tocm_iati_options *o, tocm_d
     }
     free(projects);
     if (json_array_size(x.nodes) == 0)
-        ix_error(&x, "E512", act, "the activity has no <result>: there is nothing for a results "
+        ix_error(&x, "E512", act,
+                 "the activity has no <result>: there is nothing for a results "
                  "framework");
     const char *dl = ix_tocm(act, "default-levels");
     int defaults = dl && strcmp(dl, "true") == 0 && use_default_levels(&x);

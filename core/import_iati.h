@@ -117,8 +117,8 @@ void ix_indicator(struct ix *x, xmlNodePtr el, const char *node_id, size_t numbe
 /* ---- import_iati_actuals.c ------------------------------------------------------------ */
 
 /* One <actual>: its figure kept for the indicator's results table. */
-void ix_actual(struct ix *x, json_t *rows, const char *ind_id, int qualitative,
-               const char *period, xmlNodePtr actual, int tocm_made);
+void ix_actual(struct ix *x, json_t *rows, const char *ind_id, int qualitative, const char *period,
+               xmlNodePtr actual, int tocm_made);
 /* Every indicator wired to its results table (recorded), and the tables'
  * texts in out. */
 void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out);

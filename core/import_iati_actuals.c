@@ -97,8 +97,8 @@ void ix_actual(struct ix *x, json_t *rows, const char *ind_id, int qualitative, 
 static void cell(tocmp_buf *b, const char *s, int text) {
     if (!s)
         s = "";
-    int guard = text && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
-                         *s == '\r');
+    int guard =
+        text && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r');
     int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
     if (quote)
         tocmp_buf_puts(b, "\"");
@@ -218,8 +218,8 @@ static void fold_totals(struct ix *x, json_t *ind, json_t *rows, size_t dim_coun
         double sum = sum_of_parts(rows, r, dim_count, &parts);
         json_t *number = json_object_get(r, "number");
         /* No number where a part has none is the same: not reported. */
-        if (parts && !(number ? !isnan(sum) && fabs(json_real_value(number) - sum) <=
-                                                   1e-9 * fmax(1, fabs(sum))
+        if (parts && !(number ? !isnan(sum) &&
+                                    fabs(json_real_value(number) - sum) <= 1e-9 * fmax(1, fabs(sum))
                               : isnan(sum)))
             adds_up = 0;
     }
@@ -248,15 +248,15 @@ static void fold_totals(struct ix *x, json_t *ind, json_t *rows, size_t dim_coun
         }
     }
     if (moved)
-        tocm_diags_add(x->d, TOCM_SEV_WARNING, "W513", x->file,
-                (int)json_integer_value(json_object_get(x->ind_line, id)), 0, "", id,
-                "indicator '%s': its breakdown actuals are not parts that add up to its totals "
-                "(a percentage, a mean): the results table holds the totals, and the %zu "
-                "breakdown figures are kept in the indicator's `reported` list, which tocm "
-                "report checks and shows",
-                id, moved);
+        tocm_diags_add(
+            x->d, TOCM_SEV_WARNING, "W513", x->file,
+            (int)json_integer_value(json_object_get(x->ind_line, id)), 0, "", id,
+            "indicator '%s': its breakdown actuals are not parts that add up to its totals "
+            "(a percentage, a mean): the results table holds the totals, and the %zu "
+            "breakdown figures are kept in the indicator's `reported` list, which tocm "
+            "report checks and shows",
+            id, moved);
     json_decref(data);
-
 }
 
 void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out) {
@@ -281,7 +281,8 @@ void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out) {
         int totals_only = 1;
         size_t k;
         json_t *kr;
-        json_array_foreach(kept, k, kr) totals_only &= json_object_size(json_object_get(kr, "dims")) == 0;
+        json_array_foreach(kept, k, kr) totals_only &=
+            json_object_size(json_object_get(kr, "dims")) == 0;
         if (totals_only) {
             /* No breakdown in the table: only the plan's breakdowns remain. */
             if (json_array_size(plan_dims))
@@ -295,13 +296,15 @@ void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out) {
         int years = 1;
         size_t r;
         json_t *row;
-        json_array_foreach(kept, r, row) years &= all_digits(json_string_value(json_object_get(row, "period")));
+        json_array_foreach(kept, r, row) years &=
+            all_digits(json_string_value(json_object_get(row, "period")));
         char *name = table_name(tables, id);
         json_t *cols = json_object();
         json_object_set_new(cols, "period", json_string(years ? "integer" : "text"));
         size_t d;
         json_t *dim;
-        json_array_foreach(dims, d, dim) json_object_set_new(cols, json_string_value(dim), json_string("text"));
+        json_array_foreach(dims, d, dim)
+            json_object_set_new(cols, json_string_value(dim), json_string("text"));
         json_object_set_new(cols, "value", json_string(qualitative ? "text" : "decimal"));
         if (qualitative)
             json_object_set_new(cols, "status", json_string("text"));
@@ -310,7 +313,9 @@ void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out) {
         char *path = tocmp_asprintf("data/%s.csv", name);
         const char *title = json_string_value(json_object_get(ind, "title"));
         char *ttitle = tocmp_asprintf("%s (imported from IATI)", title ? title : id);
-        json_object_set_new(tables, name, json_pack("{s:s, s:s, s:o}", "path", path, "title", ttitle, "columns", cols));
+        json_object_set_new(
+            tables, name,
+            json_pack("{s:s, s:s, s:o}", "path", path, "title", ttitle, "columns", cols));
         free(ttitle);
         json_object_set_new(ind, "calculator", json_string("recorded"));
         json_object_set_new(ind, "table", json_string(name));

@@ -65,10 +65,10 @@ static char *comment_of(struct ix *x, xmlNodePtr el, json_t *extra) {
 
 struct indicator_ctx {
     struct ix *x;
-    json_t *ind;      /* the indicator being built */
-    const char *id;   /* its id */
-    int qualitative;  /* measure 5 */
-    int tocm_made;    /* carries tocm:id: tocm's attributes are there */
+    json_t *ind;       /* the indicator being built */
+    const char *id;    /* its id */
+    int qualitative;   /* measure 5 */
+    int tocm_made;     /* carries tocm:id: tocm's attributes are there */
     json_t *dim_names; /* disaggregation columns, in order seen (array) */
     int decimals;      /* most decimals of any figure */
     json_t *rows;      /* its actuals (import_iati_actuals.c) */
@@ -163,8 +163,9 @@ static void baseline(struct indicator_ctx *c, xmlNodePtr el) {
         return;
     }
     json_decref(dims);
-    if (json_is_object(main) && (json_object_get(main, "period") || json_object_get(main, "value") ||
-                                 json_object_get(main, "text") || json_object_get(main, "pending"))) {
+    if (json_is_object(main) &&
+        (json_object_get(main, "period") || json_object_get(main, "value") ||
+         json_object_get(main, "text") || json_object_get(main, "pending"))) {
         /* IATI 2.03 allows a baseline per location or year; tocm one. */
         ix_keep(c->ind, el);
         json_decref(b);
@@ -203,8 +204,8 @@ static void baseline(struct indicator_ctx *c, xmlNodePtr el) {
         /* tocm never reads a missing baseline as 0 (E412). */
         json_object_set_new(b, "pending", json_true());
         if (has == 0 && !c->tocm_made)
-            ix_warn(x, "W512", el,
-                    "indicator '%s': the baseline has no value: imported as pending", c->id);
+            ix_warn(x, "W512", el, "indicator '%s': the baseline has no value: imported as pending",
+                    c->id);
     }
     keep_other_children(b, el, handled_children);
     ix_keep_other_attrs(b, el, handled_attrs);
@@ -416,8 +417,12 @@ void ix_indicator(struct ix *x, xmlNodePtr el, const char *node_id, size_t numbe
     char *id = tid && *tid ? tocmp_xstrdup(tid) : tocmp_asprintf("%s.%zu", node_id, number);
     json_t *ind = json_object();
     ix_set_str(ind, "id", id);
-    struct indicator_ctx c = {.x = x, .ind = ind, .id = id, .tocm_made = tid && *tid,
-                              .dim_names = json_array(), .rows = json_array(),
+    struct indicator_ctx c = {.x = x,
+                              .ind = ind,
+                              .id = id,
+                              .tocm_made = tid && *tid,
+                              .dim_names = json_array(),
+                              .rows = json_array(),
                               .plan_dims = json_array()};
     xmlNodePtr title_el = NULL;
     for (xmlNodePtr n = ix_elem(el->children); n; n = ix_elem(n->next))
@@ -453,8 +458,10 @@ void ix_indicator(struct ix *x, xmlNodePtr el, const char *node_id, size_t numbe
         if (!asc)
             ix_set_str(ind, "direction", "lower");
     } else if (ascending) {
-        ix_warn(x, "W512", el, "indicator '%s': ascending='%s' is not true or false: kept in "
-                "iati_extra", id, ascending);
+        ix_warn(x, "W512", el,
+                "indicator '%s': ascending='%s' is not true or false: kept in "
+                "iati_extra",
+                id, ascending);
         ix_keep_attr(ind, el, "ascending", ascending);
     }
     /* aggregation-status: tocm's export derives it from the measure; any
@@ -482,16 +489,20 @@ void ix_indicator(struct ix *x, xmlNodePtr el, const char *node_id, size_t numbe
                 continue;
             char *d = ix_narrative(x, n, ind);
             if (d && ix_placeholder(d))
-                ix_warn(x, "W511", n, "indicator '%s': the description '%s' is a placeholder: "
-                        "not imported", id, d);
+                ix_warn(x, "W511", n,
+                        "indicator '%s': the description '%s' is a placeholder: "
+                        "not imported",
+                        id, d);
             else if (d)
                 json_object_set_new(ind, "description", ix_str(d));
             free(d);
         } else if (ix_is(n, "reference")) {
             const char *voc = ix_attr(n, "vocabulary"), *rc = ix_attr(n, "code");
             if (!voc || !rc || ix_placeholder(voc) || ix_placeholder(rc)) {
-                ix_warn(x, "W511", n, "indicator '%s': a reference without a real vocabulary "
-                        "and code is not imported", id);
+                ix_warn(x, "W511", n,
+                        "indicator '%s': a reference without a real vocabulary "
+                        "and code is not imported",
+                        id);
                 continue;
             }
             json_t *refs = json_object_get(ind, "references");
@@ -547,4 +558,3 @@ void ix_indicator(struct ix *x, xmlNodePtr el, const char *node_id, size_t numbe
     json_array_append_new(x->indicators, ind);
     free(id);
 }
-

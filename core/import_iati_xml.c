@@ -38,9 +38,7 @@ static void add(struct ix *x, enum tocm_severity sev, const char *code, long lin
     free(msg);
 }
 
-long ix_line(xmlNodePtr n) {
-    return n ? xmlGetLineNo(n) : 0;
-}
+long ix_line(xmlNodePtr n) { return n ? xmlGetLineNo(n) : 0; }
 
 void ix_error(struct ix *x, const char *code, xmlNodePtr at, const char *fmt, ...) {
     va_list ap;
@@ -150,8 +148,8 @@ static int within_bounds(struct ix *x, xmlNodePtr root) {
                     }
                 }
             }
-        } else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
-                   n->content && strlen((const char *)n->content) > IMPORT_IATI_MAX_TEXT) {
+        } else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content &&
+                   strlen((const char *)n->content) > IMPORT_IATI_MAX_TEXT) {
             ix_error(x, "E511", n->parent,
                      "a text in <%s> is longer than %zu bytes: no IATI text is; not read",
                      n->parent ? (const char *)n->parent->name : "?", IMPORT_IATI_MAX_TEXT);
@@ -181,8 +179,10 @@ xmlDocPtr ix_read(struct ix *x) {
     char *text = tocmp_read_text(x->file, IMPORT_IATI_MAX_FILE, &len);
     if (!text) {
         if (errno == EFBIG)
-            ix_error(x, "E511", NULL, "the file is larger than %zu MiB, far larger than any IATI "
-                     "activity file: not read", IMPORT_IATI_MAX_FILE >> 20);
+            ix_error(x, "E511", NULL,
+                     "the file is larger than %zu MiB, far larger than any IATI "
+                     "activity file: not read",
+                     IMPORT_IATI_MAX_FILE >> 20);
         else
             ix_error(x, "E511", NULL, "cannot read the file: %s", strerror(errno));
         return NULL;
@@ -211,8 +211,8 @@ xmlDocPtr ix_read(struct ix *x) {
     /* NONET: no network; no NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE;
      * NOERROR/NOWARNING: the generic channel prints nothing (serror gets
      * them); BIG_LINES: lines past 65535 are counted right. */
-    int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                  XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
+    int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
+                  XML_PARSE_NOCDATA;
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text, (int)len, x->file, NULL, options);
     xmlSetExternalEntityLoader(saved);
     int well_formed = ctxt->wellFormed;
@@ -222,8 +222,8 @@ xmlDocPtr ix_read(struct ix *x) {
         if (!st.message[0])
             snprintf(st.message, sizeof st.message, "the file is not well-formed XML");
         tocm_diags_add(x->d, TOCM_SEV_ERROR, "E511", x->file,
-                       st.line > 0 && st.line < 0x7fffffff ? (int)st.line : 0, 0, "", NULL,
-                       "%s%s", st.doctype ? "" : "not well-formed XML: ", st.message);
+                       st.line > 0 && st.line < 0x7fffffff ? (int)st.line : 0, 0, "", NULL, "%s%s",
+                       st.doctype ? "" : "not well-formed XML: ", st.message);
         xmlFreeDoc(doc);
         return NULL;
     }

@@ -89,8 +89,8 @@ struct tocm_iati_options {
  * diags; TOCM_EINVALID with every error in diags (E511 the file, E512 the
  * document, E513 a value, or the model's own rules) and out empty; TOCM_EIO
  * when the file cannot be read. */
-int tocm_import_iati(const char *path, const struct tocm_iati_options *options,
-                     tocm_diags *diags, struct tocm_import_output *out);
+int tocm_import_iati(const char *path, const struct tocm_iati_options *options, tocm_diags *diags,
+                     struct tocm_import_output *out);
 
 #ifdef __cplusplus
 }
