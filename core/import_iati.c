@@ -134,22 +134,25 @@ static const char *type_word(const char *t) {
     return NULL;
 }
 
-/* The level a result is on, with the result type of its first result. */
+/* The level a result is on, with the result type of its first result
+ * (NULL: a project's level, no result type known yet). */
 static void note_level(struct ix *x, const char *level, const char *type) {
     size_t i;
     json_t *l;
     json_array_foreach(x->levels, i, l) {
         if (strcmp(json_string_value(json_object_get(l, "id")), level) == 0) {
-            if (!json_object_get(l, "\x01type"))
+            if (type && !json_object_get(l, "\x01type"))
                 json_object_set_new(l, "\x01type", json_string(type));
             return;
         }
     }
-    json_object_set_new(x->level_rank, level, json_integer(type_rank(type)));
+    /* A level met first as a project's (type NULL) sorts last. */
+    json_object_set_new(x->level_rank, level, json_integer(type ? type_rank(type) : 3));
     l = json_pack("{s:s}", "id", level);
-    if (strcmp(type, "outcome") == 0)
+    if (type && strcmp(type, "outcome") == 0)
         json_object_set_new(l, "outcome", json_true());
-    json_object_set_new(l, "\x01type", json_string(type));
+    if (type)
+        json_object_set_new(l, "\x01type", json_string(type));
     json_array_append_new(x->levels, l);
 }
 
@@ -241,18 +244,26 @@ static void result(struct ix *x, xmlNodePtr el) {
 
 /* ---- the activity --------------------------------------------------------------------------- */
 
-static const char *activity_id(xmlNodePtr act) {
-    for (xmlNodePtr n = ix_elem(act->children); n; n = ix_elem(n->next))
-        if (ix_is(n, "iati-identifier") && n->children && n->children->type == XML_TEXT_NODE)
-            return (const char *)n->children->content;
-    return NULL;
-}
-
 static char *activity_id_text(xmlNodePtr act) {
     for (xmlNodePtr n = ix_elem(act->children); n; n = ix_elem(n->next))
         if (ix_is(n, "iati-identifier"))
             return ix_text(n);
     return tocmp_xstrdup("");
+}
+
+/* Is act the activity whose identifier is ref (spaces around ignored)? */
+static int is_activity(xmlNodePtr act, const char *ref) {
+    char *id = activity_id_text(act), *r = tocmp_xstrdup(ref);
+    char *a = r;
+    while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r')
+        a++;
+    size_t n = strlen(a);
+    while (n && (a[n - 1] == ' ' || a[n - 1] == '\t' || a[n - 1] == '\n' || a[n - 1] == '\r'))
+        a[--n] = '\0';
+    int same = *id && strcmp(id, a) == 0;
+    free(id);
+    free(r);
+    return same;
 }
 
 static void reporting_org(struct ix *x, xmlNodePtr el) {
@@ -356,9 +367,12 @@ static void program(struct ix *x, xmlNodePtr act) {
                         "participating-org role '%s' named '%s' is a placeholder: "
                         "not imported",
                         role ? role : "", name ? name : "");
-            } else if (key && !json_object_get(p, key) && !ix_attr(n, "ref") &&
-                       !n->properties->next) {
+            } else if (key && !json_object_get(p, key)) {
+                /* The name is tocm's donor or implementer; the rest (its
+                 * ref, type) kept. */
                 ix_set_str(p, key, name);
+                static const char *const handled_org[] = {"role", NULL};
+                ix_keep_other_attrs(p, n, handled_org);
             } else if (!is_reporter) {
                 ix_keep(p, n);
             }
@@ -411,8 +425,9 @@ static void program(struct ix *x, xmlNodePtr act) {
     if (json_object_size(period))
         json_object_set(p, "period", period);
     json_decref(period);
-    static const char *const handled[] = {NULL};
-    ix_keep_other_attrs(p, act, handled);
+    /* hierarchy: the file's shape (1 for a program with projects). */
+    static const char *const handled[] = {"hierarchy", NULL};
+    ix_keep_other_attrs(p, act, x->has_projects ? handled : handled + 1);
     const char *tp = ix_tocm(act, "program");
     char *id = x->o && x->o->program_id      ? tocmp_xstrdup(x->o->program_id)
                : tp && *tp                   ? tocmp_xstrdup(tp)
@@ -462,8 +477,9 @@ static void tocm_levels(struct ix *x, xmlNodePtr act) {
 /* A project's activity: a node for the project, under the program. */
 static void project_node(struct ix *x, xmlNodePtr act) {
     const char *tnode = ix_tocm(act, "node"), *tlevel = ix_tocm(act, "level");
+    int tocm_made = tnode && *tnode;
     char *ident = activity_id_text(act);
-    char *id = tnode && *tnode ? tocmp_xstrdup(tnode) : slug(ident);
+    char *id = tocm_made ? tocmp_xstrdup(tnode) : slug(ident);
     if (!*id || json_object_get(x->node_ids, id)) {
         free(id);
         id = tocmp_asprintf("P%zu", json_array_size(x->nodes) + 1);
@@ -472,8 +488,10 @@ static void project_node(struct ix *x, xmlNodePtr act) {
     ix_set_str(node, "id", id);
     const char *level = tlevel && *tlevel ? tlevel : "project";
     ix_set_str(node, "level", level);
-    note_level(x, level, "other");
+    note_level(x, level, NULL);
     char *title = NULL;
+    const char *reporter =
+        json_string_value(json_object_get(json_object_get(x->program, "reporting_org"), "ref"));
     for (xmlNodePtr n = ix_elem(act->children); n; n = ix_elem(n->next)) {
         if (ix_is(n, "title") && !title) {
             title = ix_narrative(x, n, node);
@@ -485,8 +503,29 @@ static void project_node(struct ix *x, xmlNodePtr act) {
         } else if (ix_is(n, "recipient-country") && !json_object_get(node, "country") &&
                    ix_attr(n, "code") && strlen(ix_attr(n, "code")) == 2) {
             ix_set_str(node, "country", ix_attr(n, "code"));
+        } else if (ix_is(n, "participating-org") && ix_attr(n, "role") &&
+                   strcmp(ix_attr(n, "role"), "4") == 0 && !n->properties->next) {
+            /* Who runs the project: its partners. */
+            char *name = ix_narrative(x, n, node);
+            if (name && !ix_placeholder(name)) {
+                json_t *list = json_object_get(node, "partners");
+                if (!list) {
+                    list = json_array();
+                    json_object_set_new(node, "partners", list);
+                }
+                json_array_append_new(list, ix_str(name));
+            }
+            free(name);
         } else if (ix_is(n, "result") || ix_is(n, "related-activity") ||
                    ix_is(n, "iati-identifier")) {
+            /* Its results are read by the caller; the links are the file's shape. */
+        } else if (tocm_made && (ix_is(n, "activity-status") || ix_is(n, "activity-date") ||
+                                 ix_is(n, "participating-org"))) {
+            /* tocm writes the program's status, dates and reporting
+             * organisation into each project's activity. */
+        } else if (ix_is(n, "reporting-org") && reporter && ix_attr(n, "ref") &&
+                   strcmp(ix_attr(n, "ref"), reporter) == 0) {
+            /* the program's */
         } else {
             ix_keep(node, n);
         }
@@ -496,8 +535,13 @@ static void project_node(struct ix *x, xmlNodePtr act) {
         title = tocmp_xstrdup(*ident ? ident : id);
     }
     json_object_set_new(node, "title", ix_str(title));
-    if (!ix_placeholder(ident))
+    /* Its identifier, unless it is the one tocm's export makes of the
+     * program's and the node's id. */
+    const char *program_ident = json_string_value(json_object_get(x->program, "iati_identifier"));
+    char *derived = tocmp_asprintf("%s-%s", program_ident ? program_ident : "", id);
+    if (!ix_placeholder(ident) && strcmp(derived, ident) != 0)
         ix_set_str(node, "iati_identifier", ident);
+    free(derived);
     json_object_set(x->node_ids, id, node);
     json_array_append_new(x->nodes, node);
     free(title);
@@ -552,8 +596,7 @@ static xmlNodePtr pick(struct ix *x, xmlNodePtr root, xmlNodePtr **projects, siz
             const char *parent = parent_of(a);
             int inside = 0;
             for (xmlNodePtr b = ix_elem(root->children); parent && b; b = ix_elem(b->next))
-                inside |= ix_is(b, "iati-activity") && b != a && activity_id(b) &&
-                          strcmp(activity_id(b), parent) == 0;
+                inside |= ix_is(b, "iati-activity") && b != a && is_activity(b, parent);
             if (!inside) {
                 tops++;
                 program = a;
@@ -578,17 +621,20 @@ static xmlNodePtr pick(struct ix *x, xmlNodePtr root, xmlNodePtr **projects, siz
         }
     }
     /* Its projects: activities naming it as their parent. */
-    const char *pid = activity_id(program);
+    char *pid = activity_id_text(program);
     for (xmlNodePtr a = ix_elem(root->children); a; a = ix_elem(a->next)) {
         if (!ix_is(a, "iati-activity") || a == program)
             continue;
         const char *parent = parent_of(a);
-        if (pid && parent && strcmp(parent, pid) == 0)
+        if (parent && is_activity(program, parent)) {
             (*projects)[(*count)++] = a;
-        else if (!x->o || !x->o->activity)
-            ix_warn(x, "W512", a, "activity '%s' is not a project of '%s': not imported",
-                    activity_id(a) ? activity_id(a) : "", pid ? pid : "");
+        } else if (!x->o || !x->o->activity) {
+            char *aid = activity_id_text(a);
+            ix_warn(x, "W512", a, "activity '%s' is not a project of '%s': not imported", aid, pid);
+            free(aid);
+        }
     }
+    free(pid);
     return program;
 }
 
@@ -734,6 +780,7 @@ int tocm_import_iati(const char *path, const struct tocm_iati_options *o, tocm_d
     x.ind_ids = json_object();
     x.ind_line = json_object();
     x.actuals = json_object();
+    x.has_projects = project_count > 0;
     program(&x, act);
     tocm_levels(&x, act);
     for (xmlNodePtr n = ix_elem(act->children); n; n = ix_elem(n->next))

@@ -41,6 +41,7 @@ struct ix {
     json_t *actuals;            /* indicator id -> array of figures (import_iati_actuals.c) */
     char prog_start[11], prog_end[11];
     size_t result_count;
+    int has_projects; /* the file's program has project activities */
 };
 
 /* ---- import_iati_xml.c ---------------------------------------------------------------- */

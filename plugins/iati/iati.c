@@ -110,6 +110,17 @@ int iati_period_dates(const char *p, char start[11], char end[11]) {
     size_t n = strlen(p);
     if (n < 4 || !digits(p, 4))
         return 0;
+    /* START/END, two days (as tocm import iati names a span that is no
+     * year, half, quarter or month). */
+    if (n == 21 && p[10] == '/') {
+        char a[11], b[11], ignore[11];
+        memcpy(a, p, 10), memcpy(b, p + 11, 10);
+        a[10] = b[10] = '\0';
+        if (!iati_period_dates(a, start, ignore) || strlen(a) != 10 ||
+            !iati_period_dates(b, ignore, end) || strlen(b) != 10 || strcmp(a, b) > 0)
+            return 0;
+        return 1;
+    }
     int year = atoi(p);
     int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     int first = 1, last = 12;
@@ -163,6 +174,16 @@ static void write_org(struct iati *x, const char *role, const char *ref, const c
     iati_end(x);
 }
 
+void iati_write_reporting_org(struct iati *x) {
+    iati_start(x, "reporting-org");
+    iati_attr(x, "ref", x->org_ref);
+    iati_attr(x, "type", x->org_type);
+    iati_start(x, "narrative");
+    iati_text(x, x->org_name);
+    iati_end(x);
+    iati_end(x);
+}
+
 /* The activity's header, in the order the 2.03 schema requires. */
 static int write_activity_header(struct iati *x, tocm_error *err) {
     const struct tocm_host *h = x->host;
@@ -194,23 +215,18 @@ static int write_activity_header(struct iati *x, tocm_error *err) {
                      "-type=, -name=)");
         return -1;
     }
-    char start[11], end[11];
+    char *start = x->start, *end = x->end;
     if (!iati_program_dates(x, start, end)) {
         h->error_set(err, "program.period",
                      "IATI needs the activity's dates: give the program a \"period\" with "
                      "\"start\" and \"end\" (years or ISO dates)");
         return -1;
     }
+    x->id = id, x->org_ref = ref, x->org_type = type, x->org_name = name;
     iati_start(x, "iati-identifier");
     iati_text(x, id);
     iati_end(x);
-    iati_start(x, "reporting-org");
-    iati_attr(x, "ref", ref);
-    iati_attr(x, "type", type);
-    iati_start(x, "narrative");
-    iati_text(x, name);
-    iati_end(x);
-    iati_end(x);
+    iati_write_reporting_org(x);
     iati_narrative(x, "title", string_at(program, "title"));
     const char *description = string_at(program, "description");
     iati_start(x, "description");
@@ -255,6 +271,8 @@ static int write_activity_header(struct iati *x, tocm_error *err) {
         iati_attr(x, "code", json_string_value(c));
         iati_end(x);
     }
+    if (x->owner)
+        iati_project_links(x);
     return 0;
 }
 
@@ -318,7 +336,13 @@ static int write_iati(const struct tocm_host *host, const struct tocm_export_inp
     iati_start(&x, "iati-activities");
     iati_attr(&x, "version", "2.03");
     iati_attr(&x, "xmlns:tocm", IATI_TOCM_NS);
+    x.writing = -1;
+    const char *projects = host->export_option(in->request, "projects");
+    if (projects && iati_plan_projects(&x, projects) != 0)
+        goto out;
     iati_start(&x, "iati-activity");
+    if (x.owner)
+        iati_attr(&x, "hierarchy", "1");
     write_tocm_ids(&x);
     if (write_activity_header(&x, err) != 0)
         goto out;
@@ -326,6 +350,8 @@ static int write_iati(const struct tocm_host *host, const struct tocm_export_inp
         goto out;
     write_tocm_levels(&x);
     iati_end(&x); /* iati-activity */
+    if (x.owner && iati_write_projects(&x) != 0)
+        goto out;
     iati_end(&x); /* iati-activities */
     if (xmlTextWriterEndDocument(x.w) < 0)
         x.failed = 1;
@@ -346,6 +372,8 @@ out:
         xmlBufferFree(buf);
     json_decref(x.model);
     json_decref(x.report);
+    free(x.owner);
+    free(x.projects);
     return rc;
 }
 
@@ -359,6 +387,10 @@ static const struct tocm_option_info options[] = {
      .help = "the reporting organisation's IATI identifier (default: program.reporting_org)"},
     {.name = "reporting-org-type", .arg = "CODE", .help = "its IATI OrganisationType code"},
     {.name = "reporting-org-name", .arg = "NAME", .help = "its name"},
+    {.name = "projects",
+     .arg = "LEVEL",
+     .help = "one activity per node of LEVEL (e.g. project), linked to the program's by "
+             "related-activity, holding the results of the nodes under it"},
     {.name = NULL},
 };
 

@@ -561,7 +561,7 @@ int iati_write_results(struct iati *x) {
     size_t i;
     json_t *ind;
     json_array_foreach(indicators, i, ind) {
-        if (json_array_size(json_object_get(ind, "nodes")) == 0)
+        if (x->writing == -1 && json_array_size(json_object_get(ind, "nodes")) == 0)
             h->log(TOCM_LOG_WARNING, "iati",
                    "indicator '%s' is not written: it measures no node, and IATI keeps "
                    "indicators under results",
@@ -569,6 +569,8 @@ int iati_write_results(struct iati *x) {
     }
     size_t nodes = h->node_count(m);
     for (size_t node = 0; node < nodes && !x->refused; node++) {
+        if (x->owner && x->owner[node] != x->writing)
+            continue; /* another activity's */
         const char *id = h->node_id(m, node);
         int any = 0;
         json_array_foreach(indicators, i, ind) any |= measures_node(ind, id);

@@ -330,5 +330,69 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run("diff", os.path.join(rd, "back", "model.json"), again)
     check(p.returncode == 0, f"export -> import is a fixed point: {p.stdout[-800:]}")
 
+    # ---- one activity per project (--option projects=LEVEL) ----
+    pd = os.path.join(tmp, "projects")
+    os.makedirs(pd)
+    single = os.path.join(pd, "single.xml")
+    split = os.path.join(pd, "split.xml")
+    run("report", bundled, "--format", "iati", "-o", single, *ORG)
+    p = run("report", bundled, "--format", "iati", "-o", split, "--option", "projects=project", *ORG)
+    check(p.returncode == 0, f"projects=project: exit {p.returncode} {p.stderr[-300:]}")
+    valid(split, "the bundled model, one activity per project")
+    acts = ET.parse(split).getroot().findall("iati-activity")
+    model = load(bundled)
+    projects = [n["id"] for n in model["nodes"] if n["level"] == "project"]
+    ns = "{urn:x-tocm:iati:1}"
+    check(len(acts) == 1 + len(projects) and acts[0].get("hierarchy") == "1"
+          and [a.get(ns + "node") for a in acts[1:]] == projects,
+          f"the program's activity, then one per project: {len(acts)} for {len(projects)} projects")
+    prog_id = acts[0].findtext("iati-identifier")
+    children = [r.get("ref") for r in acts[0].findall("related-activity") if r.get("type") == "2"]
+    check(children == [a.findtext("iati-identifier") for a in acts[1:]],
+          "the program names each project as its child (related-activity type 2)")
+    check(all(a.get("hierarchy") == "2" and [(r.get("ref"), r.get("type")) for r in a.findall("related-activity")]
+              == [(prog_id, "1")] for a in acts[1:]),
+          "each project names the program as its parent (type 1)")
+    check(acts[1].findtext("iati-identifier") == prog_id + "-" + projects[0],
+          f"a project's identifier: the program's and its id: {acts[1].findtext('iati-identifier')}")
+    def results_of(elems):
+        return sorted(r.get(ns + "node") for a in elems for r in a.findall("result"))
+    one = ET.parse(single).getroot().findall("iati-activity")
+    check(results_of(acts) == results_of(one),
+          f"every result is written once, in the program's or its project's activity: {len(results_of(acts))}")
+    by_node = {n["id"]: n for n in model["nodes"]}
+    for a in acts[1:]:
+        for r in a.findall("result"):
+            node, seen = r.get(ns + "node"), set()
+            while node not in seen and node != a.get(ns + "node"):
+                seen.add(node)
+                node = (by_node[node].get("contributes_to") or [node])[0]
+            check(node == a.get(ns + "node"), f"result {r.get(ns + 'node')} is under project {a.get(ns + 'node')}")
+    back = os.path.join(pd, "back", "model.json")
+    os.makedirs(os.path.dirname(back))
+    p = run("import", "iati", split, "-o", back)
+    check(p.returncode == 0 and "not a project" not in p.stderr,
+          f"the program and its projects import as one model: {p.stderr[-400:]}")
+    got = load(back)
+    check({n["id"] for n in got["nodes"]} >= set(projects),
+          "each project activity is a node again")
+    got_p = [n for n in got["nodes"] if n["id"] in projects]
+    check(all(n["level"] == "project" and n["title"] == by_node[n["id"]]["title"]
+              and n.get("country") == by_node[n["id"]].get("country") for n in got_p),
+          "with its level, title and country")
+    check(run("validate", back).returncode == 0, "the model validates")
+    single_back = os.path.join(pd, "single-back", "model.json")
+    os.makedirs(os.path.dirname(single_back))
+    run("import", "iati", single, "-o", single_back)
+    a, b = iati_view(load(single_back)), iati_view(got)
+    check(a["indicators"] == b["indicators"],
+          "the indicators are those of the one-activity file")
+    p = run("export", bundled, "-T", "iati", "-o", os.path.join(pd, "x.xml"), "--option", "projects=nope", *ORG)
+    check(p.returncode == 2 and "no level 'nope'" in p.stderr and not os.path.exists(os.path.join(pd, "x.xml")),
+          f"an unknown level is refused: {p.stderr.strip()}")
+    p = run("import", "iati", os.path.join(SHARED, "iati", "example-results.xml"), "--activity", "nope",
+            "-o", os.path.join(pd, "y.json"))
+    check(p.returncode == 1 and "no activity 'nope'" in p.stderr, f"--activity of none: {p.stderr.strip()}")
+
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)
