@@ -195,10 +195,14 @@ static void keep_reported(json_t *ind, json_t *row) {
  * gives is the sum of the finest figures (a count), the table holds the
  * finest ones and the report computes the same totals. Otherwise (a
  * percentage, a mean, figures that do not add up) adding up would print a
- * false total: the table holds each period's total, and the breakdowns go
- * to the indicator's `reported` list, which tocm report checks and shows. */
+ * false total, so the figures the table cannot give go to the indicator's
+ * `reported` list, which tocm report shows and checks (and tocm's IATI
+ * export writes as actuals): for a percentage whose plan is broken down
+ * (entered_apart), the table holds the finest breakdowns, each entered
+ * percentage a figure of its own, which tocm never adds up; otherwise it
+ * holds each period's total. */
 static void fold_totals(struct ix *x, json_t *ind, json_t *rows, size_t dim_count, int additive,
-                        json_t *kept) {
+                        int entered_apart, json_t *kept) {
     const char *id = json_string_value(json_object_get(ind, "id"));
     size_t i, parts;
     json_t *r;
@@ -232,6 +236,15 @@ static void fold_totals(struct ix *x, json_t *ind, json_t *rows, size_t dim_coun
                 json_array_append(kept, r);
             continue;
         }
+        if (entered_apart) {
+            if (size == dim_count) {
+                json_array_append(kept, r);
+            } else {
+                keep_reported(ind, r);
+                moved++;
+            }
+            continue;
+        }
         /* Each period's total; a breakdown only in a period without one. */
         int has_total = 0;
         size_t j;
@@ -252,10 +265,10 @@ static void fold_totals(struct ix *x, json_t *ind, json_t *rows, size_t dim_coun
             x->d, TOCM_SEV_WARNING, "W513", x->file,
             (int)json_integer_value(json_object_get(x->ind_line, id)), 0, "", id,
             "indicator '%s': its breakdown actuals are not parts that add up to its totals "
-            "(a percentage, a mean): the results table holds the totals, and the %zu "
-            "breakdown figures are kept in the indicator's `reported` list, which tocm "
-            "report checks and shows",
-            id, moved);
+            "(a percentage, a mean): the results table holds %s, and the %zu other "
+            "figures are kept in the indicator's `reported` list, which tocm report shows "
+            "and checks",
+            id, entered_apart ? "the finest breakdowns" : "the totals", moved);
     json_decref(data);
 }
 
@@ -274,10 +287,12 @@ void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out) {
         size_t dim_count = json_array_size(dims);
         json_t *rows = json_object_get(x->actuals, id);
         json_t *kept = json_array();
-        if (rows)
-            fold_totals(x, ind, rows, dim_count, additive, kept);
         json_t *plan_dims = json_incref(json_object_get(ind, "\x01plan_dims"));
         json_object_del(ind, "\x01plan_dims");
+        int entered_apart =
+            measure && strcmp(measure, "percentage") == 0 && json_array_size(plan_dims) > 0;
+        if (rows)
+            fold_totals(x, ind, rows, dim_count, additive, entered_apart, kept);
         int totals_only = 1;
         size_t k;
         json_t *kr;
