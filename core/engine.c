@@ -48,6 +48,13 @@ static struct tocm_table *table_for(struct ctx *c, size_t index) {
         return c->tables[index] = header; /* (the stream owns it) */
     }
     const struct tocmp_table *def = &c->m->tables[index];
+    if (json_object_get(def->json, "database")) {
+        c->table_diag[index] = tocm_diags_count(c->diags);
+        c->tables[index] = tocmp_engine_source_open(c, index);
+        c->table_read[index] = 1;
+        c->errors += !c->tables[index];
+        return c->tables[index];
+    }
     const char *rel = def->path;
     char *path = rel[0] == '/' || strcmp(c->model_dir, ".") == 0
                      ? tocmp_xstrdup(rel)
@@ -166,10 +173,21 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
         return NULL;
     }
 
+    /* A table in a database: the indicator's states computed there, else
+     * its rows read (engine_source.c). */
+    struct tocm_calc_request req = {.params = json_object_get(def, "params"), .table = ind.table};
+    struct tocmp_pushed *pushed = NULL;
+    if (tocmp_push_down(c, &ind, filter, &req, &pushed) < 0 ||
+        (!pushed && tocmp_engine_source_rows(c, model->table) != 0)) {
+        indicator_free(&ind);
+        return NULL;
+    }
+
     /* Filter, and intern each row's period and dimension values; a table
-     * read in chunks has folded them already (engine_stream.c). */
+     * read in chunks has folded them already (engine_stream.c), a
+     * database its states (pushed). */
     const struct tocm_table *t = ind.table;
-    int streamed = tocmp_stream_values(c, &ind);
+    int streamed = !pushed && tocmp_stream_values(c, &ind);
     size_t rows_room = !streamed && t->row_count ? t->row_count : 1;
     size_t *rows = tocmp_xmalloc(rows_room * sizeof *rows);
     size_t *period_id = tocmp_xmalloc(rows_room * sizeof *period_id);
@@ -177,7 +195,7 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
     for (size_t d = 0; d < ind.dim_count; d++)
         dim_ids[d] = tocmp_xmalloc(rows_room * sizeof *dim_ids[d]);
     size_t n = 0;
-    for (size_t row = 0; row < t->row_count && !streamed; row++) {
+    for (size_t row = 0; row < t->row_count && !streamed && !pushed; row++) {
         if (filter && !tocmp_filter_matches(filter, t, row))
             continue;
         rows[n] = row;
@@ -253,11 +271,11 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
     }
 
     json_t *cells = json_array();
-    struct tocm_calc_request req = {.params = json_object_get(def, "params"), .table = t};
     /* One pass with a mergeable aggregate (1: done); else (0) every cell
      * from its rows. */
-    int rc = streamed ? tocmp_stream_cells(c, &ind, cells)
-                      : tocmp_fold_indicator(c, &ind, rows, n, period_id, dim_ids, cells, &req);
+    int rc = pushed     ? tocmp_pushed_cells(c, &ind, pushed, cells)
+             : streamed ? tocmp_stream_cells(c, &ind, cells)
+                        : tocmp_fold_indicator(c, &ind, rows, n, period_id, dim_ids, cells, &req);
     /* The total first, then each dimension alone, then combinations. */
     for (unsigned size = 0; size <= ind.dim_count && rc == 0; size++)
         for (unsigned mask = 0; mask < (1u << ind.dim_count) && rc == 0; mask++)
@@ -275,6 +293,7 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
     for (size_t d = 0; d < ind.dim_count; d++)
         free(dim_ids[d]);
     indicator_free(&ind);
+    tocmp_pushed_free(pushed); /* after ind: its values are the results' texts */
     if (rc != 0) {
         json_decref(out);
         return NULL;
@@ -355,6 +374,7 @@ json_t *tocmp_compute_report(const tocm_model *m, const tocm_registry *reg,
         json_decref(c.checks);
     }
     json_decref(failed);
+    tocmp_engine_sources_close(&c);
     for (size_t t = 0; t < m->table_count; t++)
         if (!c.streams[t]) /* a streamed table's header is its stream's */
             tocmp_table_free(c.tables[t]);

@@ -46,6 +46,11 @@ struct ctx {
     struct tocm_table **tables;
     unsigned char *table_read;
     size_t *table_diag; /* the first diagnostic of each table's reading */
+    /* Tables in databases (ABI 1.5): the open connection (NULL for a CSV
+     * file), and whether the rows have been read (else the table is only
+     * described, and indicators push their aggregation down). */
+    struct tocmp_source **sources;
+    unsigned char *scanned;
     char *model_dir;
     json_t *checks;
     size_t errors;
@@ -196,6 +201,30 @@ int tocmp_stream_values(struct ctx *c, struct indicator *ind);
 /* 1 when done, -1 when the calculator failed (reported). */
 int tocmp_stream_cells(struct ctx *c, struct indicator *ind, json_t *cells_json);
 void tocmp_stream_free(struct ctx *c);
+
+/* ---- engine_source.c: tables in databases (ABI 1.5) -------------------- */
+
+/* Connects table index (it has "database") and describes it: the table
+ * with no rows yet, or NULL (reported). */
+struct tocm_table *tocmp_engine_source_open(struct ctx *c, size_t index);
+/* Reads the rows of table index when it is a database's not yet read. 0,
+ * or -1 (reported; the table is then failed: c->tables[index] is NULL). */
+int tocmp_engine_source_rows(struct ctx *c, size_t index);
+void tocmp_engine_sources_close(struct ctx *c);
+
+/* An indicator's finest states as the database computed them. */
+struct tocmp_pushed;
+/* Asks the database of ind's table (described, not read) for ind's finest
+ * states, filter as WHERE, and interns their periods and values into ind.
+ * 1 with *out set; 0 when it cannot be pushed down (read the rows); -1 on
+ * failure (reported; a failed query fails the table). */
+int tocmp_push_down(struct ctx *c, struct indicator *ind, json_t *filter,
+                    const struct tocm_calc_request *req, struct tocmp_pushed **out);
+/* Every cell of ind from p, once ind's periods and values are ranked: as
+ * tocmp_fold_given. */
+int tocmp_pushed_cells(struct ctx *c, struct indicator *ind, struct tocmp_pushed *p,
+                       json_t *cells_json);
+void tocmp_pushed_free(struct tocmp_pushed *p);
 
 /* ---- engine_status.c ---------------------------------------------------- */
 

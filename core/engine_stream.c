@@ -629,6 +629,8 @@ static void stream_free(struct tocmp_stream *st) {
  * read whole. */
 static struct tocmp_stream *stream_table(struct ctx *c, size_t t, const unsigned char *selected) {
     const struct tocmp_table *def = &c->m->tables[t];
+    if (json_object_get(def->json, "database"))
+        return NULL; /* a database's: pushed down or read by engine_source.c */
     size_t wanted = 0;
     for (size_t i = 0; i < c->m->indicator_count; i++)
         wanted += (!selected || selected[i]) && c->m->indicators[i].table == t;

@@ -20,8 +20,12 @@
  * cannot be compared (text against a number that is not numeric). */
 static int compare(const struct tocm_table *t, size_t cell, json_t *want) {
     const char *text = t->text[cell];
-    if (json_is_string(want))
-        return strcmp(text, json_string_value(want));
+    if (json_is_string(want)) {
+        /* -1, 0 or 1: strcmp may return any difference, 2 included, which
+         * would read as "cannot be compared". */
+        int c = strcmp(text, json_string_value(want));
+        return (c > 0) - (c < 0);
+    }
     if (json_is_number(want)) {
         double have;
         char *end;
@@ -35,8 +39,10 @@ static int compare(const struct tocm_table *t, size_t cell, json_t *want) {
         double w = json_number_value(want);
         return have < w ? -1 : have > w ? 1 : 0;
     }
-    if (json_is_boolean(want))
-        return strcmp(text, json_is_true(want) ? "true" : "false");
+    if (json_is_boolean(want)) {
+        int c = strcmp(text, json_is_true(want) ? "true" : "false");
+        return (c > 0) - (c < 0);
+    }
     return 2;
 }
 

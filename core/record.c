@@ -735,6 +735,14 @@ int tocm_edit_record(tocm_edit *e, const char *id, const tocm_record *records, s
         made = new_table_def(&c, c.made_name);
         c.table_def = made;
     }
+    if (json_object_get(c.table_def, "database") || !tocmp_edit_str_member(c.table_def, "path")) {
+        /* tocm record writes CSV files; a database keeps its own rows. */
+        rc = tocmp_edit_refuse(e,
+                               "indicator '%s' reads a table in a database; record its "
+                               "figures there, not with tocm record",
+                               id);
+        goto out;
+    }
     rel = tocmp_xstrdup(tocmp_edit_str_member(c.table_def, "path"));
     path = data_path(e, rel);
     shown = tocmp_xstrdup(path);

@@ -54,6 +54,9 @@ struct tocm_registry {
     struct tocm_exporter *exporters;
     size_t *exporter_owner;
     size_t exporter_count;
+    struct tocm_source *sources; /* ABI 1.5 */
+    size_t *source_owner;
+    size_t source_count;
     size_t refused;
     FILE *messages;
     int allow_unsafe;
@@ -317,6 +320,41 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
             }
         }
     }
+    size_t ns = 0;
+    /* ABI 1.5: table sources, each with every required slot. */
+    const struct tocm_source *const *sources =
+        TOCM_ABI_MINOR_OF(desc->abi) >= 5 && raw->size >= REQUIRED_SIZE(struct tocm_plugin, sources)
+            ? desc->sources
+            : NULL;
+    for (; sources && sources[ns]; ns++) {
+        const struct tocm_source *s = sources[ns];
+        char what[160];
+        snprintf(what, sizeof what, "source #%zu", ns + 1);
+        if (s->size < REQUIRED_SIZE(struct tocm_source, close)) {
+            refuse(r, file, "%s is %zu bytes; ABI 1.5 needs at least %zu", what, s->size,
+                   REQUIRED_SIZE(struct tocm_source, close));
+            return -1;
+        }
+        if (check_abi(r, file, what, s->abi) != 0)
+            return -1;
+        if (!s->name || !s->name[0] || !s->open || !s->describe || !s->query || !s->close) {
+            refuse(r, file, "%s: the required slot '%s' is NULL", what,
+                   !s->name || !s->name[0] ? "name"
+                   : !s->open              ? "open"
+                   : !s->describe          ? "describe"
+                   : !s->query             ? "query"
+                                           : "close");
+            return -1;
+        }
+        const struct tocm_source *other = tocm_registry_source(r, s->name);
+        for (size_t k = 0; k < ns && !other; k++)
+            if (strcmp(sources[k]->name, s->name) == 0)
+                other = sources[k];
+        if (other) {
+            refuse(r, file, "source '%s' is provided twice", s->name);
+            return -1;
+        }
+    }
     /* Sound: copy the calculators and exporters in. */
     size_t owner = r->count;
     r->calcs = tocmp_xrealloc(r->calcs, (r->calc_count + nc) * sizeof *r->calcs);
@@ -342,6 +380,15 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
             e->options = no_options;
         r->exporter_owner[r->exporter_count++] = owner;
     }
+    r->sources = tocmp_xrealloc(r->sources, (r->source_count + ns + 1) * sizeof *r->sources);
+    r->source_owner =
+        tocmp_xrealloc(r->source_owner, (r->source_count + ns + 1) * sizeof *r->source_owner);
+    for (size_t i = 0; i < ns; i++) {
+        NORMALISE(r->sources[r->source_count], sources[i]);
+        r->source_owner[r->source_count++] = owner;
+    }
+    if (TOCM_ABI_MINOR_OF(desc->abi) < 5 || raw->size < REQUIRED_SIZE(struct tocm_plugin, sources))
+        desc->sources = NULL;
     return 0;
 }
 
@@ -501,6 +548,8 @@ void tocm_registry_free(tocm_registry *r) {
     free(r->calc_owner);
     free(r->exporters);
     free(r->exporter_owner);
+    free(r->sources);
+    free(r->source_owner);
     free(r);
 }
 
@@ -527,7 +576,23 @@ const char *tocm_registry_plugin_of(const tocm_registry *r, const void *slot) {
     for (size_t i = 0; i < r->exporter_count; i++)
         if (slot == &r->exporters[i])
             return r->plugins[r->exporter_owner[i]].desc.name;
+    for (size_t i = 0; i < r->source_count; i++)
+        if (slot == &r->sources[i])
+            return r->plugins[r->source_owner[i]].desc.name;
     return NULL;
+}
+
+const struct tocm_source *tocm_registry_source(const tocm_registry *r, const char *name) {
+    for (size_t i = 0; i < r->source_count; i++)
+        if (strcmp(r->sources[i].name, name) == 0)
+            return &r->sources[i];
+    return NULL;
+}
+
+size_t tocm_registry_source_count(const tocm_registry *r) { return r->source_count; }
+
+const struct tocm_source *tocm_registry_source_at(const tocm_registry *r, size_t i) {
+    return i < r->source_count ? &r->sources[i] : NULL;
 }
 
 const struct tocm_exporter *tocm_registry_exporter_for(const tocm_registry *r, const char *format) {

@@ -101,7 +101,17 @@ static const struct tocmp_field node_fields[] = {
 };
 
 static const struct tocmp_field table_fields[] = {
-    {"path", S, 0, NO_PLACE, REQ, 10, "the CSV file, relative to the model file"},
+    {"path", S, 0, NO_PLACE, REQ | NONEMPTY, 10,
+     "the CSV file (or, with `\"database\": \"sqlite\"`, the SQLite file), relative to the "
+     "model file; not needed for `postgres`"},
+    {"database", S, 0, NO_PLACE, NONEMPTY, 12,
+     "read the table from a database through a source plugin: `postgres` or `sqlite` (below); "
+     "absent: a CSV file"},
+    {"dsn_env", S, 0, NO_PLACE, NONEMPTY, 14,
+     "`postgres`: the name of the environment variable holding the connection string, so no "
+     "password is ever in the model"},
+    {"table", S, 0, NO_PLACE, NONEMPTY, 16, "the database table or view, `name` or `schema.name`"},
+    {"query", S, 0, NO_PLACE, NONEMPTY, 18, "instead of `table`: one SELECT giving the rows"},
     {"title", S, 0, NO_PLACE, 0, 20, "shown in reports"},
     {"source", S, 0, NO_PLACE, 0, 30, "where the data comes from; shown in reports"},
     {"columns", O, S, NO_PLACE, MAP, 40,

@@ -163,7 +163,11 @@ void tocmp_shape_members(const struct tocmp_shape *s, json_t *object, enum tocmp
         if (v) {
             struct tocmp_where mw = {.parent = w, .key = f->name};
             tocmp_shape_value(s, f, v, &mw, node);
-        } else if (f->flags & TOCMP_F_REQUIRED) {
+        } else if ((f->flags & TOCMP_F_REQUIRED) &&
+                   /* A table in a database (ABI 1.5 sources) has no file
+                    * of its own, unless its source says so. */
+                   !(place == TOCMP_PLACE_TABLE && strcmp(f->name, "path") == 0 &&
+                     json_object_get(object, "database"))) {
             char *what = what_of(w);
             tocmp_shape_fail(s, "E003", w, node, "%s has no '%s'", what, f->name);
             free(what);

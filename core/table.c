@@ -545,3 +545,15 @@ size_t tocmp_table_column(const struct tocm_table *t, const char *name) {
     size_t c = tocmp_idmap_get(&t->columns, name);
     return c == TOCMP_IDMAP_NONE ? TOCM_NONE : c;
 }
+
+int tocmp_cell_parse(enum tocm_cell_type type, const char *text, double *out) {
+    switch (type) {
+    case TOCM_CELL_INTEGER: return parse_integer(text, out);
+    case TOCM_CELL_DECIMAL: return parse_decimal(text, out);
+    case TOCM_CELL_DATE: return parse_date(text);
+    case TOCM_CELL_TEXT: break;
+    }
+    return 1;
+}
+
+const char *tocmp_cell_type_name(enum tocm_cell_type type) { return type_name(type); }

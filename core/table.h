@@ -47,6 +47,13 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
 void tocmp_table_free(struct tocm_table *t);
 size_t tocmp_table_column(const struct tocm_table *t, const char *name);
 
+/* Checks a non-empty cell's text against type as a CSV cell is checked:
+ * 1 (with *out the number, for integer and decimal) or 0 when it is not of
+ * the type; and the type as messages word it ("a whole number"). For table
+ * sources (source.c). */
+int tocmp_cell_parse(enum tocm_cell_type type, const char *text, double *out);
+const char *tocmp_cell_type_name(enum tocm_cell_type type);
+
 /* Where the cell of row and col is in text, number and has_number. Column
  * by column, so that a calculator reading one column of many rows touches
  * that column's memory only, not every column of every row. */

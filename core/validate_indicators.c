@@ -42,6 +42,14 @@ static void check_tables(const tocm_model *m, tocm_diags *d) {
         const struct tocmp_table *t = &m->tables[i];
         const char *col;
         json_t *type;
+        /* A table in a database needs to say where in it its rows are. */
+        json_t *database = json_object_get(t->json, "database");
+        if (json_is_string(database) && !json_object_get(t->json, "table") &&
+            !json_object_get(t->json, "query"))
+            error(d, m, "E003", tocmp_asprintf("/tables/%s", t->name), NULL,
+                  tocmp_asprintf("table '%s' needs 'table' or 'query': where in the database "
+                                 "its rows are",
+                                 t->name));
         /* A type that is not a string is the loader's E004. */
         json_object_foreach(t->columns, col, type) {
             if (json_is_string(type) && !one_of(json_string_value(type), types)) {

@@ -75,6 +75,13 @@ static json_t *plugin_json(const struct tocm_registry *reg, size_t i) {
         json_array_append_new(exps, eo);
     }
     json_object_set_new(o, "exporters", exps);
+    /* Table sources (ABI 1.5): what tables put in "database". */
+    json_t *srcs = json_array();
+    for (const struct tocm_source *const *s = p->sources; s && *s; s++)
+        json_array_append_new(srcs,
+                              json_pack("{s:s, s:o}", "name", (*s)->name, "summary",
+                                        (*s)->summary ? json_string((*s)->summary) : json_null()));
+    json_object_set_new(o, "sources", srcs);
     return o;
 }
 
@@ -118,6 +125,11 @@ int cmd_plugins(int argc, char **argv) {
                 printf("    calculator %-10s %s\n",
                        json_string_value(json_object_get(item, "name")),
                        json_string_value(json_object_get(item, "summary")));
+            }
+            json_array_foreach(json_object_get(p, "sources"), k, item) {
+                const char *what = json_string_value(json_object_get(item, "summary"));
+                printf("    source     %-10s %s\n",
+                       json_string_value(json_object_get(item, "name")), what ? what : "");
             }
             json_array_foreach(json_object_get(p, "exporters"), k, item) {
                 printf("    exporter   %-10s formats:",

@@ -159,7 +159,6 @@ static tocm_model *load_checked(const struct serve *s, const char *text, tocm_di
     return m;
 }
 
-
 /* ---- handlers ------------------------------------------------------------ */
 
 static void get_state(struct serve *s, const struct serve_request *r, struct serve_response *out) {

@@ -52,6 +52,12 @@ const struct tocm_calculator *tocm_registry_calculator(const tocm_registry *reg,
 const struct tocm_exporter *tocm_registry_exporter_for(const tocm_registry *reg,
                                                        const char *format);
 
+/* The table source (ABI 1.5) of that name ("postgres", "sqlite"), or NULL;
+ * and every source loaded, in load order. Borrowed. */
+const struct tocm_source *tocm_registry_source(const tocm_registry *reg, const char *name);
+size_t tocm_registry_source_count(const tocm_registry *reg);
+const struct tocm_source *tocm_registry_source_at(const tocm_registry *reg, size_t i);
+
 /* The name of the plugin that provides a calculator or an exporter the
  * registry returned (borrowed), or NULL. */
 const char *tocm_registry_plugin_of(const tocm_registry *reg, const void *calculator_or_exporter);

@@ -26,7 +26,10 @@
  * appended tocm_exporter.options (struct tocm_option_info); 1.3 appended
  * tocm_host.export_report_json (the computed report, for exporters); 1.4
  * appended tocm_calculator.aggregate (struct tocm_aggregate: calculators as
- * mergeable aggregates, folded in one pass over the data).
+ * mergeable aggregates, folded in one pass over the data); 1.5 appended
+ * tocm_aggregate.sql_terms and sql_load (an aggregate's state computed by a
+ * database, pushed down) and tocm_plugin.sources (struct tocm_source: data
+ * tables read from databases).
  *
  * Ownership words, as in jansson: *borrowed* pointers stay owned by whoever
  * handed them over and are valid for the duration of the call (or, for
@@ -46,7 +49,7 @@ extern "C" {
 #endif
 
 #define TOCM_ABI_MAJOR 1
-#define TOCM_ABI_MINOR 4
+#define TOCM_ABI_MINOR 5
 #define TOCM_ABI_MAKE(major, minor) ((uint32_t)(major) << 16 | (uint32_t)(minor))
 #define TOCM_ABI_VERSION TOCM_ABI_MAKE(TOCM_ABI_MAJOR, TOCM_ABI_MINOR)
 #define TOCM_ABI_MAJOR_OF(abi) ((uint32_t)(abi) >> 16)
@@ -324,6 +327,57 @@ struct tocm_agg_batch {
     const unsigned char *filters[TOCM_AGG_MAX_FILTERS];
 };
 
+/* ---- Pushed down (ABI 1.5) ---------------------------------------------
+ * A table in a database (struct tocm_source below) need not send its rows:
+ * the database can group them by the indicator's finest cells and compute
+ * each cell's state, when the calculator says how its state is made of SQL
+ * aggregates. sql_terms lists them, in terms of the plan prepare made (its
+ * columns and filters, never SQL text: the host writes the SQL, with every
+ * value from the model a bound parameter); the host runs one GROUP BY and
+ * hands each result row to sql_load, which folds it into the (init'ed)
+ * state of its cell exactly as update would have folded the rows it stands
+ * for. Several result rows may go into one state (see TOCM_AGG_SQL_GROUP).
+ * The figures must be the very ones update gives: terms are exact
+ * (integer counts and sums; the database's integer arithmetic). */
+
+#define TOCM_AGG_SQL_MAX_TERMS 8
+
+enum tocm_agg_sql_op {
+    /* The rows that meet the term's conditions. */
+    TOCM_AGG_SQL_COUNT = 1,
+    /* The sum of plan column `column` (an integer column) over those rows,
+     * empty cells left out; "0" when there are none. */
+    TOCM_AGG_SQL_SUM = 2,
+    /* The sum of column x column2 (both integer) over those rows. */
+    TOCM_AGG_SQL_SUM_PRODUCT = 3,
+    /* The text of plan column `column` ("" when empty): the query groups by
+     * it as well, so a cell comes as one result row per value it takes
+     * (each with its own counts and sums). Conditions do not apply. */
+    TOCM_AGG_SQL_GROUP = 4,
+};
+
+struct tocm_agg_sql_term {
+    enum tocm_agg_sql_op op;
+    size_t column, column2; /* indices into plan->columns (the batch order) */
+    /* Conditions, ANDed: bit k of filters, the row passes plan filter k
+     * (always, when the indicator has no such parameter); bit k of present,
+     * plan column k is not empty. */
+    unsigned filters, present;
+};
+
+/* Filled by sql_terms (zeroed by the host, size set). */
+struct tocm_agg_sql {
+    size_t size;
+    size_t term_count;
+    struct tocm_agg_sql_term terms[TOCM_AGG_SQL_MAX_TERMS];
+};
+
+/* sql_load's values: one per term, in order, as text ("0" for a count or
+ * sum over no rows; integers in decimal, possibly beyond 64 bits). Borrowed;
+ * a TOCM_AGG_SQL_GROUP text stays valid until the indicator's last release,
+ * as a batch's texts do. sql_load returns 0, or -1 with err set (a value
+ * that is not an integer). */
+
 struct tocm_aggregate {
     size_t size; /* sizeof(struct tocm_aggregate) */
     /* Required. Reads the parameters and the table's columns (in->rows is
@@ -347,6 +401,15 @@ struct tocm_aggregate {
                     const void *state, struct tocm_calc_result *out, tocm_error *err);
     /* Frees what the state holds (not the state itself); NULL if nothing. */
     void (*release)(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *state);
+
+    /* ---- ABI 1.5 ---- */
+    /* The state as SQL aggregates, so that a database computes it (below,
+     * "Pushed down"). Optional: NULL, or 0 returned, and the rows are read
+     * instead. Both or neither. */
+    int (*sql_terms)(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                     struct tocm_agg_sql *sql, tocm_error *err);
+    int (*sql_load)(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                    const char *const *values, void *state, tocm_error *err);
 };
 
 /* ---- Exporters --------------------------------------------------------- */
@@ -386,6 +449,71 @@ struct tocm_exporter {
     const struct tocm_option_info *options;
 };
 
+/* ---- Table sources (ABI 1.5) -------------------------------------------
+ * Where a table's rows come from when it is not a CSV file: a table in the
+ * model with "database": NAME is read through the source of that name. The
+ * host writes every SQL statement (plain SQL the source's database
+ * understands, with the placeholder style and text collation the source
+ * declares) and binds every value from the model as a parameter; the source
+ * connects, prepares, binds, runs and hands back rows as text. Calls, per
+ * table: open, describe, then query any number of times (a GROUP BY per
+ * pushed-down indicator, or a scan of every row), then close. A source
+ * reports failures in err, one line, naming what failed and never a
+ * password; the host adds the table's name. */
+
+/* The placeholders of bound parameters: "$1", "$2"... (else "?"). */
+#define TOCM_SOURCE_NUMBERED_PARAMS 1u
+
+struct tocm_source_input {
+    size_t size;
+    const tocm_model *model;
+    const char *table;     /* the table's name in the model */
+    const char *model_dir; /* the model file's folder, for relative paths */
+    /* The table's string members ("path", "dsn_env", "table", "query"),
+     * borrowed from the model, or NULL. */
+    const char *(*option)(const struct tocm_source_input *in, const char *name);
+    const void *host_data; /* the host's, for option */
+};
+
+/* One column of a query's result. */
+struct tocm_source_column {
+    char name[TOCM_ERROR_TEXT_SIZE];
+    enum tocm_cell_type type;
+    int typed; /* 1: the database declares the type; 0: it does not know (then TEXT) */
+};
+
+/* One result row: values[i] is column i as text, NULL when SQL NULL.
+ * Borrowed for the call. Return 0 to go on, -1 to stop the query (the host
+ * has its reason). */
+typedef int (*tocm_source_row_fn)(void *ctx, size_t column_count, const char *const *values);
+
+struct tocm_source {
+    uint32_t abi;
+    size_t size;
+    const char *name; /* required: what tables put in "database" */
+    const char *summary;
+    unsigned flags;             /* TOCM_SOURCE_NUMBERED_PARAMS */
+    const char *text_collation; /* written after a text operand compared by order
+                                   (COLLATE "C"), so it orders as bytes; or NULL */
+    /* Required. Connects (or opens the file) for the table described by in;
+     * *handle (the source's own) goes to every later call. 0 or -1. */
+    int (*open)(const struct tocm_host *host, const struct tocm_source_input *in, void **handle,
+                tocm_error *err);
+    /* Required. The columns sql would return (it is not run): *columns new
+     * (host->alloc; the host frees it with host->free), *count of them. */
+    int (*describe)(const struct tocm_host *host, void *handle, const char *sql,
+                    struct tocm_source_column **columns, size_t *count, tocm_error *err);
+    /* Required. Runs sql with params[0..param_count) bound as text and
+     * calls row for each result row, in batches so that memory stays
+     * bounded whatever the row count. 0, or -1 with err set (also when row
+     * returned -1: then err may be left empty). */
+    int (*query)(const struct tocm_host *host, void *handle, const char *sql,
+                 const char *const *params, size_t param_count, tocm_source_row_fn row, void *ctx,
+                 tocm_error *err);
+    /* Required. Disconnects; handle is not used again. */
+    void (*close)(const struct tocm_host *host, void *handle);
+};
+
 /* ---- The plugin descriptor --------------------------------------------- */
 
 struct tocm_plugin {
@@ -396,6 +524,9 @@ struct tocm_plugin {
     const char *summary;
     const struct tocm_calculator *const *calculators; /* NULL-terminated, or NULL */
     const struct tocm_exporter *const *exporters;     /* NULL-terminated, or NULL */
+
+    /* ---- ABI 1.5 ---- */
+    const struct tocm_source *const *sources; /* NULL-terminated, or NULL */
 };
 
 /* The entry point. Return 0 and set *out (borrowed: it must stay valid while

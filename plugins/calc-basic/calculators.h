@@ -50,6 +50,20 @@ static inline int calc_batch_passes(const struct tocm_agg_batch *b, size_t k, si
 /* The exact sum as the double compute would have made of it. */
 static inline double calc_sum_value(calc_sum s) { return (double)s; }
 
+/* ---- Pushed down (ABI 1.5) ----------------------------------------------
+ * Each aggregate also says how a database computes its state (sql_terms)
+ * and folds the database's figures in (sql_load), exactly as update folds
+ * rows: the same integer counts and sums. */
+
+/* A term of sql. */
+void calc_sql_term(struct tocm_agg_sql *sql, enum tocm_agg_sql_op op, size_t column, size_t column2,
+                   unsigned filters, unsigned present);
+
+/* The whole number text (a count or sum from the database), exactly. 0, or
+ * -1 with err set when it is not one. */
+int calc_sql_integer(const struct tocm_host *host, const char *text, calc_sum *out,
+                     tocm_error *err);
+
 /* init and release for states that hold only numbers. */
 void calc_state_zero(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *state);
 

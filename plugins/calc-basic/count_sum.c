@@ -95,6 +95,24 @@ static int count_finalize(const struct tocm_host *host, const struct tocm_agg_pl
     return 0;
 }
 
+/* In SQL: count(*) of the rows passing "where". */
+static int count_sql_terms(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                           struct tocm_agg_sql *sql, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    calc_sql_term(sql, TOCM_AGG_SQL_COUNT, 0, 0, 1u, 0);
+    return 1;
+}
+
+static int count_sql_load(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                          const char *const *values, void *state, tocm_error *err) {
+    (void)plan;
+    calc_sum rows;
+    if (calc_sql_integer(host, values[0], &rows, err) != 0)
+        return -1;
+    ((struct count_state *)state)->rows += (uint64_t)rows;
+    return 0;
+}
+
 static const struct tocm_aggregate count_aggregate = {
     .size = sizeof(struct tocm_aggregate),
     .prepare = count_prepare,
@@ -102,6 +120,8 @@ static const struct tocm_aggregate count_aggregate = {
     .update = count_update,
     .combine = count_combine,
     .finalize = count_finalize,
+    .sql_terms = count_sql_terms,
+    .sql_load = count_sql_load,
 };
 
 /* sum as an aggregate, over an integer column: the exact total and how
@@ -172,6 +192,32 @@ static int sum_finalize(const struct tocm_host *host, const struct tocm_agg_plan
     return 0;
 }
 
+/* In SQL: the sum, the cells with a number and all cells, of the rows
+ * passing "where". */
+static int sum_sql_terms(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                         struct tocm_agg_sql *sql, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    calc_sql_term(sql, TOCM_AGG_SQL_SUM, 0, 0, 1u, 0);
+    calc_sql_term(sql, TOCM_AGG_SQL_COUNT, 0, 0, 1u, 1u);
+    calc_sql_term(sql, TOCM_AGG_SQL_COUNT, 0, 0, 1u, 0);
+    return 1;
+}
+
+static int sum_sql_load(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                        const char *const *values, void *state, tocm_error *err) {
+    (void)plan;
+    struct sum_state *st = state;
+    calc_sum total, present, all;
+    if (calc_sql_integer(host, values[0], &total, err) != 0 ||
+        calc_sql_integer(host, values[1], &present, err) != 0 ||
+        calc_sql_integer(host, values[2], &all, err) != 0)
+        return -1;
+    st->total += total;
+    st->present += (uint64_t)present;
+    st->missing += (uint64_t)(all - present);
+    return 0;
+}
+
 static const struct tocm_aggregate sum_aggregate = {
     .size = sizeof(struct tocm_aggregate),
     .prepare = sum_prepare,
@@ -179,6 +225,8 @@ static const struct tocm_aggregate sum_aggregate = {
     .update = sum_update,
     .combine = sum_combine,
     .finalize = sum_finalize,
+    .sql_terms = sum_sql_terms,
+    .sql_load = sum_sql_load,
 };
 
 /* recorded: figures entered directly (`tocm record`), one row per period and

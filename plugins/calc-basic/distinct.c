@@ -160,6 +160,29 @@ static void distinct_release(const struct tocm_host *host, const struct tocm_agg
     memset(st, 0, sizeof *st);
 }
 
+/* In SQL: grouped by the identifier as well, so each value of each cell
+ * comes once, with how many of its rows pass "where". Exact, whatever the
+ * number of values (the database sends each cell's set, not a count that
+ * could not be merged). */
+static int distinct_sql_terms(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                              struct tocm_agg_sql *sql, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    calc_sql_term(sql, TOCM_AGG_SQL_GROUP, 0, 0, 0, 0);
+    calc_sql_term(sql, TOCM_AGG_SQL_COUNT, 0, 0, 1u, 0);
+    return 1;
+}
+
+static int distinct_sql_load(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                             const char *const *values, void *state, tocm_error *err) {
+    (void)plan;
+    calc_sum passing;
+    if (calc_sql_integer(host, values[1], &passing, err) != 0)
+        return -1;
+    if (passing == 0 || !*values[0])
+        return 0; /* no identifier: cannot be told apart, so not counted */
+    return distinct_add(host, state, values[0], hash(values[0]), err);
+}
+
 static const struct tocm_aggregate distinct_aggregate = {
     .size = sizeof(struct tocm_aggregate),
     .prepare = distinct_prepare,
@@ -168,6 +191,8 @@ static const struct tocm_aggregate distinct_aggregate = {
     .combine = distinct_combine,
     .finalize = distinct_finalize,
     .release = distinct_release,
+    .sql_terms = distinct_sql_terms,
+    .sql_load = distinct_sql_load,
 };
 
 const struct tocm_calculator tocm_calc_distinct = {

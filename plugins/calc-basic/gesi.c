@@ -168,6 +168,39 @@ static int gesi_finalize(const struct tocm_host *host, const struct tocm_agg_pla
     return 0;
 }
 
+/* In SQL: grouped by the sex column as well (a few values), the rows (or
+ * counts) passing "where" of each value. */
+static int gesi_sql_terms(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                          struct tocm_agg_sql *sql, tocm_error *err) {
+    (void)host, (void)err;
+    calc_sql_term(sql, TOCM_AGG_SQL_GROUP, 0, 0, 0, 0);
+    if (plan->column_count == 2)
+        calc_sql_term(sql, TOCM_AGG_SQL_SUM, 1, 0, 1u, 2u);
+    else
+        calc_sql_term(sql, TOCM_AGG_SQL_COUNT, 0, 0, 1u, 0);
+    return 1;
+}
+
+static int gesi_sql_load(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                         const char *const *values, void *state, tocm_error *err) {
+    struct gesi_config config;
+    memcpy(&config, plan->config.bytes, sizeof config);
+    struct gesi_state *st = state;
+    calc_sum v;
+    if (calc_sql_integer(host, values[1], &v, err) != 0)
+        return -1;
+    const char *sex = values[0];
+    if (!*sex)
+        return 0; /* nothing known about them: not counted */
+    if (strcmp(sex, config.female) == 0)
+        st->f += v;
+    else if (strcmp(sex, config.male) == 0)
+        st->m += v;
+    else
+        st->o += v;
+    return 0;
+}
+
 static const struct tocm_aggregate gesi_aggregate = {
     .size = sizeof(struct tocm_aggregate),
     .prepare = gesi_prepare,
@@ -175,6 +208,8 @@ static const struct tocm_aggregate gesi_aggregate = {
     .update = gesi_update,
     .combine = gesi_combine,
     .finalize = gesi_finalize,
+    .sql_terms = gesi_sql_terms,
+    .sql_load = gesi_sql_load,
 };
 
 const struct tocm_calculator tocm_calc_gesi = {

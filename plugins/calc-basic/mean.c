@@ -118,6 +118,40 @@ static int mean_finalize(const struct tocm_host *host, const struct tocm_agg_pla
     return 0;
 }
 
+/* In SQL: the (weighted) sum and the weights over the rows passing "where"
+ * with every value there, and how many rows pass "where" at all. */
+static int mean_sql_terms(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                          struct tocm_agg_sql *sql, tocm_error *err) {
+    (void)host, (void)err;
+    if (plan->column_count == 2) {
+        calc_sql_term(sql, TOCM_AGG_SQL_SUM_PRODUCT, 0, 1, 1u, 3u);
+        calc_sql_term(sql, TOCM_AGG_SQL_SUM, 1, 0, 1u, 3u);
+        calc_sql_term(sql, TOCM_AGG_SQL_COUNT, 0, 0, 1u, 3u);
+    } else {
+        calc_sql_term(sql, TOCM_AGG_SQL_SUM, 0, 0, 1u, 1u);
+        calc_sql_term(sql, TOCM_AGG_SQL_COUNT, 0, 0, 1u, 1u);
+        calc_sql_term(sql, TOCM_AGG_SQL_COUNT, 0, 0, 1u, 1u);
+    }
+    calc_sql_term(sql, TOCM_AGG_SQL_COUNT, 0, 0, 1u, 0);
+    return 1;
+}
+
+static int mean_sql_load(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                         const char *const *values, void *state, tocm_error *err) {
+    (void)plan;
+    struct mean_state *st = state;
+    calc_sum sum, weights, complete, all;
+    if (calc_sql_integer(host, values[0], &sum, err) != 0 ||
+        calc_sql_integer(host, values[1], &weights, err) != 0 ||
+        calc_sql_integer(host, values[2], &complete, err) != 0 ||
+        calc_sql_integer(host, values[3], &all, err) != 0)
+        return -1;
+    st->sum += sum;
+    st->weights += weights;
+    st->skipped += (uint64_t)(all - complete);
+    return 0;
+}
+
 static const struct tocm_aggregate mean_aggregate = {
     .size = sizeof(struct tocm_aggregate),
     .prepare = mean_prepare,
@@ -125,6 +159,8 @@ static const struct tocm_aggregate mean_aggregate = {
     .update = mean_update,
     .combine = mean_combine,
     .finalize = mean_finalize,
+    .sql_terms = mean_sql_terms,
+    .sql_load = mean_sql_load,
 };
 
 const struct tocm_calculator tocm_calc_mean = {

@@ -58,6 +58,35 @@ size_t calc_plan_column(struct tocm_agg_plan *plan, size_t col) {
     return plan->column_count++;
 }
 
+void calc_sql_term(struct tocm_agg_sql *sql, enum tocm_agg_sql_op op, size_t column, size_t column2,
+                   unsigned filters, unsigned present) {
+    struct tocm_agg_sql_term *t = &sql->terms[sql->term_count++];
+    t->op = op;
+    t->column = column;
+    t->column2 = column2;
+    t->filters = filters;
+    t->present = present;
+}
+
+int calc_sql_integer(const struct tocm_host *host, const char *text, calc_sum *out,
+                     tocm_error *err) {
+    const char *p = text;
+    int negative = *p == '-';
+    p += negative || *p == '+';
+    calc_sum v = 0;
+    /* At most 36 digits: far below 2^127, and far above any real sum. */
+    size_t digits = 0;
+    for (; *p >= '0' && *p <= '9' && digits < 37; p++, digits++)
+        v = v * 10 + (*p - '0');
+    if (digits == 0 || digits > 36 || *p) {
+        host->error_set(err, "", "the database gave '%.40s' where a whole number was expected",
+                        text);
+        return -1;
+    }
+    *out = negative ? -v : v;
+    return 0;
+}
+
 void calc_state_zero(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *state) {
     (void)host;
     memset(state, 0, plan->state_size);

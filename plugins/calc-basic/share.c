@@ -168,6 +168,42 @@ static int ratio_finalize(const struct tocm_host *host, const struct tocm_agg_pl
     return 0;
 }
 
+/* In SQL: the denominator (rows passing "where" and "denominator", or
+ * their counts) and the numerator (those passing "numerator" too). */
+static int share_sql_terms(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                           struct tocm_agg_sql *sql, tocm_error *err) {
+    (void)host, (void)err;
+    unsigned den = 1u << SHARE_WHERE | 1u << SHARE_DENOMINATOR, num = den | 1u << SHARE_NUMERATOR;
+    enum tocm_agg_sql_op op = plan->column_count == 1 ? TOCM_AGG_SQL_SUM : TOCM_AGG_SQL_COUNT;
+    unsigned present = plan->column_count == 1 ? 1u : 0;
+    calc_sql_term(sql, op, 0, 0, num, present);
+    calc_sql_term(sql, op, 0, 0, den, present);
+    return 1;
+}
+
+/* In SQL: the two sums over the rows passing "where". */
+static int ratio_sql_terms(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                           struct tocm_agg_sql *sql, tocm_error *err) {
+    (void)host, (void)plan, (void)err;
+    calc_sql_term(sql, TOCM_AGG_SQL_SUM, 0, 0, 1u, 0);
+    calc_sql_term(sql, TOCM_AGG_SQL_SUM, 1, 0, 1u, 0);
+    return 1;
+}
+
+/* Both: the numerator, then the denominator. */
+static int ratio_sql_load(const struct tocm_host *host, const struct tocm_agg_plan *plan,
+                          const char *const *values, void *state, tocm_error *err) {
+    (void)plan;
+    struct ratio_state *st = state;
+    calc_sum num, den;
+    if (calc_sql_integer(host, values[0], &num, err) != 0 ||
+        calc_sql_integer(host, values[1], &den, err) != 0)
+        return -1;
+    st->num += num;
+    st->den += den;
+    return 0;
+}
+
 static const struct tocm_aggregate share_aggregate = {
     .size = sizeof(struct tocm_aggregate),
     .prepare = share_prepare,
@@ -175,6 +211,8 @@ static const struct tocm_aggregate share_aggregate = {
     .update = share_update,
     .combine = ratio_combine,
     .finalize = ratio_finalize,
+    .sql_terms = share_sql_terms,
+    .sql_load = ratio_sql_load,
 };
 
 static const struct tocm_aggregate ratio_aggregate = {
@@ -184,6 +222,8 @@ static const struct tocm_aggregate ratio_aggregate = {
     .update = ratio_update,
     .combine = ratio_combine,
     .finalize = ratio_finalize,
+    .sql_terms = ratio_sql_terms,
+    .sql_load = ratio_sql_load,
 };
 
 const struct tocm_calculator tocm_calc_share = {
