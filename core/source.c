@@ -182,6 +182,10 @@ struct tocm_table *tocmp_source_open(const tocm_model *m, const tocm_registry *r
         json_t *declared = json_object_get(def->columns, t->names[c]);
         enum tocm_cell_type want =
             json_is_string(declared) ? model_type(json_string_value(declared)) : TOCM_CELL_TEXT;
+        /* tocm's dates are ISO 8601 text (2021, 2021-06, 2021-06-30): a
+         * text column may hold them. */
+        if (cols[c].typed && cols[c].type == TOCM_CELL_TEXT && want == TOCM_CELL_DATE)
+            cols[c].typed = 0;
         if (cols[c].typed && json_is_string(declared) && cols[c].type != want) {
             tocm_error e = {0};
             snprintf(e.text, sizeof e.text,

@@ -40,7 +40,13 @@ def main():
         with open(path, encoding="utf-8-sig", newline="") as f:
             rows = list(csv.reader(f))
         header, body = rows[0], rows[1:]
-        types = table.get("columns", {})
+        types = dict(table.get("columns", {}))
+        # tocm's dates may be years or months (2021, 2021-06): text in
+        # PostgreSQL unless every one is a whole date.
+        for i, c in enumerate(header):
+            if types.get(c) == "date" and not all(
+                    len(r[i]) == 10 for r in body if r[i] != ""):
+                types[c] = "text"
         cols = ", ".join("%s %s" % (ident(c), (SQLITE if db else POSTGRES)[types.get(c, "text")])
                          for c in header)
         if db:
