@@ -320,6 +320,7 @@ int tocmp_source_scan(struct tocmp_source *s, struct tocm_table *t, tocm_diags *
             sc.cols[c] = (struct growing){0};
         }
         t->row_count = rows;
+        t->stride = t->room = rows;
     }
     for (size_t c = 0; c < t->column_count; c++) {
         free(sc.cols[c].at);
