@@ -2,7 +2,8 @@
  * country.c -- ISO 3166-1 alpha-2 country codes.
  *
  * The officially assigned codes, so that "UK" (it is "GB") or "VT" is caught
- * when a model is validated rather than when a report is printed.
+ * when a model is validated rather than when a report is printed. The list
+ * must stay in alphabetical order (the lookup is a binary search).
  */
 #include <string.h>
 
@@ -26,12 +27,19 @@ static const char assigned[] =
 int tocmp_country_is_valid(const char *code) {
     if (strlen(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z')
         return 0;
-    /* Every entry is two letters and a space, so step by three. */
-    for (const char *p = assigned; *p; p += 3) {
-        if (p[0] == code[0] && p[1] == code[1])
+    /* Every entry is two letters and a space (the last one a NUL), in
+     * alphabetical order: a binary search, since a large model asks this
+     * once a node. */
+    size_t lo = 0, hi = sizeof assigned / 3;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = memcmp(assigned + 3 * mid, code, 2);
+        if (c == 0)
             return 1;
-        if (!p[2])
-            break;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return 0;
 }

@@ -33,6 +33,7 @@ void tocmp_idmap_init(tocmp_idmap *map, size_t expected) {
     }
     map->keys = tocmp_xcalloc(capacity, sizeof *map->keys);
     map->values = tocmp_xcalloc(capacity, sizeof *map->values);
+    map->hashes = tocmp_xcalloc(capacity, sizeof *map->hashes);
     map->mask = capacity - 1;
     map->count = 0;
 }
@@ -40,13 +41,16 @@ void tocmp_idmap_init(tocmp_idmap *map, size_t expected) {
 void tocmp_idmap_free(tocmp_idmap *map) {
     free(map->keys);
     free(map->values);
+    free(map->hashes);
     map->keys = NULL;
     map->values = NULL;
+    map->hashes = NULL;
     map->count = 0;
 }
 
-/* The slot holding key, or the empty slot where it would go. */
-static size_t find_slot(const tocmp_idmap *map, const char *key);
+/* The slot holding key, or the empty slot where it would go; *tag is what
+ * the key's slot holds in hashes. */
+static size_t find_slot(const tocmp_idmap *map, const char *key, unsigned *tag);
 
 static void grow(tocmp_idmap *map) {
     tocmp_idmap bigger;
@@ -55,30 +59,38 @@ static void grow(tocmp_idmap *map) {
     for (size_t i = 0; i <= map->mask; i++) {
         if (!map->keys[i])
             continue;
-        size_t slot = find_slot(&bigger, map->keys[i]);
+        unsigned tag;
+        size_t slot = find_slot(&bigger, map->keys[i], &tag);
         bigger.keys[slot] = map->keys[i];
         bigger.values[slot] = map->values[i];
+        bigger.hashes[slot] = tag;
         bigger.count++;
     }
     tocmp_idmap_free(map);
     *map = bigger;
 }
 
-static size_t find_slot(const tocmp_idmap *map, const char *key) {
-    size_t i = (size_t)hash_string(key) & map->mask;
-    while (map->keys[i] && strcmp(map->keys[i], key) != 0)
+static size_t find_slot(const tocmp_idmap *map, const char *key, unsigned *tag) {
+    uint64_t h = hash_string(key);
+    /* The high half (the low one picks the slot), with 1 set: 0 is empty. */
+    unsigned t = (unsigned)(h >> 32) | 1u;
+    size_t i = (size_t)h & map->mask;
+    while (map->hashes[i] && (map->hashes[i] != t || strcmp(map->keys[i], key) != 0))
         i = (i + 1) & map->mask;
+    *tag = t;
     return i;
 }
 
 size_t tocmp_idmap_put(tocmp_idmap *map, const char *key, size_t value) {
     if ((map->count + 1) * 2 > map->mask + 1)
         grow(map);
-    size_t i = find_slot(map, key);
+    unsigned tag;
+    size_t i = find_slot(map, key, &tag);
     if (map->keys[i])
         return map->values[i];
     map->keys[i] = key;
     map->values[i] = value;
+    map->hashes[i] = tag;
     map->count++;
     return value;
 }
@@ -86,7 +98,8 @@ size_t tocmp_idmap_put(tocmp_idmap *map, const char *key, size_t value) {
 size_t tocmp_idmap_get(const tocmp_idmap *map, const char *key) {
     if (!map->keys)
         return TOCMP_IDMAP_NONE;
-    size_t i = find_slot(map, key);
+    unsigned tag;
+    size_t i = find_slot(map, key, &tag);
     return map->keys[i] ? map->values[i] : TOCMP_IDMAP_NONE;
 }
 
@@ -97,7 +110,8 @@ static void internal_error(const char *file, int line, const char *key, const ch
 
 void tocmp_idmap_add_new_at(tocmp_idmap *map, const char *key, size_t value, const char *file,
                             int line) {
-    if (tocmp_idmap_put(map, key, value) != value || map->keys[find_slot(map, key)] != key)
+    unsigned tag;
+    if (tocmp_idmap_put(map, key, value) != value || map->keys[find_slot(map, key, &tag)] != key)
         internal_error(file, line, key, "is already in");
 }
 

@@ -18,6 +18,10 @@
 typedef struct tocmp_idmap {
     const char **keys; /* NULL marks an empty slot */
     size_t *values;
+    /* Part of each key's hash, never 0 in a used slot: a probe compares
+     * these (dense, 4 bytes a slot) and reads a key's bytes only when
+     * they match, rather than following every key it passes. */
+    unsigned *hashes;
     size_t mask; /* capacity - 1; capacity is a power of two */
     size_t count;
 } tocmp_idmap;

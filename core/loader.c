@@ -102,6 +102,17 @@ static void load_levels(struct load_ctx *c, json_t *root) {
     }
 }
 
+/* Resolves the levels by id into levels_by_id (a level defined twice keeps
+ * its first index; validate says E103). */
+static void index_levels(const tocm_model *m, tocmp_idmap *levels_by_id) {
+    tocmp_idmap_init(levels_by_id, m->level_count);
+    for (size_t i = 0; i < m->level_count; i++) {
+        if (tocmp_idmap_put(levels_by_id, m->levels[i].id, i) != i) {
+            /* A level defined twice keeps its first index (validate: E103). */
+        }
+    }
+}
+
 static void load_nodes(struct load_ctx *c, json_t *root) {
     tocm_model *m = c->model;
     json_t *nodes = json_object_get(root, "nodes");
@@ -116,6 +127,9 @@ static void load_nodes(struct load_ctx *c, json_t *root) {
         return;
     m->node_count = json_array_size(nodes);
     m->nodes = tocmp_xcalloc(m->node_count, sizeof *m->nodes);
+    tocmp_idmap levels_by_id;
+    index_levels(m, &levels_by_id);
+    tocmp_idmap_init(&m->ids, m->node_count);
     for (size_t i = 0; i < m->node_count; i++) {
         json_t *entry = json_array_get(nodes, i);
         struct tocmp_node *n = &m->nodes[i];
@@ -126,29 +140,15 @@ static void load_nodes(struct load_ctx *c, json_t *root) {
         struct tocmp_where ew = {.parent = &w, .index = i};
         if (!tocmp_shape_entry(&c->shape, f, entry, &ew, NULL, NULL))
             continue;
+        n->contributes_to = json_object_get(entry, "contributes_to");
         n->id = tocmp_shape_string(entry, "id");
         n->level_name = tocmp_shape_string(entry, "level");
         const char *title = tocmp_shape_string(entry, "title");
         if (title)
             n->title = title;
-    }
-}
-
-/* Builds the id index, resolves levels and links, and lays out the two
- * adjacency arrays. */
-static void build_graph(tocm_model *m) {
-    tocmp_idmap levels_by_id;
-    tocmp_idmap_init(&levels_by_id, m->level_count);
-    for (size_t i = 0; i < m->level_count; i++) {
-        if (tocmp_idmap_put(&levels_by_id, m->levels[i].id, i) != i) {
-            /* A level defined twice keeps its first index (validate: E103). */
-        }
-    }
-    tocmp_idmap_init(&m->ids, m->node_count);
-
-    size_t link_capacity = 0;
-    for (size_t i = 0; i < m->node_count; i++) {
-        struct tocmp_node *n = &m->nodes[i];
+        /* Indexed here, while the node's strings are still in the cache: a
+         * second walk over a large model's nodes cost a cache miss or two
+         * a node. */
         if (n->id && tocmp_idmap_put(&m->ids, n->id, i) != i) {
             /* A duplicate id names its first node (validate: E101). */
         }
@@ -156,12 +156,19 @@ static void build_graph(tocm_model *m) {
             size_t l = tocmp_idmap_get(&levels_by_id, n->level_name);
             n->level = l == TOCMP_IDMAP_NONE ? -1 : (long)l;
         }
-        json_t *targets =
-            json_is_object(n->json) ? json_object_get(n->json, "contributes_to") : NULL;
-        if (json_is_array(targets))
-            link_capacity += json_array_size(targets);
+        if (json_is_array(n->contributes_to))
+            c->link_capacity += json_array_size(n->contributes_to);
     }
     tocmp_idmap_free(&levels_by_id);
+}
+
+/* Resolves the links and lays out the two adjacency arrays (the id index
+ * is load_nodes' work). */
+static void build_graph(struct load_ctx *c) {
+    tocm_model *m = c->model;
+    if (!m->ids.keys) /* no usable "nodes": an empty index */
+        tocmp_idmap_init(&m->ids, 0);
+    size_t link_capacity = c->link_capacity;
 
     m->links = tocmp_xcalloc(link_capacity, sizeof *m->links);
     m->out_edges = tocmp_xcalloc(link_capacity, sizeof *m->out_edges);
@@ -174,7 +181,7 @@ static void build_graph(tocm_model *m) {
         n->out_begin = m->edge_count;
         /* A node without an id cannot be named, so its links cannot be
          * trusted to mean anything: leave it unconnected. */
-        json_t *targets = n->id ? json_object_get(n->json, "contributes_to") : NULL;
+        json_t *targets = n->id ? n->contributes_to : NULL;
         if (!json_is_array(targets))
             continue;
         size_t slot;
@@ -249,7 +256,7 @@ static int load_document(json_t *root, const char *name, tocm_diags *diags, tocm
     load_levels(&c, root);
     load_nodes(&c, root);
     tocmp_load_objects(&c, root);
-    build_graph(m);
+    build_graph(&c);
     tocmp_link_indicators(m);
     *out = m;
     return TOCM_OK;

@@ -12,6 +12,7 @@
 struct load_ctx {
     tocm_model *model;
     struct tocmp_shape shape;
+    size_t link_capacity; /* contributes_to entries counted by load_nodes */
 };
 
 /* The top level's members after program, levels and nodes: tables,

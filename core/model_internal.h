@@ -24,6 +24,8 @@ struct tocmp_node {
     const char *level_name; /* borrowed; NULL when missing */
     long level;             /* index into levels, -1 when unknown */
     json_t *json;           /* borrowed: the node's object in the document */
+    json_t *contributes_to; /* borrowed: that member's value (any type), NULL when absent;
+                               read once here, not looked up by every later pass */
     size_t json_index;      /* position in "nodes" */
     /* Ranges into model->out_edges / model->in_edges (CSR adjacency). */
     size_t out_begin, out_count;

@@ -157,9 +157,22 @@ int tocmp_shape_value(const struct tocmp_shape *s, const struct tocmp_field *f, 
 void tocmp_shape_members(const struct tocmp_shape *s, json_t *object, enum tocmp_place place,
                          const struct tocmp_where *w, const char *node) {
     const struct tocmp_place_info *p = tocmp_schema_place(place);
+    /* Each member's value by field, from one walk over the members: a node
+     * has a dozen fields and uses half, and a lookup per field (missing
+     * ones too) was most of the cost of loading a large model. */
+    json_t *small[32];
+    json_t **values = p->field_count <= 32 ? small : tocmp_xmalloc(p->field_count * sizeof *values);
+    memset(values, 0, p->field_count * sizeof *values);
+    const char *key;
+    json_t *member;
+    json_object_foreach(object, key, member) {
+        const struct tocmp_field *f = tocmp_schema_field(place, key);
+        if (f)
+            values[f - p->fields] = member;
+    }
     for (size_t i = 0; i < p->field_count; i++) {
         const struct tocmp_field *f = &p->fields[i];
-        json_t *v = json_object_get(object, f->name);
+        json_t *v = values[i];
         if (v) {
             struct tocmp_where mw = {.parent = w, .key = f->name};
             tocmp_shape_value(s, f, v, &mw, node);
@@ -173,6 +186,8 @@ void tocmp_shape_members(const struct tocmp_shape *s, json_t *object, enum tocmp
             free(what);
         }
     }
+    if (values != small)
+        free(values);
 }
 const char *tocmp_shape_string(json_t *object, const char *name) {
     json_t *v = json_object_get(object, name);

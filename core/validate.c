@@ -248,7 +248,7 @@ static void check_shape_warnings(struct vctx *v) {
             continue;
         per_level[n->level]++;
         /* A contributes_to of the wrong type is already an E004. */
-        json_t *targets = json_object_get(n->json, "contributes_to");
+        json_t *targets = n->contributes_to;
         if (n->level > 0 && (!targets || (json_is_array(targets) && json_array_size(targets) == 0)))
             reportf(v, TOCM_SEV_WARNING, "W201", n->id, tocmp_asprintf("/nodes/%zu", i),
                     tocmp_asprintf("'%s' (%s) contributes to nothing: an orphan below the "

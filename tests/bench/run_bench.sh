@@ -3,14 +3,19 @@
 # (issue 2, item 4).
 #
 # Usage: tests/bench/run_bench.sh [-n NODES] [-r RUNS] [-b BENCH_LOAD] [-k FILE]
+#                                 [-m MODEL]
 #   -n NODES       size of the synthetic model (default 100000)
 #   -r RUNS        runs of each mode (default 7)
 #   -b BENCH_LOAD  the bench_load binary (default build/bench_load)
 #   -k FILE        keep the generated model in FILE (default: a temporary file)
+#   -m MODEL       time MODEL as it is instead of generating one (a kept one:
+#                  1,000,000 nodes take a minute to generate)
 #
 # Generates a model with gen_model.py, then runs `bench_load jansson` and
 # `bench_load tocm` alternately, each in a process of its own, and prints the
-# median wall time and median peak RSS of each mode, and tocm/jansson ratios.
+# median wall time, CPU time and peak RSS of each mode, and tocm/jansson
+# ratios, with the load average (CPU time is the steadier figure when other
+# work shares the machine).
 # Build first (cmake --build build); a Release or RelWithDebInfo build gives
 # meaningful figures, a sanitizer build does not.
 set -euo pipefail
@@ -21,14 +26,16 @@ nodes=100000
 runs=7
 bench=$root/build/bench_load
 keep=""
-while getopts "n:r:b:k:h" opt; do
+given=""
+while getopts "n:r:b:k:m:h" opt; do
   case $opt in
   n) nodes=$OPTARG ;;
   r) runs=$OPTARG ;;
   b) bench=$OPTARG ;;
   k) keep=$OPTARG ;;
+  m) given=$OPTARG ;;
   *)
-    sed -n '2,18s/^# \{0,1\}//p' "$0"
+    sed -n '2,21s/^# \{0,1\}//p' "$0"
     [[ $opt == h ]] && exit 0 || exit 2
     ;;
   esac
@@ -40,9 +47,13 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-model=${keep:-$work/model.json}
-echo "generating a $nodes-node model..."
-python3 "$here/gen_model.py" -n "$nodes" -o "$model"
+if [[ -n $given ]]; then
+  model=$given
+else
+  model=${keep:-$work/model.json}
+  echo "generating a $nodes-node model..."
+  python3 "$here/gen_model.py" -n "$nodes" -o "$model"
+fi
 echo "model: $(du -h "$model" | cut -f1), $(wc -l <"$model") lines; $runs runs per mode, interleaved"
 
 results=$work/results
@@ -56,18 +67,20 @@ for ((i = 1; i <= runs; i++)); do
 done
 
 python3 - "$results" <<'PY'
-import statistics, sys
+import os, statistics, sys
 rows = [dict(f.split("=", 1) for f in line.split()) for line in open(sys.argv[1])]
 med = {}
 for mode in ("jansson", "tocm"):
     mine = [r for r in rows if r["mode"] == mode]
     med[mode] = (statistics.median(float(r["seconds"]) for r in mine),
+                 statistics.median(float(r["cpu_seconds"]) for r in mine),
                  statistics.median(int(r["maxrss_kb"]) for r in mine),
                  mine[0]["nodes"])
 print()
-print(f"{'mode':<10} {'median time':>12} {'median peak RSS':>16} {'nodes':>8}")
-for mode, (t, rss, n) in med.items():
-    print(f"{mode:<10} {t * 1000:>9.1f} ms {rss / 1024:>13.1f} MiB {n:>8}")
-(tj, rj, _), (tt, rt, _) = med["jansson"], med["tocm"]
-print(f"{'tocm/jansson':<10} {tt / tj:>11.2f}x {rt / rj:>15.2f}x")
+print(f"{'mode':<12} {'median time':>12} {'median CPU':>12} {'median peak RSS':>16} {'nodes':>8}")
+for mode, (t, c, rss, n) in med.items():
+    print(f"{mode:<12} {t * 1000:>9.1f} ms {c * 1000:>9.1f} ms {rss / 1024:>12.1f} MiB {n:>8}")
+(tj, cj, rj, _), (tt, ct, rt, _) = med["jansson"], med["tocm"]
+print(f"{'tocm/jansson':<12} {tt / tj:>11.2f}x {ct / cj:>11.2f}x {rt / rj:>15.2f}x")
+print("load average: %.2f %.2f %.2f" % os.getloadavg())
 PY

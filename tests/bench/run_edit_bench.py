@@ -26,7 +26,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 def timed(argv):
-    """Runs argv; returns (wall seconds, peak RSS in KiB). Fails loudly."""
+    """Runs argv; returns (wall seconds, CPU seconds, peak RSS in KiB).
+    Fails loudly. CPU time (user + system) is the steadier figure on a
+    machine that other work shares."""
     start = time.monotonic()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -36,7 +38,7 @@ def timed(argv):
     proc.stderr.close()
     if proc.returncode != 0:
         sys.exit("run_edit_bench: %s exited %d: %s" % (" ".join(argv), proc.returncode, err))
-    return wall, usage.ru_maxrss
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def last_node_id(path):
@@ -79,17 +81,20 @@ def main():
             shutil.copyfile(model, copy)
             runs["set"].append(timed([args.tocm, "set", copy, node,
                                       "title=Edited by the benchmark, run %d" % i]))
-            print("  run %d: validate %.2f s, set %.2f s" % (i + 1, runs["validate"][-1][0],
-                                                           runs["set"][-1][0]))
+            print("  run %d: validate %.2f s (CPU %.2f s), set %.2f s (CPU %.2f s)"
+                  % (i + 1, runs["validate"][-1][0], runs["validate"][-1][1],
+                     runs["set"][-1][0], runs["set"][-1][1]))
 
-        med = {k: (statistics.median(w for w, _ in v), statistics.median(r for _, r in v))
+        med = {k: [statistics.median(run[j] for run in v) for j in range(3)]
                for k, v in runs.items()}
         print()
-        print("%-14s %12s %16s" % ("command", "median time", "median peak RSS"))
-        for k, (w, r) in med.items():
-            print("%-14s %10.2f s %12.1f MiB" % (k, w, r / 1024))
-        print("%-14s %11.2fx %15.2fx" % ("set/validate", med["set"][0] / med["validate"][0],
-                                        med["set"][1] / med["validate"][1]))
+        print("%-14s %12s %12s %16s" % ("command", "median wall", "median CPU",
+                                        "median peak RSS"))
+        for k, (w, c, r) in med.items():
+            print("%-14s %10.2f s %10.2f s %12.1f MiB" % (k, w, c, r / 1024))
+        s, v = med["set"], med["validate"]
+        print("%-14s %11.2fx %11.2fx %15.2fx" % ("set/validate", s[0] / v[0], s[1] / v[1],
+                                                s[2] / v[2]))
         print("load average: %.2f %.2f %.2f" % os.getloadavg())
     finally:
         shutil.rmtree(work)
