@@ -116,17 +116,23 @@ static void free_keys(char **keys, size_t count) {
 
 /* ---- open and close ------------------------------------------------------ */
 
+/* Bytes read at a time: small enough that the NUL check below finds them
+ * still in the cache. */
+#define READ_SLICE ((size_t)1 << 20)
+
 /* The whole file behind fd, read straight into a buffer of its size (a
- * large model is not copied through a smaller one): new, NUL-terminated. */
-static char *read_fd(int fd, size_t *len) {
+ * large model is not copied through a smaller one): new, NUL-terminated.
+ * *nul is set when the file holds a NUL byte. */
+static char *read_fd(int fd, size_t *len, int *nul) {
     struct stat st;
     if (lseek(fd, 0, SEEK_SET) < 0 || fstat(fd, &st) != 0)
         return NULL;
     size_t cap = st.st_size > 0 && (size_t)st.st_size < TOCMP_MAX_MODEL_BYTES
                      ? (size_t)st.st_size + 1
                      : 65536;
-    char *data = tocmp_xmalloc(cap);
+    char *data = tocmp_xmalloc_large(cap);
     size_t used = 0;
+    *nul = 0;
     for (;;) {
         /* Full: the file grew since fstat, or reports no size. */
         if (used + 1 == cap) {
@@ -138,7 +144,8 @@ static char *read_fd(int fd, size_t *len) {
             cap = cap > TOCMP_MAX_MODEL_BYTES / 2 ? TOCMP_MAX_MODEL_BYTES + 2 : cap * 2;
             data = tocmp_xrealloc(data, cap);
         }
-        ssize_t n = read(fd, data + used, cap - 1 - used);
+        size_t want = cap - 1 - used;
+        ssize_t n = read(fd, data + used, want < READ_SLICE ? want : READ_SLICE);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -147,6 +154,7 @@ static char *read_fd(int fd, size_t *len) {
         }
         if (n == 0)
             break;
+        *nul |= memchr(data + used, '\0', (size_t)n) != NULL;
         used += (size_t)n;
     }
     data[used] = '\0';
@@ -174,14 +182,15 @@ int tocm_edit_open(const char *path, const tocm_edit_options *options, tocm_diag
     e->real = tocmp_xstrdup(target);
     e->error = tocmp_xstrdup("");
     /* Read through the locked descriptor: what we edit is what we locked. */
-    e->before = read_fd(fd, &e->before_len);
+    int nul = 0;
+    e->before = read_fd(fd, &e->before_len, &nul);
     if (!e->before || fstat(fd, &e->st) != 0) {
         tocm_diags_add(diags, TOCM_SEV_ERROR, "E000", path, 0, 0, "", NULL, "cannot read %s: %s",
                        path, strerror(errno));
         tocm_edit_close(e);
         return TOCM_EIO;
     }
-    if (strlen(e->before) != e->before_len) {
+    if (nul) {
         tocm_diags_add(diags, TOCM_SEV_ERROR, "E001", path, 0, 0, "", NULL,
                        "the file holds a NUL byte: it is not a JSON text");
         tocm_edit_close(e);

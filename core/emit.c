@@ -253,7 +253,7 @@ char *tocmp_format_json_checked(json_t *root, size_t size_hint, size_t *len, int
      * rather than by doubling and copying. */
     if (size_hint) {
         e.b.cap = size_hint + size_hint / 16 + 4096;
-        e.b.data = tocmp_xmalloc(e.b.cap);
+        e.b.data = tocmp_xmalloc_large(e.b.cap);
     }
     emit_value(&e, root, 0, &top);
     PUT_LITERAL(&e, "\n");

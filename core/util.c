@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static tocm_oom_handler oom_handler;
 
@@ -48,6 +49,22 @@ void *tocmp_xmalloc(size_t size) {
     if (!p)
         tocmp_out_of_memory(size);
     return p;
+}
+
+void *tocmp_xmalloc_large(size_t size) {
+#ifdef MADV_HUGEPAGE
+    const size_t huge = (size_t)2 << 20;
+    if (size >= 4 * huge && size <= SIZE_MAX - huge) {
+        size_t rounded = (size + huge - 1) & ~(huge - 1);
+        void *p = aligned_alloc(huge, rounded);
+        if (p) {
+            /* Only advice: where huge pages are off, nothing changes. */
+            (void)madvise(p, rounded, MADV_HUGEPAGE);
+            return p;
+        }
+    }
+#endif
+    return tocmp_xmalloc(size);
 }
 
 void *tocmp_xcalloc(size_t count, size_t size) {

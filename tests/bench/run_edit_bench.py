@@ -2,6 +2,7 @@
 """How much an edit of a large model costs next to a validation of it.
 
 Usage: run_edit_bench.py [-n NODES] [-r RUNS] [--tocm BIN] [--keep FILE]
+                         [-m MODEL]
 
 Generates a model with gen_model.py and puts it in the canonical layout
 (`tocm fmt -w`), then runs, alternately and each in a process of its own,
@@ -10,7 +11,8 @@ canonical file (the copy is made before the clock starts: an edit writes the
 file, so every run must start from the same bytes). Prints the median wall
 time and the median peak RSS of each, and set/validate ratios; issue 14 asks
 for an edit to cost at most 1.5x a validation. Build first (a Release or
-RelWithDebInfo build; a sanitizer build measures the sanitizer).
+RelWithDebInfo build; a sanitizer build measures the sanitizer). -m MODEL
+times a model already generated (it is put in the canonical layout first).
 """
 import argparse
 import os
@@ -59,16 +61,20 @@ def main():
     ap.add_argument("-r", "--runs", type=int, default=5)
     ap.add_argument("--tocm", default=os.path.join(ROOT, "build", "tocm"))
     ap.add_argument("--keep", help="keep the canonical model in this file")
+    ap.add_argument("-m", "--model", help="use this model instead of generating one")
     args = ap.parse_args()
     if not os.access(args.tocm, os.X_OK):
         sys.exit("run_edit_bench: %s not found: build first (cmake --build build)" % args.tocm)
 
     work = tempfile.mkdtemp(prefix="tocm-edit-bench-")
     try:
-        model = args.keep or os.path.join(work, "model.json")
-        print("generating a %d-node model..." % args.nodes)
-        subprocess.run([sys.executable, os.path.join(HERE, "gen_model.py"), "-n",
-                        str(args.nodes), "-o", model], check=True)
+        if args.model:
+            model = args.model
+        else:
+            model = args.keep or os.path.join(work, "model.json")
+            print("generating a %d-node model..." % args.nodes)
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_model.py"), "-n",
+                            str(args.nodes), "-o", model], check=True)
         subprocess.run([args.tocm, "fmt", "-w", model], check=True)
         node = last_node_id(model)
         copy = os.path.join(work, "edited.json")
