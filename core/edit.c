@@ -8,11 +8,11 @@
  * before it touches anything, so a refused one leaves the document as it
  * was. The commit prints the document in the canonical layout, loads and
  * validates it as a fresh model (from the document itself when the text
- * reads back as exactly that document, else from the text), and compares its
- * findings with the file's: only a change that adds no error is written (tocm_write_file_atomic:
- * temporary file, fsync, rename, fsync of the directory). The lock is held
- * until tocm_edit_close, so it covers everything from the read to the
- * rename.
+ * reads back as exactly that document, else from the text), and compares
+ * its findings with the file's: only a change that adds no error is written
+ * (tocm_write_file_atomic: temporary file, fsync, rename, fsync of the
+ * directory). The lock is held until tocm_edit_close, so it covers
+ * everything from the read to the rename.
  *
  * Errors are compared by code, node and message, with JSON-pointer indices
  * in messages blanked ("/nodes/#"): inserting a node shifts the index of

@@ -5,7 +5,7 @@
  * inferred mark; rename following every reference; remove refusing,
  * cascading and reattaching; indicators; and commit: refused when the
  * change adds an error (the file byte-identical), --force, --dry-run, no
- * rewrite when nothing changed.
+ * rewrite when nothing changed, nesting past what reads back refused.
  */
 // clang-format off
 #include <setjmp.h>
@@ -427,6 +427,47 @@ static void test_commit_refuses_new_errors(void **state) {
     free(before);
 }
 
+/* "[[...[]...]]", depth arrays deep. new. */
+static char *nested_arrays(size_t depth) {
+    char *s = tocmp_xmalloc(2 * depth + 1);
+    memset(s, '[', depth);
+    memset(s + depth, ']', depth);
+    s[2 * depth] = '\0';
+    return s;
+}
+
+/* The commit checks the document itself only when its text reads back as
+ * that document. Nesting past what jansson reads (2,048 levels: the value
+ * parses on its own, but not 4 levels down in a model) must still be
+ * refused, as the text would be; nesting it reads is written as ever. */
+static void test_commit_checks_what_reads_back(void **state) {
+    struct fixture *f = *state;
+    char *deep = nested_arrays(2046);
+    char *assignment = tocmp_asprintf("deep:=%s", deep);
+    assert_int_equal(tocm_edit_assign(f->edit, "P2", assignment), TOCM_OK);
+    char *before = slurp(f->path);
+    commit(f, 0, TOCM_EINVALID);
+    assert_non_null(strstr(tocm_edit_error(f->edit), "not a tocm model"));
+    char *after = slurp(f->path);
+    assert_string_equal(before, after); /* nothing written */
+    free(before);
+    free(after);
+    free(assignment);
+    free(deep);
+
+    deep = nested_arrays(300); /* deeper than a model needs, still JSON tocm reads */
+    assignment = tocmp_asprintf("deep:=%s", deep);
+    assert_int_equal(tocm_edit_assign(f->edit, "P2", assignment), TOCM_OK);
+    commit(f, 0, TOCM_OK);
+    json_t *v = json_object_get(node(f, "P2"), "deep");
+    size_t depth = 0;
+    for (; json_is_array(v); v = json_array_get(v, 0))
+        depth++;
+    assert_int_equal(depth, 300);
+    free(assignment);
+    free(deep);
+}
+
 /* Nothing changed: nothing is written (same inode), and it says so. */
 static void test_commit_no_change(void **state) {
     struct fixture *f = *state;
@@ -456,6 +497,7 @@ int main(void) {
         T(test_indicators),
         T(test_commit_refuses_new_errors),
         T(test_commit_no_change),
+        T(test_commit_checks_what_reads_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
