@@ -132,9 +132,9 @@ static void describe_place(json_t *object, enum tocmp_place place) {
         /* A table in a database needs no file: "path" or "database"
          * (shape.c says the same). */
         if (place == TOCMP_PLACE_TABLE && strcmp(p->fields[i].name, "path") == 0)
-            json_object_set_new(object, "anyOf",
-                                json_pack("[{s:[s]}, {s:[s]}]", "required", "path", "required",
-                                          "database"));
+            json_object_set_new(
+                object, "anyOf",
+                json_pack("[{s:[s]}, {s:[s]}]", "required", "path", "required", "database"));
         else if (p->fields[i].flags & TOCMP_F_REQUIRED)
             json_array_append_new(required, json_string(p->fields[i].name));
     }

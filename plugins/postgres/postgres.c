@@ -82,8 +82,8 @@ static void result_error(const struct tocm_host *host, tocm_error *err, const st
 }
 
 /* Runs a command that returns no rows. 0, or -1 with err set. */
-static int command(const struct tocm_host *host, struct conn *c, const char *sql,
-                   const char *what, tocm_error *err) {
+static int command(const struct tocm_host *host, struct conn *c, const char *sql, const char *what,
+                   tocm_error *err) {
     PGresult *res = PQexec(c->pg, sql);
     int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     if (!ok)
