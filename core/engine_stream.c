@@ -60,8 +60,9 @@
 struct values {
     uint32_t *slots; /* open addressing: id + 1, 0 for an empty slot */
     size_t mask;
-    char **text; /* id -> text (in the arena) */
-    uint64_t *hash;
+    char **text;           /* id -> text (in the arena) */
+    uint64_t *hash, *head; /* head: the first 8 bytes (text_hash) */
+    size_t *len;
     size_t count, cap;
     char *arena; /* the current block: arena_left bytes left */
     size_t arena_left;
@@ -69,13 +70,19 @@ struct values {
     size_t block_count;
 };
 
-/* FNV-1a over the text; its length comes with it. */
-static uint64_t text_hash(const char *s, size_t *len) {
-    uint64_t h = 14695981039346656037u;
+/* FNV-1a over the text; its length comes with it, and its first 8 bytes
+ * as one word, which for a short text (most values: years, codes, counts)
+ * is the text itself, compared without a call to memcmp. */
+static uint64_t text_hash(const char *s, size_t *len, uint64_t *head) {
+    uint64_t h = 14695981039346656037u, w = 0;
     const char *p = s;
-    for (; *p; p++)
+    for (; *p; p++) {
         h = (h ^ (unsigned char)*p) * 1099511628211u;
+        if (p - s < 8)
+            w |= (uint64_t)(unsigned char)*p << (8 * (p - s));
+    }
     *len = (size_t)(p - s);
+    *head = w;
     return h;
 }
 
@@ -102,19 +109,26 @@ static char *arena_copy(struct values *v, const char *s, size_t len) {
 /* The id of text s, adding it if new. */
 static uint32_t values_intern(struct values *v, const char *s) {
     size_t len;
-    uint64_t h = text_hash(s, &len);
+    uint64_t head, h = text_hash(s, &len, &head);
     size_t i = (size_t)h & v->mask;
-    for (uint32_t slot; (slot = v->slots[i]) != 0; i = (i + 1) & v->mask)
-        if (v->hash[slot - 1] == h && strcmp(v->text[slot - 1], s) == 0)
+    for (uint32_t slot; (slot = v->slots[i]) != 0; i = (i + 1) & v->mask) {
+        size_t k = slot - 1;
+        if (v->hash[k] == h && v->len[k] == len && v->head[k] == head &&
+            (len <= 8 || memcmp(v->text[k] + 8, s + 8, len - 8) == 0))
             return slot - 1;
+    }
     if (v->count == v->cap) {
         v->cap = v->cap ? 2 * v->cap : 64;
         v->text = tocmp_xrealloc(v->text, v->cap * sizeof *v->text);
         v->hash = tocmp_xrealloc(v->hash, v->cap * sizeof *v->hash);
+        v->len = tocmp_xrealloc(v->len, v->cap * sizeof *v->len);
+        v->head = tocmp_xrealloc(v->head, v->cap * sizeof *v->head);
     }
     uint32_t id = (uint32_t)v->count++;
     v->text[id] = arena_copy(v, s, len);
     v->hash[id] = h;
+    v->len[id] = len;
+    v->head[id] = head;
     v->slots[i] = id + 1;
     if (2 * v->count > v->mask + 1) { /* at most half full */
         size_t mask = 2 * v->mask + 1;
@@ -139,6 +153,8 @@ static void values_free(struct values *v) {
     free(v->slots);
     free(v->text);
     free(v->hash);
+    free(v->len);
+    free(v->head);
     memset(v, 0, sizeof *v);
 }
 
@@ -169,11 +185,16 @@ static void *part_state(struct part *p, struct tocmp_fold *f, const uint32_t *ke
         p->slots = tocmp_xcalloc(p->mask + 1, sizeof *p->slots);
     }
     size_t i = (size_t)key_hash(key, arity) & p->mask;
-    for (uint32_t slot; (slot = p->slots[i]) != 0; i = (i + 1) & p->mask)
-        if (memcmp(p->keys + (slot - 1) * arity, key, arity * sizeof *key) == 0) {
+    for (uint32_t slot; (slot = p->slots[i]) != 0; i = (i + 1) & p->mask) {
+        const uint32_t *have = p->keys + (slot - 1) * arity;
+        size_t a = 0;
+        while (a < arity && have[a] == key[a])
+            a++;
+        if (a == arity) {
             *index = slot - 1;
             return tocmp_pool_at(&p->pool, slot - 1);
         }
+    }
     size_t s = p->pool.count;
     if (s == p->cap) {
         p->cap = p->cap ? 2 * p->cap : 64;
