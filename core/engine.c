@@ -1,9 +1,12 @@
 /*
  * engine.c -- computes the indicators of a model from its data tables: the
- * driver. It loads the tables an indicator reads, prepares the indicator
- * (calculator, period and disaggregation columns, filter), interns each
- * matching row's values, has engine_group.c compute every cell, then runs
- * the checks (engine_checks.c) and finally the roll-up (engine_rollup.c).
+ * driver. A table whose indicators all fold is read first, in chunks folded
+ * as they come (engine_stream.c); any other is loaded whole when an
+ * indicator first reads it. For each indicator it prepares the calculator,
+ * period and disaggregation columns and filter, interns each matching row's
+ * values (or takes them from the stream), has engine_fold.c or
+ * engine_group.c compute every cell, then runs the checks
+ * (engine_checks.c) and finally the roll-up (engine_rollup.c).
  *
  * Every figure, totals included, is computed from rows: a share across
  * countries is numerator-sum over denominator-sum, a distinct count across
