@@ -62,18 +62,8 @@ static struct tocm_table *table_for(struct ctx *c, size_t index) {
     char *path = rel[0] == '/' || strcmp(c->model_dir, ".") == 0
                      ? tocmp_xstrdup(rel)
                      : tocmp_asprintf("%s/%s", c->model_dir, rel);
-    size_t spec_count = json_object_size(def->columns), k = 0;
-    struct tocmp_column_spec *specs = tocmp_xcalloc(spec_count, sizeof *specs);
-    const char *col;
-    json_t *type;
-    json_object_foreach(def->columns, col, type) {
-        const char *t = json_string_value(type);
-        specs[k].name = col;
-        specs[k++].type = strcmp(t, "integer") == 0   ? TOCM_CELL_INTEGER
-                          : strcmp(t, "decimal") == 0 ? TOCM_CELL_DECIMAL
-                          : strcmp(t, "date") == 0    ? TOCM_CELL_DATE
-                                                      : TOCM_CELL_TEXT;
-    }
+    size_t spec_count;
+    struct tocmp_column_spec *specs = tocmp_table_specs(def, &spec_count);
     c->table_diag[index] = tocm_diags_count(c->diags);
     /* Name the file as the user wrote it, relative to where they ran tocm. */
     struct tocm_table *t = tocmp_table_load(path, path, specs, spec_count, c->diags);

@@ -192,6 +192,10 @@ void tocmp_stream_tables(struct ctx *c, const unsigned char *selected);
  * when it could not be read, its diagnostics added now. *streamed is 0 when
  * the table was not streamed (read it whole). */
 struct tocm_table *tocmp_stream_table(struct ctx *c, size_t index, int *streamed);
+/* The table's columns as the model types them (engine_stream.c). new
+ * (free); *count set. */
+struct tocmp_table;
+struct tocmp_column_spec *tocmp_table_specs(const struct tocmp_table *def, size_t *count);
 /* Computes the cells of ind from the states its table's stream folded, as
  * tocmp_fold_indicator does from rows, after interning its period and
  * dimension values (ind->periods before its target periods are added).

@@ -519,8 +519,7 @@ static int too_sparse(const struct tocmp_stream *st, const struct sind *si) {
 
 /* ---- planning: which tables to stream ----------------------------------- */
 
-/* The table's columns as the model types them. new. */
-static struct tocmp_column_spec *table_specs(const struct tocmp_table *def, size_t *count) {
+struct tocmp_column_spec *tocmp_table_specs(const struct tocmp_table *def, size_t *count) {
     size_t spec_count = json_object_size(def->columns), k = 0;
     struct tocmp_column_spec *specs = tocmp_xcalloc(spec_count + 1, sizeof *specs);
     const char *col;
@@ -662,7 +661,7 @@ static struct tocmp_stream *stream_table(struct ctx *c, size_t t, const unsigned
                      ? tocmp_xstrdup(rel)
                      : tocmp_asprintf("%s/%s", c->model_dir, rel);
     size_t spec_count;
-    struct tocmp_column_spec *specs = table_specs(def, &spec_count);
+    struct tocmp_column_spec *specs = tocmp_table_specs(def, &spec_count);
     struct tocmp_stream *st = tocmp_xcalloc(1, sizeof *st);
     st->diags = tocm_diags_new();
     /* TOCM_STREAM_CHUNK: another chunk size in bytes, for the tests, which
