@@ -140,6 +140,7 @@ static void svg_short(struct hbuf *o, const char *s, size_t max) {
 
 struct point {
     const char *period, *display, *target_display;
+    const char *missing;         /* "not reported" or "not yet due", when there is no value */
     double value, target, added; /* NAN when there is none */
 };
 
@@ -165,6 +166,7 @@ static void period_chart(struct page *p, json_t *ind) {
         pt->target = json_is_number(t) ? json_number_value(t) : NAN;
         pt->display = js(cell, "display");
         pt->target_display = js(cell, "target_display");
+        pt->missing = missing_word(cell);
         with_value += !isnan(pt->value);
         with_target += !isnan(pt->target);
     }
@@ -203,7 +205,7 @@ static void period_chart(struct page *p, json_t *ind) {
     for (i = 0; i < n; i++) {
         hb_svg(o, pts[i].period);
         hb_puts(o, ": ");
-        hb_svg(o, isnan(pts[i].value) ? "not reported" : pts[i].display);
+        hb_svg(o, isnan(pts[i].value) ? pts[i].missing : pts[i].display);
         if (!isnan(pts[i].target)) {
             hb_puts(o, " (target ");
             hb_svg(o, pts[i].target_display);
@@ -274,7 +276,8 @@ static void period_chart(struct page *p, json_t *ind) {
             }
         } else if (!cumulative || isnan(pt->value)) {
             text_at(o, cx, Y(0) - 4, "middle", "na");
-            hb_puts(o, "not reported</text>");
+            hb_svg(o, pt->missing);
+            hb_puts(o, "</text>");
         }
         if (!isnan(pt->target)) {
             double tw = fmin(slot * 0.8, bw + 24);
@@ -346,7 +349,7 @@ static void period_chart(struct page *p, json_t *ind) {
         }
         hb_puts(o, "<td class=\"num\">");
         if (isnan(pts[i].value))
-            hb_puts(o, "not reported");
+            hb_puts(o, pts[i].missing);
         else
             hb_text(o, pts[i].display);
         hb_puts(o, "</td><td class=\"num\">");

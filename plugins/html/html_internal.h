@@ -101,5 +101,8 @@ int node_has_block(struct page *p, size_t node);
 void indicator_write(struct page *p, json_t *ind);
 /* A breakdown as words ("country KH, sex F"), or "Total" for none. */
 void dims_words(struct hbuf *o, json_t *dims);
+/* What a cell without a figure is: "not yet due" (its period has not ended)
+ * or "not reported". */
+const char *missing_word(json_t *cell);
 
 #endif

@@ -51,9 +51,13 @@ static void plan_text(struct hbuf *o, json_t *v, json_t *ind) {
         hb_puts(o, ")");
     }
     if (json_is_object(v) && *js(v, "note")) {
-        hb_puts(o, ": ");
+        hb_puts(o, " \u2014 "); /* a dash, as the text report: "168: ..." read as a ratio */
         hb_text(o, js(v, "note"));
     }
+}
+
+const char *missing_word(json_t *cell) {
+    return strcmp(js(cell, "status"), "not yet due") == 0 ? "not yet due" : "not reported";
 }
 
 void dims_words(struct hbuf *o, json_t *dims) {
@@ -147,7 +151,7 @@ static void iptt_write(struct page *p, json_t *ind) {
         if (reported)
             hb_text(o, js(cell, "display"));
         else
-            hb_puts(o, "<span class=\"sub\">not reported</span>");
+            hb_printf(o, "<span class=\"sub\">%s</span>", missing_word(cell));
         if (plan) {
             hb_puts(o, "</td><td class=\"num\">");
             json_t *pot = json_object_get(cell, "percent_of_target");
@@ -160,7 +164,11 @@ static void iptt_write(struct page *p, json_t *ind) {
         const char *note = json_string_value(json_object_get(cell, "note"));
         if (comment)
             hb_text(o, comment);
-        else if (!reported && note)
+        else if (!reported && *js(cell, "due")) {
+            /* The Actual column already says "not yet due": say when. */
+            hb_puts(o, "due by ");
+            hb_text(o, js(cell, "due"));
+        } else if (!reported && note)
             hb_text(o, note);
         if (*js(cell, "source")) {
             hb_puts(o, "<br><span class=\"sub\">Source: ");
