@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "scratch_files.h"
 // clang-format on
 
 #include <jansson.h>
@@ -54,12 +56,6 @@ struct fixture {
     tocm_edit *edit;
     json_t *after; /* the committed document */
 };
-
-static char *slurp(const char *path) {
-    char *text = tocmp_read_file(path, NULL);
-    assert_non_null(text);
-    return text;
-}
 
 static int setup(void **state) {
     struct fixture *f = tocmp_xcalloc(1, sizeof *f);

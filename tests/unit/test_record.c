@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "scratch_files.h"
 // clang-format on
 
 #include <jansson.h>
@@ -54,19 +56,6 @@ struct fixture {
     tocm_diags *problems;
     tocm_edit *edit;
 };
-
-static void put(const char *path, const char *text) {
-    FILE *out = fopen(path, "w");
-    assert_non_null(out);
-    assert_true(fputs(text, out) >= 0);
-    assert_int_equal(fclose(out), 0);
-}
-
-static char *slurp(const char *path) {
-    char *text = tocmp_read_file(path, NULL);
-    assert_non_null(text);
-    return text;
-}
 
 static int setup(void **state) {
     struct fixture *f = tocmp_xcalloc(1, sizeof *f);
