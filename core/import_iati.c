@@ -339,7 +339,7 @@ static void program(struct ix *x, xmlNodePtr act) {
                 ix_set_str(p, "iati_identifier", identifier);
         } else if (ix_is(n, "reporting-org")) {
             reporting_org(x, n);
-        } else if (ix_is(n, "title")) {
+        } else if (ix_is(n, "title") && !title) {
             title = ix_narrative(x, n, p);
         } else if (ix_is(n, "description") && !description &&
                    (!ix_attr(n, "type") || strcmp(ix_attr(n, "type"), "1") == 0)) {
