@@ -3,7 +3,7 @@
  * whose figures nobody computes (calculator "recorded"), written to the
  * indicator's results table through the edit transaction (locked, checked,
  * atomic; the model changes only when the table is new). The checks and the
- * table are libtocm's (core/record.c, core/record_csv.c).
+ * table are libtocm's (core/record*.c; record_internal.h says which file does what).
  */
 #include <stdio.h>
 #include <stdlib.h>

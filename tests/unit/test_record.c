@@ -1,6 +1,6 @@
 /*
- * test_record.c -- tocm_edit_record and tocm_edit_record_csv (core/record.c,
- * core/record_csv.c) through the public API, on a model and results table
+ * test_record.c -- tocm_edit_record and tocm_edit_record_csv (core/record*.c)
+ * through the public API, on a model and results table
  * in a scratch directory: a figure appended, a qualitative one, a replaced
  * one, every problem of a record listed (and nothing changed), the bulk
  * file's line numbers (blank lines and a quoted line break counted), CSV
