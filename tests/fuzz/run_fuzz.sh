@@ -2,7 +2,7 @@
 # run_fuzz.sh -- replays the seed corpora through the libFuzzer targets, then
 # fuzzes each target for a fixed time, one after the other.
 #
-# Usage: run_fuzz.sh [--time SECONDS] [--timeout SECONDS] [--replay-only] BUILD_DIR [TARGET...]
+# Usage: run_fuzz.sh [--time SECONDS] [--timeout SECONDS] [--seed N] [--replay-only] BUILD_DIR [TARGET...]
 #
 #   BUILD_DIR   a build configured with -DTOCM_FUZZ=ON (see README.md here);
 #               the targets are BUILD_DIR/fuzz/fuzz_NAME
@@ -13,6 +13,11 @@
 #               it a hang (default 60); raise it when the fuzzers share a
 #               busy machine at low priority, where a starved process can sit
 #               that long on a 100-byte input (seen at a load average of 20)
+#   --seed      libFuzzer's random seed (default: a new one each run). CI
+#               passes a fixed seed so that its short runs are reproducible:
+#               a gate that fails on one run in five for a bug nobody can
+#               replay helps no one. Finding new bugs is the job of the long
+#               runs, with fresh seeds; what they find goes into regress/.
 #
 # Each target's source (tests/fuzz/fuzz_NAME.c) says in its header comment
 #   seeds: DIR:PATTERN ...   seed files: `find DIR -name PATTERN` (repo paths)
@@ -29,18 +34,21 @@ set -uo pipefail
 
 seconds=15
 per_input=60
+seed=
 replay_only=0
 while (($#)); do
   case $1 in
     --time) seconds=$2; shift 2 ;;
     --timeout) per_input=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
     --replay-only) replay_only=1; shift ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) break ;;
   esac
 done
-if (($# < 1)) || [[ ! $seconds =~ ^[0-9]+$ ]] || [[ ! $per_input =~ ^[1-9][0-9]*$ ]]; then
-  echo "usage: $0 [--time SECONDS] [--timeout SECONDS] [--replay-only] BUILD_DIR [TARGET...]" >&2
+if (($# < 1)) || [[ ! $seconds =~ ^[0-9]+$ ]] || [[ ! $per_input =~ ^[1-9][0-9]*$ ]] ||
+   [[ -n $seed && ! $seed =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: $0 [--time SECONDS] [--timeout SECONDS] [--seed N] [--replay-only] BUILD_DIR [TARGET...]" >&2
   exit 2
 fi
 build=$(cd "$1" && pwd) || exit 2
@@ -98,6 +106,7 @@ for name in "${targets[@]}"; do
   args=(-rss_limit_mb=2048 -timeout=$per_input -max_len=$max_len -print_final_stats=1
         "-artifact_prefix=$build/fuzz-artifacts/$name-")
   [[ -n $dict ]] && args+=("-dict=$here/$dict")
+  [[ -n $seed ]] && args+=("-seed=$seed")
   regress=$here/regress/$name
   log=$build/fuzz-logs/$name.log
 
