@@ -279,7 +279,7 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
         rc = 0;
     if (rc == 0) {
         tocmp_reconcile(c, &ind);
-        tocmp_check_reported(c, &ind);
+        tocmp_check_reported(c, &ind, cells, dims_list);
     }
     free(rows);
     free(period_id);

@@ -166,13 +166,74 @@ static const struct cell *find_cell(const struct indicator *ind, json_t *index, 
     return at ? &ind->cells[json_integer_value(at)] : NULL;
 }
 
+/* The members a cell's figure decides, cleared before a printed figure
+ * takes the place of the figure the data does not give. */
+static void clear_figure(json_t *j) {
+    static const char *const stale[] = {
+        "note",     "due",           "status",           "progress", "percent_of_target",
+        "baseline", "target",        "target_display",   "parts",    "percent_of_lop_target",
+        "numerator", "denominator",  "target_label",     "target_date", "target_note",
+    };
+    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++)
+        json_object_del(j, stale[i]);
+}
+
+/* Shows the printed figure value (a number, as printed: 54 for 54 %) in
+ * the cell JSON j of period, whose data gives no figure: the report then
+ * reads as the program reported it, marked as printed rather than computed
+ * ("origin"), with its status judged against the plan like any figure. */
+static void show_printed(struct ctx *c, const struct indicator *ind, json_t *j, const char *period,
+                         double printed, const char *source) {
+    struct tocm_calc_result r;
+    memset(&r, 0, sizeof r);
+    r.has_value = 1;
+    r.value = printed / (ind->percentage ? 100.0 : 1.0);
+    clear_figure(j);
+    json_object_set_new(j, "value", json_real(r.value));
+    char *display = tocmp_display(r.value, 1, ind->percentage, ind->decimals);
+    json_object_set_new(j, "display", json_string(display));
+    free(display);
+    json_object_set_new(j, "origin", json_string("reported"));
+    if (source && !json_object_get(j, "source"))
+        json_object_set_new(j, "source", json_string(source));
+    tocmp_add_status_at(c, ind, period, &r, j);
+}
+
+/* Whether period is one of the indicator's (or "total"). */
+static int known_period(const struct indicator *ind, const char *period) {
+    if (strcmp(period, "total") == 0)
+        return 1;
+    for (size_t p = 0; p < ind->periods.count; p++)
+        if (strcmp(ind->periods.sorted[p], period) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether every value of dims is a text (the form cells' breakdowns take). */
+static int text_dims(json_t *dims) {
+    const char *k;
+    json_t *v;
+    json_object_foreach(dims, k, v) {
+        if (!json_is_string(v))
+            return 0;
+    }
+    return 1;
+}
+
 /* Every figure the model records as printed is compared with the computed
- * one, rounded the way the indicator is displayed. */
-void tocmp_check_reported(struct ctx *c, const struct indicator *ind) {
+ * one, rounded the way the indicator is displayed. A numeric one the data
+ * gives no figure for is shown in its cell: for figures entered directly
+ * (`recorded`) it is the figure, as a share imported from IATI whose
+ * breakdowns or totals the results table cannot hold; for a calculated
+ * indicator it is also a finding, since the data should have given it. */
+void tocmp_check_reported(struct ctx *c, const struct indicator *ind, json_t *cells_json,
+                          json_t *dimensions) {
     json_t *reported = json_object_get(ind->def, "reported");
     if (json_array_size(reported) == 0)
         return;
+    int entered = strcmp(ind->calc->name, "recorded") == 0;
     json_t *index = cell_index(ind);
+    json_t *added = json_object(); /* cells made here, by period and breakdown */
     size_t i;
     json_t *entry;
     json_array_foreach(reported, i, entry) {
@@ -189,6 +250,50 @@ void tocmp_check_reported(struct ctx *c, const struct indicator *ind) {
         json_t *value = json_object_get(entry, "value");
         const char *source = json_string_value(json_object_get(entry, "source"));
         const struct cell *cell = find_cell(ind, index, period, dims);
+        int in_output = !c->opts->period || strcmp(c->opts->period, period) == 0;
+        /* Shown in place: a number, for a numeric indicator, where the data
+         * gives none, in a period of the indicator's (a period it does not
+         * have would sit outside its columns: a finding only). */
+        int showable = json_is_number(value) && !ind->qualitative &&
+                       (cell ? !cell->r.has_value && cell->json
+                             : in_output && known_period(ind, period) && text_dims(dims));
+        if (showable) {
+            json_t *j = cell ? cell->json : NULL;
+            if (!j) {
+                char *dkey = json_dumps(dims ? dims : json_object(),
+                                        JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+                char *key = tocmp_asprintf("%s\x1f%s", period, dkey ? dkey : "");
+                free(dkey);
+                int twice = json_object_get(added, key) != NULL;
+                if (!twice) {
+                    j = json_object();
+                    json_object_set_new(j, "period", json_string(period));
+                    json_object_set_new(j, "dims", dims ? json_deep_copy(dims) : json_object());
+                    json_object_set_new(j, "rows", json_integer(0));
+                    json_object_set(added, key, j);
+                    json_array_append_new(cells_json, j);
+                    /* A breakdown the data is not broken down by is one the
+                     * report is: its printers list the cell's dimensions. */
+                    const char *name;
+                    json_t *v;
+                    json_object_foreach(dims, name, v) {
+                        int listed = 0;
+                        size_t k;
+                        json_t *d;
+                        json_array_foreach(dimensions, k, d) listed |=
+                            strcmp(json_string_value(d), name) == 0;
+                        if (!listed)
+                            json_array_append_new(dimensions, json_string(name));
+                    }
+                }
+                free(key);
+                if (twice)
+                    continue; /* the same figure printed twice: the first is shown */
+            }
+            show_printed(c, ind, j, period, json_number_value(value), source);
+            if (entered)
+                continue;
+        }
         json_t *o = json_object();
         json_object_set_new(o, "indicator", json_string(ind->id));
         json_object_set_new(o, "period", json_string(period));
@@ -234,5 +339,6 @@ void tocmp_check_reported(struct ctx *c, const struct indicator *ind) {
             }
         }
     }
+    json_decref(added);
     json_decref(index);
 }

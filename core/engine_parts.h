@@ -235,6 +235,10 @@ void tocmp_pushed_free(struct tocmp_pushed *p);
 /* Sets "target", "status" and "progress" on a total cell's JSON when the
  * indicator has a target for its period. */
 void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct cell *cell);
+/* The same for the cell JSON j of a period by name with figure r: also for a
+ * cell the data has no rows for (a printed figure shown in its place). */
+void tocmp_add_status_at(struct ctx *c, const struct indicator *ind, const char *period,
+                         const struct tocm_calc_result *r, json_t *j);
 
 /* ---- engine_checks.c ---------------------------------------------------- */
 
@@ -242,8 +246,12 @@ void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct c
  * up to. */
 void tocmp_reconcile(struct ctx *c, const struct indicator *ind);
 /* Appends a check for every printed figure that disagrees with the data or
- * has no data; marks each agreeing cell "reported". */
-void tocmp_check_reported(struct ctx *c, const struct indicator *ind);
+ * has no data; marks each agreeing cell "reported". A printed figure the
+ * data gives none for is shown in its cell (one added to cells_json, and
+ * its dimensions to dimensions, when the data has no such cell), marked
+ * "origin": "reported". */
+void tocmp_check_reported(struct ctx *c, const struct indicator *ind, json_t *cells_json,
+                          json_t *dimensions);
 
 /* ---- engine_rollup.c ---------------------------------------------------- */
 

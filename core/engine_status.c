@@ -152,8 +152,11 @@ static int percent_of(const struct indicator *ind, double v, double tv, const st
 }
 
 void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct cell *cell) {
-    json_t *j = cell->json;
-    const char *period = tocmp_period_name(ind, cell->period);
+    tocmp_add_status_at(c, ind, tocmp_period_name(ind, cell->period), &cell->r, cell->json);
+}
+
+void tocmp_add_status_at(struct ctx *c, const struct indicator *ind, const char *period,
+                         const struct tocm_calc_result *r, json_t *j) {
     json_t *dims = json_object_get(j, "dims");
     struct plan_value t = target_for(ind, period, dims);
     if (t.kind == PLAN_NONE && strcmp(period, "total") == 0 && !json_object_size(dims)) {
@@ -162,8 +165,8 @@ void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct c
         struct plan_value lop = read_plan(json_object_get(ind->def, "lop_target"), ind->percentage);
         struct plan_value b = baseline_for(ind, dims);
         double pct;
-        if (lop.kind == PLAN_NUMBER && cell->r.has_value &&
-            percent_of(ind, cell->r.value, lop.value, &b, &pct))
+        if (lop.kind == PLAN_NUMBER && r->has_value &&
+            percent_of(ind, r->value, lop.value, &b, &pct))
             json_object_set_new(j, "percent_of_lop_target", json_real(pct));
         return;
     }
@@ -203,11 +206,11 @@ void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct c
     struct plan_value b = baseline_for(ind, dims);
     if (b.kind == PLAN_NUMBER)
         json_object_set_new(j, "baseline", json_real(b.value));
-    if (!cell->r.has_value) {
+    if (!r->has_value) {
         json_object_set_new(j, "status", json_string("not reported"));
         return;
     }
-    double v = cell->r.value;
+    double v = r->value;
     double pct;
     if (percent_of(ind, v, tv, &b, &pct))
         json_object_set_new(j, "percent_of_target", json_real(pct));

@@ -197,6 +197,10 @@ static void print_iptt(struct row *r, json_t *report) {
         {"comment", TEXT, ITEM, NULL, NULL},
         {"source", TEXT, ITEM, NULL, NULL},
         {"note", TEXT, ITEM, NULL, NULL},
+        /* "reported": the figure is the model's printed one, shown where
+         * the data gives none; empty for a computed one. Last, so the
+         * columns before it keep their places. */
+        {"origin", TEXT, ITEM, NULL, NULL},
         {NULL, TEXT, ITEM, NULL, NULL},
     };
     header(r, columns);

@@ -209,10 +209,27 @@ static void print_checks(FILE *out, json_t *report, int markdown) {
     json_t *checks = json_object_get(report, "checks");
     fprintf(out, markdown ? "\n## Checks\n\n" : "\nChecks\n");
     if (json_array_size(checks) == 0) {
-        fprintf(out,
-                "%sEvery figure recorded as printed matches the data, and every "
-                "breakdown adds up to its total.\n",
-                markdown ? "" : "  ");
+        /* Figures shown as printed were not compared with anything: say
+         * so rather than claim they match. */
+        size_t shown = 0, i, k;
+        json_t *ind, *cell;
+        json_array_foreach(json_object_get(report, "indicators"), i, ind) {
+            json_array_foreach(json_object_get(ind, "cells"), k, cell) {
+                const char *origin = json_string_value(json_object_get(cell, "origin"));
+                shown += origin && strcmp(origin, "reported") == 0;
+            }
+        }
+        if (shown)
+            fprintf(out,
+                    "%sEvery figure recorded as printed matches the data, or is shown as "
+                    "printed (\u2020, %zu figure%s) where the data has none; every breakdown "
+                    "adds up to its total.\n",
+                    markdown ? "" : "  ", shown, shown == 1 ? "" : "s");
+        else
+            fprintf(out,
+                    "%sEvery figure recorded as printed matches the data, and every "
+                    "breakdown adds up to its total.\n",
+                    markdown ? "" : "  ");
         return;
     }
     size_t i;

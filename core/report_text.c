@@ -67,11 +67,23 @@ static void pivot_free(struct pivot *p) {
     json_decref(p->periods);
 }
 
+/* Whether a cell's figure is one the model records as printed, shown
+ * because the data gives none (engine_checks.c), not one computed. */
+static int printed_only(json_t *cell) {
+    const char *origin = json_string_value(json_object_get(cell, "origin"));
+    return origin && strcmp(origin, "reported") == 0;
+}
+
+/* The mark beside such a figure, explained under the table. */
+#define PRINTED_MARK "\u2020"
+
 /* What a cell shows: the figure, and for gesi the counts behind it. */
 static char *cell_text(json_t *cell) {
     if (!cell)
         return tocmp_xstrdup("");
     const char *display = json_string_value(json_object_get(cell, "display"));
+    if (printed_only(cell))
+        return tocmp_asprintf("%s " PRINTED_MARK, display);
     json_t *parts = json_object_get(cell, "parts");
     if (!parts)
         return tocmp_xstrdup(display);
@@ -112,6 +124,40 @@ static void pad(FILE *out, const char *s, size_t w, int right) {
     if (!right)
         for (size_t i = n; i < w; i++)
             fputc(' ', out);
+}
+
+/* Under a table with figures shown as printed: what the mark means, and
+ * where they are printed (their distinct sources). */
+static void print_printed_legend(FILE *out, json_t *ind, int markdown) {
+    json_t *sources = json_array();
+    int any = 0;
+    size_t ci;
+    json_t *cell;
+    json_array_foreach(json_object_get(ind, "cells"), ci, cell) {
+        if (!printed_only(cell))
+            continue;
+        any = 1;
+        const char *source = json_string_value(json_object_get(cell, "source"));
+        int seen = !source;
+        size_t k;
+        json_t *have;
+        json_array_foreach(sources, k, have) seen |= source && strcmp(json_string_value(have), source) == 0;
+        if (!seen)
+            json_array_append_new(sources, json_string(source));
+    }
+    if (any) {
+        fputs(markdown ? "\n" PRINTED_MARK " as printed" : "  " PRINTED_MARK " as printed", out);
+        size_t k;
+        json_t *have;
+        json_array_foreach(sources, k, have) {
+            char *t = tocmp_md_cell(json_string_value(have), markdown);
+            fprintf(out, "%s%s", k ? "; " : " (", t);
+            free(t);
+        }
+        fputs(json_array_size(sources) ? ")" : "", out);
+        fputs(", not computed: the data has no figure for it\n", out);
+    }
+    json_decref(sources);
 }
 
 static void print_table(FILE *out, json_t *ind, int markdown) {
@@ -194,6 +240,7 @@ static void print_table(FILE *out, json_t *ind, int markdown) {
         fputc('\n', out);
     }
     json_decref(reasons);
+    print_printed_legend(out, ind, markdown);
     for (size_t i = 0; i < ncols * nrows; i++)
         free(grid[i]);
     free(grid);
@@ -411,11 +458,14 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
         /* No figure: not yet due, not reported, or none of its own (a
          * total of texts or of percentages entered by breakdown), which the
          * comment column explains. */
-        line[3] = tocmp_md_cell(reported                                        ? disp
+        char *printed = printed_only(cell) ? tocmp_asprintf("%s " PRINTED_MARK, disp) : NULL;
+        line[3] = tocmp_md_cell(printed                                         ? printed
+                                : reported                                      ? disp
                                 : json_object_get(cell, "due")                  ? "not yet due"
                                 : !why || strncmp(why, "not reported", 12) == 0 ? "not reported"
                                                                                 : "\u2013",
                                 markdown);
+        free(printed);
         json_t *pot = json_object_get(cell, "percent_of_target");
         line[4] = percent_text(pot ? pot : json_object_get(cell, "percent_of_lop_target"));
         line[5] = tocmp_xstrdup(status ? tocmp_status_words(status) : "");
@@ -432,6 +482,13 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
             tocmp_buf_puts(&cb, reason(note));
         if (json_object_get(cell, "reported"))
             tocmp_buf_printf(&cb, "%sas printed \u2713", cb.len ? "; " : "");
+        if (printed_only(cell))
+            tocmp_buf_printf(&cb, "%sas printed%s%s%s, not computed", cb.len ? "; " : "",
+                             json_object_get(cell, "source") ? " (" : "",
+                             json_object_get(cell, "source")
+                                 ? json_string_value(json_object_get(cell, "source"))
+                                 : "",
+                             json_object_get(cell, "source") ? ")" : "");
         line[6] = tocmp_md_cell(cb.data, markdown);
         free(cb.data);
     }

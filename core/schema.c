@@ -167,7 +167,8 @@ static const struct tocmp_field indicator_fields[] = {
      "decimals shown, 0 to 6 (default 0); percentages are shown ×100 with this many decimals"},
     {"reported", A, O, TOCMP_PLACE_REPORTED, 0, 170,
      "figures as printed in a report (below); tocm checks each against the computed figure "
-     "rounded the same way and lists every mismatch"},
+     "rounded the same way and lists every mismatch; where the data gives no figure, the "
+     "printed one is shown in its place, marked as printed (below)"},
 };
 
 static const struct tocmp_field baseline_fields[] = {

@@ -56,6 +56,13 @@ static void plan_text(struct hbuf *o, json_t *v, json_t *ind) {
     }
 }
 
+/* Whether a cell's figure is the model's printed one, shown because the
+ * data gives none (the report's "origin"), not one computed: marked with a
+ * dagger the page explains, as the text report marks it. */
+static int printed_only(json_t *cell) {
+    return strcmp(js(cell, "origin"), "reported") == 0;
+}
+
 const char *missing_word(json_t *cell) {
     return strcmp(js(cell, "status"), "not yet due") == 0 ? "not yet due" : "not reported";
 }
@@ -150,7 +157,9 @@ static void iptt_write(struct page *p, json_t *ind) {
             json_is_number(json_object_get(cell, "value")) || json_object_get(cell, "text");
         if (reported)
             hb_text(o, js(cell, "display"));
-        else
+        if (reported && printed_only(cell))
+            hb_puts(o, " <span class=\"sub\" title=\"as printed, not computed\">\u2020</span>");
+        else if (!reported)
             hb_printf(o, "<span class=\"sub\">%s</span>", missing_word(cell));
         if (plan) {
             hb_puts(o, "</td><td class=\"num\">");
@@ -178,6 +187,10 @@ static void iptt_write(struct page *p, json_t *ind) {
         if (json_object_get(cell, "reported"))
             hb_printf(o, "%s<span class=\"st st-ok\">\u2713 as printed</span>",
                       comment || (!reported && note) ? " " : "");
+        if (printed_only(cell))
+            hb_printf(o, "%s<span class=\"sub\">\u2020 as printed, not computed: the data has "
+                         "no figure for it</span>",
+                      comment || *js(cell, "source") ? " " : "");
         hb_puts(o, "</td></tr>\n");
     }
     hb_puts(o, "</tbody>\n</table>\n");
@@ -216,6 +229,7 @@ static void breakdown_write(struct page *p, json_t *ind) {
             json_object_set(json_array_get(row, 1), period, cell);
     }
     json_decref(index);
+    size_t printed = 0; /* figures marked as printed, explained under the table */
     hb_puts(o, "<details class=\"bd\"><summary>Figures by breakdown</summary>\n"
                "<table class=\"data\">\n<thead><tr>");
     json_t *d;
@@ -255,6 +269,11 @@ static void breakdown_write(struct page *p, json_t *ind) {
                 hb_puts(o, "<td class=\"num\">");
                 if (c)
                     hb_text(o, js(c, "display"));
+                if (c && printed_only(c)) {
+                    printed++;
+                    hb_puts(o, " <span class=\"sub\" title=\"as printed, not computed\">"
+                               "\u2020</span>");
+                }
                 json_t *parts = json_object_get(c, "parts");
                 if (json_object_size(parts)) {
                     hb_puts(o, " <span class=\"sub\">(");
@@ -273,7 +292,11 @@ static void breakdown_write(struct page *p, json_t *ind) {
             hb_puts(o, "</tr>\n");
         }
     }
-    hb_puts(o, "</tbody>\n</table>\n</details>\n");
+    hb_puts(o, "</tbody>\n</table>\n");
+    if (printed)
+        hb_puts(o, "<p class=\"sub\">\u2020 as printed, not computed: the data has no figure "
+                   "for it.</p>\n");
+    hb_puts(o, "</details>\n");
     json_decref(rows);
     json_decref(periods);
 }

@@ -500,14 +500,35 @@ static int write_plan(struct sheet *s, const struct ind *I, lxw_col_t col, json_
     return rc;
 }
 
+/* Whether a cell's figure is the model's printed one, shown because the
+ * data gives none (the report's "origin"), not one computed. */
+static int printed_only(json_t *c) {
+    const char *origin = jstr(c, "origin");
+    return origin && strcmp(origin, "reported") == 0;
+}
+
 /* A figure of a cell (value, or text): for the actual and total columns.
  * No figure: "not reported" (or the status that says why, "not yet due") as
  * text, never 0, with the reason as a note. */
 static int write_figure(struct sheet *s, const struct ind *I, lxw_col_t col, json_t *c) {
     struct xlsx_ctx *x = s->x;
     json_t *v = json_object_get(c, "value");
-    if (json_is_number(v))
-        return xlsx_number(x, s->ws, s->row, col, json_number_value(v), I->vf);
+    if (json_is_number(v)) {
+        if (xlsx_number(x, s->ws, s->row, col, json_number_value(v), I->vf))
+            return -1;
+        /* A figure the model records as printed, where the data has none:
+         * a number still (a sheet adds it up), marked by a note. */
+        if (!printed_only(c))
+            return 0;
+        struct joined note = {0};
+        join_printf(&note, NULL, "As printed%s%s%s, not computed: the data has no figure for it.",
+                    jstr(c, "source") ? " (" : "", jstr(c, "source") ? jstr(c, "source") : "",
+                    jstr(c, "source") ? ")" : "");
+        int rc = note.failed ? xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a cell")
+                             : xlsx_note(x, s->ws, s->row, col, note.data);
+        join_free(&note);
+        return rc;
+    }
     const char *text = jstr(c, "text");
     if (text)
         return xlsx_text(x, s->ws, s->row, col, text, NULL);
@@ -580,6 +601,8 @@ static void row_comments(struct sheet *s, const struct ind *I, json_t *cells, st
                         jstr(failed, "message") ? jstr(failed, "message") : "check failed");
         else if (json_object_get(c, "reported"))
             join_printf(out, "\n", "%s: \u2713 the printed figure matches", shown);
+        else if (printed_only(c))
+            join_printf(out, "\n", "%s: as printed, not computed", shown);
     }
 }
 

@@ -196,6 +196,23 @@ def main():
     iptts = [e for e in doc.iter("table") if "iptt" in (e.get("class") or "")]
     check("asean: each with its IPTT table", len(iptts) == n, len(iptts))
 
+    # A figure recorded as printed where the data has none: in its place,
+    # with the dagger the page explains, in the IPTT and the breakdown.
+    shown = work / "shown.html"
+    report(tocm, repo / "tests/indicators/csv_cases/reported-shown-in-place/model.json", shown,
+           "--as-of", "2026-06-30")
+    sdoc = markup_checks("shown", shown)
+    art = next(e for e in sdoc.iter("article") if e.get("id") == "ind-share")
+    rows = [" | ".join(" ".join(text_of(c).split()) for c in tr if c.tag in ("td", "th"))
+            for tr in art.iter("tr")]
+    check("a printed figure is shown in place, marked, in the IPTT",
+          any(r.startswith("2024 | Total | 50% | 48% \u2020 | 96%") and "as printed, not computed" in r
+              for r in rows), rows)
+    check("a printed breakdown the data has no column for has its row",
+          any(r.startswith("all | KH | 51% \u2020") for r in rows), rows)
+    check("the dagger is explained under the breakdown",
+          "\u2020 as printed, not computed" in text_of(art))
+
     if browser:
         browser_checks(repo, work, pages, n)
     if not keep:

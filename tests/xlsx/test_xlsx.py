@@ -417,6 +417,27 @@ with tempfile.TemporaryDirectory() as tmp:
     c = ws.cell(where[("2.2", "Total")], cols["Indicator"])
     check(c.data_type == "s" and c.value == "+1+2", f"'+1+2' title: {c.data_type} {c.value!r}")
 
+    # A figure the model records as printed where the data has none: the
+    # number in its place (not "not reported"), marked by a note and in the
+    # comments; the same cell the JSON marks "origin": "reported".
+    shown = os.path.join(SRC, "tests", "indicators", "csv_cases", "reported-shown-in-place",
+                         "model.json")
+    rep = report_json(shown)
+    marked = [(i["id"], c["period"], dims_label(c["dims"])) for i in rep["indicators"]
+              for c in i["cells"] if c.get("origin") == "reported"]
+    check(marked == [("share", "2024", "Total"), ("share", "2024", "country KH"),
+                     ("people", "2024", "country LA")], f"cells shown as printed: {marked}")
+    wb = report_xlsx(shown, os.path.join(tmp, "shown.xlsx"))
+    ws = wb["IPTT"]
+    cols, where = iptt_rows(ws)
+    got = ws.cell(where[("share", "Total")], cols[("2024", "Actual")])
+    check(near(got.value, 0.48) and got.number_format == "0%" and got.comment
+          and "As printed (IATI actual), not computed" in got.comment.text,
+          f"share 2024 shown as printed: {got.value!r} {got.comment and got.comment.text!r}")
+    check("2024: as printed, not computed" in (ws.cell(where[("share", "Total")],
+                                                        cols["Comments"]).value or ""),
+          "share 2024: the comments say the figure is as printed")
+
     # Standard output works too (a pipe), and gives a readable workbook.
     p = run("export", example, "-T", "xlsx", binary=True)
     check(p.returncode == 0 and p.stdout[:2] == b"PK", "xlsx on standard output is not a zip")
