@@ -171,7 +171,7 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
     struct tocm_calc_request req = {.params = json_object_get(def, "params"), .table = ind.table};
     struct tocmp_pushed *pushed = NULL;
     if (tocmp_push_down(c, &ind, filter, &req, &pushed) < 0 ||
-        (!pushed && tocmp_engine_source_rows(c, model->table) != 0)) {
+        (!pushed && tocmp_engine_source_rows(c, model->table, index) != 0)) {
         indicator_free(&ind);
         return NULL;
     }

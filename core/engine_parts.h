@@ -56,6 +56,7 @@ struct ctx {
     size_t errors;
     unsigned jobs;                 /* threads that parse and fold (engine_stream.c) */
     struct tocmp_stream **streams; /* per table: read in chunks, or NULL */
+    const unsigned char *selected; /* the indicators reported, NULL for all */
 };
 
 struct indicator {
@@ -206,14 +207,36 @@ int tocmp_stream_values(struct ctx *c, struct indicator *ind);
 int tocmp_stream_cells(struct ctx *c, struct indicator *ind, json_t *cells_json);
 void tocmp_stream_free(struct ctx *c);
 
+/* A table whose rows come from elsewhere (a database cursor), folded block
+ * by block as they come: memory is a block and the states, not the rows.
+ * Plans the selected indicators of table t from the first-th on, over
+ * header (t's described table, c->tables[t]); NULL when one of them needs
+ * the rows whole, or none folds (TOCM_ENGINE_ROWS=1). need (one byte per
+ * column of header) is set to the columns the indicators read. */
+struct tocmp_stream *tocmp_stream_begin(struct ctx *c, size_t t, size_t first,
+                                        const struct tocm_table *header, unsigned char *need);
+/* Folds a block of rows (header's columns; those not in need may be
+ * empty). 1 when there are more states than a report holds: stop reading,
+ * tocmp_stream_end will give up. */
+int tocmp_stream_fold(struct tocmp_stream *st, const struct tocm_table *block);
+/* After the last block: 1 when the stream is t's (c->streams[t], which
+ * then owns c->tables[t]), 0 when its states cannot be used (freed: read
+ * the rows whole instead). */
+int tocmp_stream_end(struct ctx *c, size_t t, struct tocmp_stream *st);
+/* Frees a stream that failed part way. */
+void tocmp_stream_discard(struct tocmp_stream *st);
+
 /* ---- engine_source.c: tables in databases (ABI 1.5) -------------------- */
 
 /* Connects table index (it has "database") and describes it: the table
  * with no rows yet, or NULL (reported). */
 struct tocm_table *tocmp_engine_source_open(struct ctx *c, size_t index);
-/* Reads the rows of table index when it is a database's not yet read. 0,
- * or -1 (reported; the table is then failed: c->tables[index] is NULL). */
-int tocmp_engine_source_rows(struct ctx *c, size_t index);
+/* Reads the rows of table index when it is a database's not yet read, for
+ * the indicator-th indicator of the model and the later ones of the table:
+ * folded as they come (engine_stream.c) when they all fold, else held
+ * whole. 0, or -1 (reported; the table is then failed: c->tables[index] is
+ * NULL). */
+int tocmp_engine_source_rows(struct ctx *c, size_t index, size_t indicator);
 void tocmp_engine_sources_close(struct ctx *c);
 
 /* An indicator's finest states as the database computed them. */

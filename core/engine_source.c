@@ -46,10 +46,30 @@ static void table_failed(struct ctx *c, size_t index, size_t first) {
     c->errors++;
 }
 
-int tocmp_engine_source_rows(struct ctx *c, size_t index) {
-    if (!c->sources || !c->sources[index] || c->scanned[index])
+static int fold_rows(void *ctx, const struct tocm_table *block) {
+    return tocmp_stream_fold(ctx, block);
+}
+
+int tocmp_engine_source_rows(struct ctx *c, size_t index, size_t indicator) {
+    if (!c->sources || !c->sources[index] || c->scanned[index] || c->streams[index])
         return 0;
     size_t first = tocm_diags_count(c->diags);
+    /* Folded block by block as the cursor hands rows over, when every
+     * indicator left on the table folds; only the columns they read. */
+    struct tocm_table *t = c->tables[index];
+    unsigned char *need = tocmp_xcalloc(t->column_count + 1, 1);
+    struct tocmp_stream *st = tocmp_stream_begin(c, index, indicator, t, need);
+    int rc = st ? tocmp_source_blocks(c->sources[index], t, need, fold_rows, st, c->diags) : 0;
+    free(need);
+    if (rc != 0) {
+        tocmp_stream_discard(st);
+        table_failed(c, index, first);
+        return -1;
+    }
+    if (st && tocmp_stream_end(c, index, st))
+        return 0;
+    /* Else every row, held: a calculator that reads rows, or states too
+     * many or too sparse to combine (computing from rows says which). */
     if (tocmp_source_scan(c->sources[index], c->tables[index], c->diags) != 0) {
         table_failed(c, index, first);
         return -1;
@@ -121,7 +141,7 @@ int tocmp_push_down(struct ctx *c, struct indicator *ind, json_t *filter,
                     const struct tocm_calc_request *req, struct tocmp_pushed **out) {
     *out = NULL;
     size_t index = ind->model->table;
-    if (!c->sources || !c->sources[index] || c->scanned[index])
+    if (!c->sources || !c->sources[index] || c->scanned[index] || c->streams[index])
         return 0;
     const char *rows_only = getenv("TOCM_ENGINE_ROWS"), *push = getenv("TOCM_PUSH_DOWN");
     const struct tocm_aggregate *agg = sql_aggregate(ind->calc);

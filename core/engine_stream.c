@@ -282,6 +282,7 @@ struct tocmp_stream {
     tocm_diags *diags; /* the reading's, added when the table is first used */
     int bad;           /* the file had errors: its indicators fail */
     int given;         /* diags added */
+    struct tocm_table *owned; /* a database's table: header, freed with the stream */
 };
 
 /* Folds rows [lo, lo + n) of the worker's block (interned already) into
@@ -642,7 +643,38 @@ static void stream_free(struct tocmp_stream *st) {
     if (st->diags)
         tocm_diags_free(st->diags);
     tocmp_table_stream_close(st->s);
+    tocmp_table_free(st->owned);
     free(st);
+}
+
+/* Plans the selected indicators of table t from the first-th of the model
+ * on into st: how many fold, or -1 when one needs the table's rows whole. */
+static long plan_table(struct ctx *c, struct tocmp_stream *st, size_t t, size_t first) {
+    size_t wanted = 0;
+    for (size_t i = first; i < c->m->indicator_count; i++)
+        wanted += (!c->selected || c->selected[i]) && c->m->indicators[i].table == t;
+    st->inds = tocmp_xcalloc(wanted + 1, sizeof *st->inds);
+    long folding = 0;
+    for (size_t i = first; i < c->m->indicator_count; i++) {
+        if ((c->selected && !c->selected[i]) || c->m->indicators[i].table != t)
+            continue;
+        struct sind *si = &st->inds[st->ind_count++];
+        enum plan_answer a = plan_indicator(c, st, i, si);
+        if (a == PLAN_WHOLE)
+            return -1;
+        folding += a == PLAN_FOLD;
+    }
+    return folding;
+}
+
+/* 1 when the folded states cannot be used: more than a report holds, or
+ * too sparse for the dense index. */
+static int gives_up(struct tocmp_stream *st) {
+    int give_up = st->workers[0].overflow;
+    for (size_t j = 0; j < st->ind_count && !give_up; j++)
+        if (st->inds[j].prepared == 1 && !st->workers[0].parts[j].failed)
+            give_up = too_sparse(st, &st->inds[j]);
+    return give_up;
 }
 
 /* Streams table t for the selected indicators, or leaves it (NULL) to be
@@ -677,20 +709,7 @@ static struct tocmp_stream *stream_table(struct ctx *c, size_t t, const unsigned
         return st;
     }
     st->header = tocmp_table_stream_header(st->s);
-    st->inds = tocmp_xcalloc(wanted, sizeof *st->inds);
-    size_t folding = 0;
-    for (size_t i = 0; i < c->m->indicator_count; i++) {
-        if ((selected && !selected[i]) || c->m->indicators[i].table != t)
-            continue;
-        struct sind *si = &st->inds[st->ind_count++];
-        enum plan_answer a = plan_indicator(c, st, i, si);
-        if (a == PLAN_WHOLE) {
-            stream_free(st);
-            return NULL;
-        }
-        folding += a == PLAN_FOLD;
-    }
-    if (folding == 0) {
+    if (plan_table(c, st, t, 0) <= 0) {
         stream_free(st);
         return NULL;
     }
@@ -705,11 +724,7 @@ static struct tocmp_stream *stream_table(struct ctx *c, size_t t, const unsigned
         return st;
     }
     merge_workers(st);
-    int give_up = st->workers[0].overflow;
-    for (size_t j = 0; j < st->ind_count && !give_up; j++)
-        if (st->inds[j].prepared == 1 && !st->workers[0].parts[j].failed)
-            give_up = too_sparse(st, &st->inds[j]);
-    if (give_up) { /* read whole: computing from rows says what is wrong */
+    if (gives_up(st)) { /* read whole: computing from rows says what is wrong */
         stream_free(st);
         return NULL;
     }
@@ -719,8 +734,77 @@ static struct tocmp_stream *stream_table(struct ctx *c, size_t t, const unsigned
     return st;
 }
 
+/* ---- rows from elsewhere: a database's, in blocks (engine_source.c) ---- */
+
+/* Marks the columns of header that filter text (key) names in need. */
+static void filter_columns(const struct tocm_table *header, json_t *filter, unsigned char *need) {
+    const char *col;
+    json_t *want;
+    json_object_foreach(filter, col, want) {
+        (void)want;
+        size_t at = tocmp_table_column(header, col);
+        if (at != TOCM_NONE)
+            need[at] = 1;
+    }
+}
+
+struct tocmp_stream *tocmp_stream_begin(struct ctx *c, size_t t, size_t first,
+                                        const struct tocm_table *header, unsigned char *need) {
+    const char *rows_only = getenv("TOCM_ENGINE_ROWS");
+    if (rows_only && strcmp(rows_only, "1") == 0)
+        return NULL;
+    struct tocmp_stream *st = tocmp_xcalloc(1, sizeof *st);
+    st->header = header;
+    if (plan_table(c, st, t, first) <= 0) {
+        stream_free(st);
+        return NULL;
+    }
+    /* One worker: the rows come from one connection, and folding a block
+     * costs less than the database takes to send it. */
+    st->worker_count = 1;
+    st->workers = tocmp_xcalloc(1, sizeof *st->workers);
+    worker_init(&st->workers[0], st);
+    memset(need, 0, header->column_count);
+    for (size_t k = 0; k < st->interned_count; k++)
+        need[st->interned[k]] = 1;
+    for (size_t j = 0; j < st->ind_count; j++) {
+        const struct sind *si = &st->inds[j];
+        if (si->prepared != 1)
+            continue;
+        filter_columns(header, si->filter, need);
+        for (size_t k = 0; k < si->fold.plan.filter_count; k++)
+            filter_columns(header, si->plan_filters[k], need);
+        for (size_t k = 0; k < si->fold.plan.column_count; k++)
+            need[si->fold.plan.columns[k]] = 1;
+    }
+    return st;
+}
+
+int tocmp_stream_fold(struct tocmp_stream *st, const struct tocm_table *block) {
+    struct worker *w = &st->workers[0];
+    if (!w->overflow) {
+        w->block = *block; /* borrowed for the fold */
+        fold_block(w);
+        memset(&w->block, 0, sizeof w->block);
+    }
+    return w->overflow;
+}
+
+int tocmp_stream_end(struct ctx *c, size_t t, struct tocmp_stream *st) {
+    if (gives_up(st)) {
+        stream_free(st);
+        return 0;
+    }
+    st->owned = c->tables[t];
+    c->streams[t] = st;
+    return 1;
+}
+
+void tocmp_stream_discard(struct tocmp_stream *st) { stream_free(st); }
+
 void tocmp_stream_tables(struct ctx *c, const unsigned char *selected) {
     c->streams = tocmp_xcalloc(c->m->table_count + 1, sizeof *c->streams);
+    c->selected = selected;
     const char *rows_only = getenv("TOCM_ENGINE_ROWS");
     if (rows_only && strcmp(rows_only, "1") == 0)
         return;

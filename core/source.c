@@ -239,16 +239,42 @@ struct scan {
     int failed;
 };
 
+/* A row of the wrong width (E313). -1. */
+static int width_error(const struct tocmp_source *s, size_t count, size_t want,
+                       tocm_diags *diags) {
+    tocm_error e = {0};
+    snprintf(e.text, sizeof e.text, "a row came with %zu columns, not %zu", count, want);
+    table_error(s, "E313", s->drv->name, NULL, &e, "reading failed", diags);
+    return -1;
+}
+
+/* Reads cell v (non-empty) of column col of the row-th row (from 1) as a
+ * CSV cell of the column's type is read: *number and *has. 0, or -1 with
+ * one diagnostic (E303). */
+static int parse_cell(const struct tocmp_source *s, const struct tocm_table *t, size_t col,
+                      size_t row, const char *v, double *number, unsigned char *has,
+                      tocm_diags *diags) {
+    *number = 0;
+    *has = 0;
+    if (t->types[col] == TOCM_CELL_TEXT)
+        return 0;
+    if (!tocmp_cell_parse(t->types[col], v, number)) {
+        tocm_error e = {0};
+        snprintf(e.text, sizeof e.text, "row %zu, column '%s': '%.60s' is not %s", row,
+                 t->names[col], v, tocmp_cell_type_name(t->types[col]));
+        table_error(s, "E303", s->drv->name, NULL, &e, "bad value", diags);
+        return -1;
+    }
+    *has = t->types[col] != TOCM_CELL_DATE;
+    return 0;
+}
+
 static int scan_row(void *ctx, size_t count, const char *const *values) {
     struct scan *sc = ctx;
     struct tocm_table *t = sc->t;
     if (count != t->column_count) {
-        tocm_error e = {0};
-        snprintf(e.text, sizeof e.text, "a row came with %zu columns, not %zu", count,
-                 t->column_count);
-        table_error(sc->s, "E313", sc->s->drv->name, NULL, &e, "reading failed", sc->diags);
         sc->failed = 1;
-        return -1;
+        return width_error(sc->s, count, t->column_count, sc->diags);
     }
     if (sc->rows == sc->cap) {
         sc->cap = sc->cap ? 2 * sc->cap : 1024;
@@ -265,16 +291,9 @@ static int scan_row(void *ctx, size_t count, const char *const *values) {
         struct growing *g = &sc->cols[c];
         g->number[r] = 0;
         g->has[r] = 0;
-        if (*v && t->types[c] != TOCM_CELL_TEXT) {
-            if (!tocmp_cell_parse(t->types[c], v, &g->number[r])) {
-                tocm_error e = {0};
-                snprintf(e.text, sizeof e.text, "row %zu, column '%s': '%.60s' is not %s", r + 1,
-                         t->names[c], v, tocmp_cell_type_name(t->types[c]));
-                table_error(sc->s, "E303", sc->s->drv->name, NULL, &e, "bad value", sc->diags);
-                sc->failed = 1;
-                return -1;
-            }
-            g->has[r] = t->types[c] != TOCM_CELL_DATE;
+        if (*v && parse_cell(sc->s, t, c, r + 1, v, &g->number[r], &g->has[r], sc->diags) != 0) {
+            sc->failed = 1;
+            return -1;
         }
         /* Every empty cell shares the arena's first byte. */
         if (*v) {
@@ -332,7 +351,140 @@ int tocmp_source_scan(struct tocmp_source *s, struct tocm_table *t, tocm_diags *
     return rc;
 }
 
+/* ---- reading rows in blocks ------------------------------------------------ */
+
+/* Rows per block: a few MB for a dozen columns, and several batches of
+ * the fold (TOCMP_FOLD_BATCH) each. */
+#define BLOCK_ROWS 16384
+
+struct blocks {
+    struct tocmp_source *s;
+    const struct tocm_table *t;
+    struct tocm_table b;  /* the block: t's columns, BLOCK_ROWS rows of room */
+    size_t *read;         /* the table column of each result column */
+    size_t read_count;
+    size_t *at;           /* per read cell: its text's offset in arena */
+    tocmp_buf arena;      /* the block's texts; offset 0 is "" */
+    size_t rows;          /* rows read before this block */
+    tocm_source_block_fn block;
+    void *ctx;
+    int stopped; /* block asked to stop */
+    tocm_diags *diags;
+};
+
+/* Hands the block's rows over, then empties it. 0, or -1 to stop. */
+static int flush_block(struct blocks *bl) {
+    struct tocm_table *b = &bl->b;
+    if (b->row_count == 0)
+        return 0;
+    /* The arena has stopped moving: texts point into it now. */
+    for (size_t k = 0; k < bl->read_count; k++) {
+        size_t col = bl->read[k];
+        for (size_t r = 0; r < b->row_count; r++)
+            b->text[tocmp_table_cell(b, r, col)] = bl->arena.data + bl->at[k * BLOCK_ROWS + r];
+    }
+    bl->rows += b->row_count;
+    int stop = bl->block(bl->ctx, b);
+    b->row_count = 0;
+    bl->arena.len = 1;
+    if (stop) {
+        bl->stopped = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static int block_row(void *ctx, size_t count, const char *const *values) {
+    struct blocks *bl = ctx;
+    struct tocm_table *b = &bl->b;
+    if (count != (bl->read_count ? bl->read_count : 1))
+        return width_error(bl->s, count, bl->read_count, bl->diags);
+    size_t r = b->row_count;
+    for (size_t k = 0; k < bl->read_count; k++) {
+        size_t col = bl->read[k], cell = tocmp_table_cell(b, r, col);
+        const char *v = values[k] ? values[k] : ""; /* NULL is an empty cell */
+        bl->at[k * BLOCK_ROWS + r] = 0;
+        if (!*v) {
+            b->number[cell] = 0;
+            b->has_number[cell] = 0;
+            continue;
+        }
+        if (parse_cell(bl->s, b, col, bl->rows + r + 1, v, &b->number[cell],
+                       &b->has_number[cell], bl->diags) != 0)
+            return -1;
+        bl->at[k * BLOCK_ROWS + r] = bl->arena.len;
+        tocmp_buf_append(&bl->arena, v, strlen(v) + 1);
+    }
+    b->row_count++;
+    return b->row_count == BLOCK_ROWS ? flush_block(bl) : 0;
+}
+
+int tocmp_source_blocks(struct tocmp_source *s, const struct tocm_table *t,
+                        const unsigned char *need, tocm_source_block_fn block, void *ctx,
+                        tocm_diags *diags) {
+    struct blocks bl = {.s = s, .t = t, .block = block, .ctx = ctx, .diags = diags};
+    size_t cc = t->column_count, room = BLOCK_ROWS * (cc ? cc : 1);
+    bl.read = tocmp_xmalloc((cc ? cc : 1) * sizeof *bl.read);
+    tocmp_buf sql = {0};
+    tocmp_buf_puts(&sql, "SELECT ");
+    for (size_t c = 0; c < cc; c++) {
+        if (!need[c])
+            continue;
+        if (bl.read_count)
+            tocmp_buf_puts(&sql, ", ");
+        quote_identifier(&sql, t->names[c], strlen(t->names[c]));
+        bl.read[bl.read_count++] = c;
+    }
+    /* No column read (a count of every row): one constant per row. */
+    tocmp_buf_printf(&sql, "%s FROM %s", bl.read_count ? "" : "1", s->relation);
+
+    /* The block: t's columns; a column not read is empty in every row. */
+    bl.b = (struct tocm_table){.path = t->path,
+                               .column_count = cc,
+                               .names = t->names,
+                               .columns = t->columns,
+                               .types = t->types,
+                               .stride = BLOCK_ROWS,
+                               .room = room};
+    bl.b.text = tocmp_xmalloc(room * sizeof *bl.b.text);
+    bl.b.number = tocmp_xcalloc(room, sizeof *bl.b.number);
+    bl.b.has_number = tocmp_xcalloc(room, 1);
+    for (size_t i = 0; i < room; i++)
+        bl.b.text[i] = "";
+    bl.at = tocmp_xmalloc((bl.read_count ? bl.read_count : 1) * BLOCK_ROWS * sizeof *bl.at);
+    tocmp_buf_append(&bl.arena, "", 1);
+
+    int rc = tocmp_source_query(s, sql.data, NULL, 0, block_row, &bl, NULL, diags);
+    if (rc == 0)
+        rc = flush_block(&bl);
+    if (bl.stopped)
+        rc = 0; /* asked for: not a failure */
+    free(sql.data);
+    free(bl.read);
+    free(bl.at);
+    free(bl.arena.data);
+    free((void *)bl.b.text);
+    free(bl.b.number);
+    free(bl.b.has_number);
+    return rc;
+}
+
 /* ---- queries -------------------------------------------------------------- */
+
+/* The caller's row function, and whether it stopped the query. */
+struct stopping {
+    tocm_source_row_fn row;
+    void *ctx;
+    int stopped;
+};
+
+static int stopping_row(void *ctx, size_t count, const char *const *values) {
+    struct stopping *st = ctx;
+    if (st->row(st->ctx, count, values) == 0)
+        return 0;
+    st->stopped = 1;
+    return -1;
+}
 
 int tocmp_source_query(struct tocmp_source *s, const char *sql, const char *const *params,
                        size_t param_count, tocm_source_row_fn row, void *ctx, const char *indicator,
@@ -350,14 +502,16 @@ int tocmp_source_query(struct tocmp_source *s, const char *sql, const char *cons
             fprintf(stderr, "%s'%s'", i ? ", " : " -- bound: ", params[i]);
         fputc('\n', stderr);
     }
+    struct stopping st = {.row = row, .ctx = ctx};
     tocmp_guard_enter(s->plugin, &err);
-    int rc = tocmp_guard_leave(
-        s->drv->query(tocm_host_table(), s->handle, sql, params, param_count, row, ctx, &err),
-        &err);
+    int rc = tocmp_guard_leave(s->drv->query(tocm_host_table(), s->handle, sql, params,
+                                             param_count, stopping_row, &st, &err),
+                               &err);
     if (rc == 0)
         return 0;
-    /* A row callback that stopped the query has said why already. */
-    if (tocm_diags_count(diags) == before)
+    /* A row callback that stopped the query has said why already, or
+     * stopped it on purpose. */
+    if (!st.stopped && tocm_diags_count(diags) == before)
         table_error(s, "E313", s->drv->name, indicator, &err, "reading failed", diags);
     return -1;
 }
