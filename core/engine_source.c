@@ -96,12 +96,22 @@ struct tocmp_pushed {
     size_t *period_id, *dim_id; /* interned, per result row */
     size_t *count;              /* the rows each stands for */
     const char **values;        /* scratch: one row's term values */
+    size_t width;               /* a result row's columns, when not columns */
+    int too_many;               /* more groups than the states can be combined from */
 };
 
 static int keep_row(void *ctx, size_t count, const char *const *values) {
     struct tocmp_pushed *p = ctx;
-    if (count != p->columns)
+    if (count != p->columns) {
+        p->width = count;
         return -1;
+    }
+    /* Each group is a finest cell: past this many, the dense index of
+     * cells would be too large whatever the rest (tocmp_pushed_cells). */
+    if (p->rows >= TOCMP_FOLD_MAX_KEYS) {
+        p->too_many = 1;
+        return -1;
+    }
     if (p->rows == p->cap) {
         p->cap = p->cap ? 2 * p->cap : 256;
         p->at = tocmp_xrealloc(p->at, p->cap * p->columns * sizeof *p->at);
@@ -135,6 +145,23 @@ static const struct tocm_aggregate *sql_aggregate(const struct tocm_calculator *
         !agg->sql_terms || !agg->sql_load)
         return NULL;
     return agg;
+}
+
+/* Forgets the values interned in, borrowed from results about to be freed. */
+static void reset_interned(struct interned *in) {
+    tocmp_interned_free(in);
+    memset(in, 0, sizeof *in);
+    tocmp_idmap_init(&in->ids, 16);
+}
+
+/* W314: the indicator's rows are read instead of its groups. */
+static void too_many_groups(struct ctx *c, const struct indicator *ind) {
+    char *path = tocmp_asprintf("/indicators/%zu", ind->index);
+    tocm_diags_add(c->diags, TOCM_SEV_WARNING, "W314", c->m->file, 0, 0, path, ind->id,
+                   "indicator '%s': its breakdown has too many combinations of values to "
+                   "be grouped in the database (over %zu); its table's rows are read instead",
+                   ind->id, (size_t)TOCMP_FOLD_MAX_KEYS);
+    free(path);
 }
 
 int tocmp_push_down(struct ctx *c, struct indicator *ind, json_t *filter,
@@ -229,7 +256,21 @@ int tocmp_push_down(struct ctx *c, struct indicator *ind, json_t *filter,
     int rc = tocmp_source_query(c->sources[index], q.text.data, (const char *const *)q.params,
                                 q.param_count, keep_row, p, ind->id, c->diags);
     tocmp_sql_free(&q);
+    if (rc != 0 && p->too_many) {
+        too_many_groups(c, ind);
+        tocmp_pushed_free(p);
+        return 0;
+    }
     if (rc != 0) {
+        if (p->width) {
+            char *path = tocmp_asprintf("/tables/%s", c->m->tables[index].name);
+            tocm_diags_add(c->diags, TOCM_SEV_ERROR, "E313", c->m->file, 0, 0, path, ind->id,
+                           "table '%s' (%s): reading failed: a grouped row came with %zu "
+                           "columns, not %zu",
+                           c->m->tables[index].name, tocmp_source_driver(c->sources[index])->name,
+                           p->width, p->columns);
+            free(path);
+        }
         table_failed(c, index, first);
         tocmp_pushed_free(p);
         return -1;
@@ -257,6 +298,21 @@ int tocmp_push_down(struct ctx *c, struct indicator *ind, json_t *filter,
         kept++;
     }
     p->rows = kept;
+    /* The cells' dense index (tocmp_pushed_cells): periods, with those of
+     * targets, times each dimension's values. */
+    size_t space = ind->periods.count + json_object_size(json_object_get(ind->def, "targets")) +
+                   json_array_size(json_object_get(ind->def, "breakdown_targets"));
+    space = space ? space : 1;
+    for (size_t d = 0; d < ind->dim_count && space <= TOCMP_FOLD_MAX_KEYS; d++)
+        space *= ind->dims[d].count ? ind->dims[d].count : 1;
+    if (space > TOCMP_FOLD_MAX_KEYS) {
+        reset_interned(&ind->periods);
+        for (size_t d = 0; d < ind->dim_count; d++)
+            reset_interned(&ind->dims[d]);
+        too_many_groups(c, ind);
+        tocmp_pushed_free(p);
+        return 0;
+    }
     *out = p;
     return 1;
 }
@@ -274,7 +330,7 @@ int tocmp_pushed_cells(struct ctx *c, struct indicator *ind, struct tocmp_pushed
     for (size_t d = 0; d < ind->dim_count && space <= TOCMP_FOLD_MAX_KEYS; d++)
         space *= ind->dims[d].count ? ind->dims[d].count : 1;
     if (space > TOCMP_FOLD_MAX_KEYS) {
-        /* The rows are in the database: there is nothing to fall back on. */
+        /* (tocmp_push_down reads the rows instead before it comes to this.) */
         tocmp_engine_fail(
             c, "E413", tocmp_asprintf("/indicators/%zu", ind->index), ind->id,
             tocmp_asprintf("indicator '%s' has too many combinations of values to combine "

@@ -354,13 +354,15 @@ int tocmp_source_scan(struct tocmp_source *s, struct tocm_table *t, tocm_diags *
 /* ---- reading rows in blocks ------------------------------------------------ */
 
 /* Rows per block: a few MB for a dozen columns, and several batches of
- * the fold (TOCMP_FOLD_BATCH) each. */
+ * the fold (TOCMP_FOLD_BATCH) each. TOCM_SOURCE_BLOCK_ROWS: another
+ * number, for the tests, which cut small tables into many blocks. */
 #define BLOCK_ROWS 16384
 
 struct blocks {
     struct tocmp_source *s;
     const struct tocm_table *t;
     struct tocm_table b;  /* the block: t's columns, BLOCK_ROWS rows of room */
+    size_t block_rows;    /* rows a block holds */
     size_t *read;         /* the table column of each result column */
     size_t read_count;
     size_t *at;           /* per read cell: its text's offset in arena */
@@ -381,7 +383,7 @@ static int flush_block(struct blocks *bl) {
     for (size_t k = 0; k < bl->read_count; k++) {
         size_t col = bl->read[k];
         for (size_t r = 0; r < b->row_count; r++)
-            b->text[tocmp_table_cell(b, r, col)] = bl->arena.data + bl->at[k * BLOCK_ROWS + r];
+            b->text[tocmp_table_cell(b, r, col)] = bl->arena.data + bl->at[k * bl->block_rows + r];
     }
     bl->rows += b->row_count;
     int stop = bl->block(bl->ctx, b);
@@ -403,7 +405,7 @@ static int block_row(void *ctx, size_t count, const char *const *values) {
     for (size_t k = 0; k < bl->read_count; k++) {
         size_t col = bl->read[k], cell = tocmp_table_cell(b, r, col);
         const char *v = values[k] ? values[k] : ""; /* NULL is an empty cell */
-        bl->at[k * BLOCK_ROWS + r] = 0;
+        bl->at[k * bl->block_rows + r] = 0;
         if (!*v) {
             b->number[cell] = 0;
             b->has_number[cell] = 0;
@@ -412,18 +414,22 @@ static int block_row(void *ctx, size_t count, const char *const *values) {
         if (parse_cell(bl->s, b, col, bl->rows + r + 1, v, &b->number[cell],
                        &b->has_number[cell], bl->diags) != 0)
             return -1;
-        bl->at[k * BLOCK_ROWS + r] = bl->arena.len;
+        bl->at[k * bl->block_rows + r] = bl->arena.len;
         tocmp_buf_append(&bl->arena, v, strlen(v) + 1);
     }
     b->row_count++;
-    return b->row_count == BLOCK_ROWS ? flush_block(bl) : 0;
+    return b->row_count == bl->block_rows ? flush_block(bl) : 0;
 }
 
 int tocmp_source_blocks(struct tocmp_source *s, const struct tocm_table *t,
                         const unsigned char *need, tocm_source_block_fn block, void *ctx,
                         tocm_diags *diags) {
-    struct blocks bl = {.s = s, .t = t, .block = block, .ctx = ctx, .diags = diags};
-    size_t cc = t->column_count, room = BLOCK_ROWS * (cc ? cc : 1);
+    struct blocks bl = {
+        .s = s, .t = t, .block_rows = BLOCK_ROWS, .block = block, .ctx = ctx, .diags = diags};
+    const char *env = getenv("TOCM_SOURCE_BLOCK_ROWS");
+    if (env && atol(env) > 0)
+        bl.block_rows = (size_t)atol(env);
+    size_t cc = t->column_count, room = bl.block_rows * (cc ? cc : 1);
     bl.read = tocmp_xmalloc((cc ? cc : 1) * sizeof *bl.read);
     tocmp_buf sql = {0};
     tocmp_buf_puts(&sql, "SELECT ");
@@ -444,14 +450,14 @@ int tocmp_source_blocks(struct tocmp_source *s, const struct tocm_table *t,
                                .names = t->names,
                                .columns = t->columns,
                                .types = t->types,
-                               .stride = BLOCK_ROWS,
+                               .stride = bl.block_rows,
                                .room = room};
     bl.b.text = tocmp_xmalloc(room * sizeof *bl.b.text);
     bl.b.number = tocmp_xcalloc(room, sizeof *bl.b.number);
     bl.b.has_number = tocmp_xcalloc(room, 1);
     for (size_t i = 0; i < room; i++)
         bl.b.text[i] = "";
-    bl.at = tocmp_xmalloc((bl.read_count ? bl.read_count : 1) * BLOCK_ROWS * sizeof *bl.at);
+    bl.at = tocmp_xmalloc((bl.read_count ? bl.read_count : 1) * bl.block_rows * sizeof *bl.at);
     tocmp_buf_append(&bl.arena, "", 1);
 
     int rc = tocmp_source_query(s, sql.data, NULL, 0, block_row, &bl, NULL, diags);
