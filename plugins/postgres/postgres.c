@@ -282,8 +282,17 @@ static int pg_query(const struct tocm_host *host, void *handle, const char *sql,
     while ((more = fetch(host, c, row, ctx, values, width, err)) == 1)
         ;
     host->free(values);
-    if (more < 0)
+    if (more < 0) {
+        /* The host stopped reading (it has enough, or too much): the
+         * cursor goes, so that the next query on the connection can
+         * declare its own. After an error the transaction is lost
+         * anyway, and so is the table. */
+        if (PQtransactionStatus(c->pg) == PQTRANS_INTRANS) {
+            res = PQexec(c->pg, "CLOSE tocm_rows");
+            PQclear(res);
+        }
         return -1;
+    }
     return command(host, c, "CLOSE tocm_rows", "", err);
 }
 

@@ -3,8 +3,8 @@
 #   load_case CASE DIR   a copy of $work/cases/CASE whose tables are in the
 #                        database, in DIR (exported variables stay set)
 # then calls, in order:
-#   make_cases              $work/cases/{gen,bench,asean,sparse}: each a
-#                           model.json over CSV files (the reference)
+#   make_cases              $work/cases/{gen,bench,asean,sparse,wide}: each
+#                           a model.json over CSV files (the reference)
 #   compare_cases           every case's reports (json, text, csv) from the
 #                           database the CSV source's, byte for byte, pushed
 #                           down and with the rows read (TOCM_PUSH_DOWN=0,
@@ -34,6 +34,7 @@ make_cases() {
   "$python" "$src/tests/indicators/bench/gen_data.py" -n 20000 "$work/cases/bench/data.csv"
   cp -r "$src/models/asean-act-2021" "$work/cases/asean"
   "$python" "$src/tests/sources/gen_sparse.py" "$work/cases/sparse"
+  "$python" "$src/tests/sources/gen_sparse.py" "$work/cases/wide" wide
 }
 
 report() {
@@ -54,7 +55,7 @@ same_report() {
 
 compare_cases() {
   local case fmt
-  for case in gen bench asean sparse; do
+  for case in gen bench asean sparse wide; do
     load_case "$case" "$work/$db-$case" && pass "load-$case" || fail "load-$case"
     for fmt in json text csv; do
       report "$work/cases/$case" "csv-$case-$fmt" --format "$fmt"
@@ -65,7 +66,13 @@ compare_cases() {
        report "$work/$db-$case" "$db-rows-$case-$fmt" --format "$fmt")
       same_report "$db-rows-$case-$fmt" "csv-$case-$fmt"
     done
-    expect_eq "csv-$case-exit" 0 "$(cat "$work/csv-$case-json.rc")"
+    # (wide: more cells than a report holds, from every source.)
+    expect_eq "csv-$case-exit" "$([[ $case == wide ]] && echo 1 || echo 0)" \
+      "$(cat "$work/csv-$case-json.rc")"
+  done
+  local err
+  for err in "$work/csv-wide-json.err" "$work/$db-wide-json.err" "$work/$db-rows-wide-json.err"; do
+    expect_eq "wide-says-E413: ${err##*/}" 1 "$(grep -c "error: E413 .*indicator 'wide'" "$err")"
   done
 }
 
