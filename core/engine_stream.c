@@ -44,6 +44,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine_keys.h"
 #include "engine_parts.h"
 #include "model_internal.h"
 #include "util.h"
@@ -53,184 +54,6 @@
  * cache and the memory stays flat. */
 #define STREAM_CHUNK_BYTES ((size_t)1 << 20)
 #define MAX_JOBS 64
-#define ARENA_BLOCK 65536
-
-/* ---- values: one column's distinct texts, interned by one worker -------- */
-
-struct values {
-    uint32_t *slots; /* open addressing: id + 1, 0 for an empty slot */
-    size_t mask;
-    char **text;           /* id -> text (in the arena) */
-    uint64_t *hash, *head; /* head: the first 8 bytes (text_hash) */
-    size_t *len;
-    size_t count, cap;
-    char *arena; /* the current block: arena_left bytes left */
-    size_t arena_left;
-    char **blocks;
-    size_t block_count;
-};
-
-/* FNV-1a over the text; its length comes with it, and its first 8 bytes
- * as one word, which for a short text (most values: years, codes, counts)
- * is the text itself, compared without a call to memcmp. */
-static uint64_t text_hash(const char *s, size_t *len, uint64_t *head) {
-    uint64_t h = 14695981039346656037u, w = 0;
-    const char *p = s;
-    for (; *p; p++) {
-        h = (h ^ (unsigned char)*p) * 1099511628211u;
-        if (p - s < 8)
-            w |= (uint64_t)(unsigned char)*p << (8 * (p - s));
-    }
-    *len = (size_t)(p - s);
-    *head = w;
-    return h;
-}
-
-static void values_init(struct values *v) {
-    memset(v, 0, sizeof *v);
-    v->mask = 63;
-    v->slots = tocmp_xcalloc(v->mask + 1, sizeof *v->slots);
-}
-
-static char *arena_copy(struct values *v, const char *s, size_t len) {
-    if (len + 1 > v->arena_left) {
-        size_t size = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
-        v->blocks = tocmp_xrealloc(v->blocks, (v->block_count + 1) * sizeof *v->blocks);
-        v->blocks[v->block_count++] = v->arena = tocmp_xmalloc(size);
-        v->arena_left = size;
-    }
-    char *copy = v->arena;
-    memcpy(copy, s, len + 1);
-    v->arena += len + 1;
-    v->arena_left -= len + 1;
-    return copy;
-}
-
-/* The id of text s, adding it if new. */
-static uint32_t values_intern(struct values *v, const char *s) {
-    size_t len;
-    uint64_t head, h = text_hash(s, &len, &head);
-    size_t i = (size_t)h & v->mask;
-    for (uint32_t slot; (slot = v->slots[i]) != 0; i = (i + 1) & v->mask) {
-        size_t k = slot - 1;
-        if (v->hash[k] == h && v->len[k] == len && v->head[k] == head &&
-            (len <= 8 || memcmp(v->text[k] + 8, s + 8, len - 8) == 0))
-            return slot - 1;
-    }
-    if (v->count == v->cap) {
-        v->cap = v->cap ? 2 * v->cap : 64;
-        v->text = tocmp_xrealloc(v->text, v->cap * sizeof *v->text);
-        v->hash = tocmp_xrealloc(v->hash, v->cap * sizeof *v->hash);
-        v->len = tocmp_xrealloc(v->len, v->cap * sizeof *v->len);
-        v->head = tocmp_xrealloc(v->head, v->cap * sizeof *v->head);
-    }
-    uint32_t id = (uint32_t)v->count++;
-    v->text[id] = arena_copy(v, s, len);
-    v->hash[id] = h;
-    v->len[id] = len;
-    v->head[id] = head;
-    v->slots[i] = id + 1;
-    if (2 * v->count > v->mask + 1) { /* at most half full */
-        size_t mask = 2 * v->mask + 1;
-        uint32_t *slots = tocmp_xcalloc(mask + 1, sizeof *slots);
-        for (size_t k = 0; k < v->count; k++) {
-            size_t j = (size_t)v->hash[k] & mask;
-            while (slots[j])
-                j = (j + 1) & mask;
-            slots[j] = (uint32_t)k + 1;
-        }
-        free(v->slots);
-        v->slots = slots;
-        v->mask = mask;
-    }
-    return id;
-}
-
-static void values_free(struct values *v) {
-    for (size_t b = 0; b < v->block_count; b++)
-        free(v->blocks[b]);
-    free(v->blocks);
-    free(v->slots);
-    free(v->text);
-    free(v->hash);
-    free(v->len);
-    free(v->head);
-    memset(v, 0, sizeof *v);
-}
-
-/* ---- parts: one indicator's finest states, in one worker ---------------- */
-
-struct part {
-    struct tocmp_pool pool;
-    uint32_t *keys; /* arity ids per state: its period's and its values' */
-    size_t *rows_of;
-    uint32_t *slots; /* open addressing over the keys: state + 1 */
-    size_t mask, cap;
-    int failed; /* the calculator failed: the fold's err says why */
-    int taken;  /* computed: its states released */
-};
-
-static uint64_t key_hash(const uint32_t *key, size_t arity) {
-    uint64_t h = 0x9E3779B97F4A7C15u;
-    for (size_t a = 0; a < arity; a++)
-        h = (h ^ key[a]) * 0xFF51AFD7ED558CCDu;
-    return h ^ (h >> 29);
-}
-
-/* The state of key, made (and init) when new. */
-static void *part_state(struct part *p, struct tocmp_fold *f, const uint32_t *key, size_t arity,
-                        size_t *index) {
-    if (!p->slots) {
-        p->mask = 63;
-        p->slots = tocmp_xcalloc(p->mask + 1, sizeof *p->slots);
-    }
-    size_t i = (size_t)key_hash(key, arity) & p->mask;
-    for (uint32_t slot; (slot = p->slots[i]) != 0; i = (i + 1) & p->mask) {
-        const uint32_t *have = p->keys + (slot - 1) * arity;
-        size_t a = 0;
-        while (a < arity && have[a] == key[a])
-            a++;
-        if (a == arity) {
-            *index = slot - 1;
-            return tocmp_pool_at(&p->pool, slot - 1);
-        }
-    }
-    size_t s = p->pool.count;
-    if (s == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 64;
-        p->keys = tocmp_xrealloc(p->keys, p->cap * (arity ? arity : 1) * sizeof *p->keys);
-        p->rows_of = tocmp_xrealloc(p->rows_of, p->cap * sizeof *p->rows_of);
-    }
-    memcpy(p->keys + s * arity, key, arity * sizeof *key);
-    p->rows_of[s] = 0;
-    void *state = tocmp_pool_new(&p->pool);
-    tocmp_state_init(f, state);
-    p->slots[i] = (uint32_t)s + 1;
-    if (2 * p->pool.count > p->mask + 1) {
-        size_t mask = 2 * p->mask + 1;
-        uint32_t *slots = tocmp_xcalloc(mask + 1, sizeof *slots);
-        for (size_t k = 0; k < p->pool.count; k++) {
-            size_t j = (size_t)key_hash(p->keys + k * arity, arity) & mask;
-            while (slots[j])
-                j = (j + 1) & mask;
-            slots[j] = (uint32_t)k + 1;
-        }
-        free(p->slots);
-        p->slots = slots;
-        p->mask = mask;
-    }
-    *index = s;
-    return state;
-}
-
-static void part_free(struct part *p, struct tocmp_fold *f) {
-    if (!p->taken)
-        tocmp_pool_free(f, &p->pool);
-    free(p->keys);
-    free(p->rows_of);
-    free(p->slots);
-    memset(p, 0, sizeof *p);
-}
 
 /* ---- a streamed table and its indicators -------------------------------- */
 
@@ -246,17 +69,17 @@ struct sind {
     size_t key_need[1 + MAX_DIMS]; /* which interned column each key part is */
     size_t plan_need[TOCM_AGG_MAX_COLUMNS];
     struct tocm_calc_request req;
-    struct part result; /* every worker's states, merged */
+    struct tocmp_part result; /* every worker's states, merged */
     tocm_error err;     /* why result.failed */
 };
 
 struct worker {
     struct tocmp_stream *st;
     struct tocm_table block;
-    struct values *values;    /* per interned column */
+    struct tocmp_values *values;    /* per interned column */
     uint32_t *ids;            /* per interned column, TOCMP_FOLD_BATCH rows */
     const char **texts;       /* the same as texts */
-    struct part *parts;       /* per indicator */
+    struct tocmp_part *parts;       /* per indicator */
     struct tocmp_fold *folds; /* per indicator: this worker's calls (err) */
     void **states;
     unsigned char *masks;
@@ -290,7 +113,7 @@ struct tocmp_stream {
 static void fold_batch(struct worker *w, size_t j, size_t lo, size_t n) {
     struct tocmp_stream *st = w->st;
     const struct sind *si = &st->inds[j];
-    struct part *p = &w->parts[j];
+    struct tocmp_part *p = &w->parts[j];
     struct tocmp_fold *f = &w->folds[j];
     const struct tocm_table *b = &w->block;
     uint32_t key[1 + MAX_DIMS];
@@ -302,7 +125,7 @@ static void fold_batch(struct worker *w, size_t j, size_t lo, size_t n) {
         for (size_t a = 0; a < si->arity; a++)
             key[a] = w->ids[si->key_need[a] * TOCMP_FOLD_BATCH + i];
         size_t s;
-        w->states[i] = part_state(p, f, key, si->arity, &s);
+        w->states[i] = tocmp_part_state(p, f, key, si->arity, &s);
         p->rows_of[s]++;
     }
     if (p->pool.count > TOCMP_REPORT_MAX_CELLS) {
@@ -341,9 +164,10 @@ static void fold_block(struct worker *w) {
             const char *const *text = b->text + tocmp_table_cell(b, lo, st->interned[k]);
             uint32_t *ids = w->ids + k * TOCMP_FOLD_BATCH;
             const char **texts = w->texts + k * TOCMP_FOLD_BATCH;
-            struct values *v = &w->values[k];
+            struct tocmp_values *v = &w->values[k];
             for (size_t i = 0; i < n; i++) {
-                uint32_t id = values_intern(v, text[i]);
+                uint32_t id = b->text_padded ? tocmp_values_intern_padded(v, text[i])
+                                             : tocmp_values_intern(v, text[i]);
                 ids[i] = id;
                 texts[i] = v->text[id];
             }
@@ -355,11 +179,14 @@ static void fold_block(struct worker *w) {
 }
 
 static void process_chunk(struct worker *w, struct tocmp_table_chunk *ch) {
-    tocmp_table_chunk_parse(ch, &w->block);
-    if (tocmp_table_chunk_failed(ch))
-        w->lost = 1;
-    if (!w->lost && !w->overflow)
-        fold_block(w);
+    /* A batch of rows at a time: folded while the bytes just parsed are
+     * still in the cache (a whole chunk is not: it is larger than L2). */
+    while (tocmp_table_chunk_parse(ch, &w->block, TOCMP_FOLD_BATCH)) {
+        if (tocmp_table_chunk_failed(ch))
+            w->lost = 1;
+        if (!w->lost && !w->overflow)
+            fold_block(w);
+    }
     tocmp_table_chunk_done(ch);
 }
 
@@ -386,7 +213,7 @@ static void worker_init(struct worker *w, struct tocmp_stream *st) {
     tocmp_table_block_init(&w->block, st->header);
     w->values = tocmp_xcalloc(st->interned_count + 1, sizeof *w->values);
     for (size_t k = 0; k < st->interned_count; k++)
-        values_init(&w->values[k]);
+        tocmp_values_init(&w->values[k]);
     w->ids = tocmp_xmalloc((st->interned_count + 1) * TOCMP_FOLD_BATCH * sizeof *w->ids);
     w->texts = tocmp_xmalloc((st->interned_count + 1) * TOCMP_FOLD_BATCH * sizeof *w->texts);
     w->parts = tocmp_xcalloc(st->ind_count, sizeof *w->parts);
@@ -460,11 +287,11 @@ static void merge_workers(struct tocmp_stream *st) {
         for (size_t k = 0; k < st->interned_count; k++) {
             map[k] = tocmp_xmalloc((wk->values[k].count + 1) * sizeof **map);
             for (size_t id = 0; id < wk->values[k].count; id++)
-                map[k][id] = values_intern(&w0->values[k], wk->values[k].text[id]);
+                map[k][id] = tocmp_values_intern(&w0->values[k], wk->values[k].text[id]);
         }
         for (size_t j = 0; j < st->ind_count && !w0->overflow; j++) {
             struct sind *si = &st->inds[j];
-            struct part *into = &w0->parts[j], *from = &wk->parts[j];
+            struct tocmp_part *into = &w0->parts[j], *from = &wk->parts[j];
             if (into->failed)
                 continue;
             if (from->failed) {
@@ -477,7 +304,7 @@ static void merge_workers(struct tocmp_stream *st) {
                 for (size_t a = 0; a < si->arity; a++)
                     key[a] = map[si->key_need[a]][from->keys[s * si->arity + a]];
                 size_t at;
-                void *state = part_state(into, &w0->folds[j], key, si->arity, &at);
+                void *state = tocmp_part_state(into, &w0->folds[j], key, si->arity, &at);
                 into->rows_of[at] += from->rows_of[s];
                 if (tocmp_state_combine(&w0->folds[j], state, tocmp_pool_at(&from->pool, s)) != 0)
                     into->failed = 1;
@@ -491,14 +318,14 @@ static void merge_workers(struct tocmp_stream *st) {
         /* The states are merged: release them now (their texts live on in
          * wk's values until the stream is freed). */
         for (size_t j = 0; j < st->ind_count; j++)
-            part_free(&wk->parts[j], &wk->folds[j]);
+            tocmp_part_free(&wk->parts[j], &wk->folds[j]);
     }
 }
 
 /* 1 when the dense index engine_fold.c makes of an indicator's cells would
  * be too large (it computes such sparse breakdowns from rows). */
 static int too_sparse(const struct tocmp_stream *st, const struct sind *si) {
-    const struct part *p = &st->workers[0].parts[si - st->inds];
+    const struct tocmp_part *p = &st->workers[0].parts[si - st->inds];
     size_t space = 1;
     for (size_t a = 0; a < si->arity; a++) {
         size_t count = st->workers[0].values[si->key_need[a]].count;
@@ -625,9 +452,9 @@ static void stream_free(struct tocmp_stream *st) {
     for (unsigned w = 0; w < st->worker_count; w++) {
         struct worker *wk = &st->workers[w];
         for (size_t j = 0; j < st->ind_count; j++)
-            part_free(&wk->parts[j], &wk->folds[j]);
+            tocmp_part_free(&wk->parts[j], &wk->folds[j]);
         for (size_t k = 0; k < st->interned_count; k++)
-            values_free(&wk->values[k]);
+            tocmp_values_free(&wk->values[k]);
         free(wk->values);
         free(wk->ids);
         free(wk->texts);
@@ -852,8 +679,8 @@ int tocmp_stream_values(struct ctx *c, struct indicator *ind) {
         return 0;
     if (si->prepared != 1)
         return 1; /* it failed: tocmp_stream_cells says why */
-    const struct part *p = &st->workers[0].parts[si - st->inds];
-    const struct values *v = st->workers[0].values;
+    const struct tocmp_part *p = &st->workers[0].parts[si - st->inds];
+    const struct tocmp_values *v = st->workers[0].values;
     for (size_t s = 0; s < p->pool.count; s++) {
         const uint32_t *key = p->keys + s * si->arity;
         size_t a = 0;
@@ -873,7 +700,7 @@ int tocmp_stream_cells(struct ctx *c, struct indicator *ind, json_t *cells_json)
         return -1;
     }
     size_t j = (size_t)(si - st->inds);
-    struct part *p = &st->workers[0].parts[j];
+    struct tocmp_part *p = &st->workers[0].parts[j];
     struct tocmp_fold f = st->workers[0].folds[j];
     f.c = c;
     f.ind = ind;
@@ -883,7 +710,7 @@ int tocmp_stream_cells(struct ctx *c, struct indicator *ind, json_t *cells_json)
         tocmp_pool_free(&f, &p->pool);
         return -1;
     }
-    const struct values *v = st->workers[0].values;
+    const struct tocmp_values *v = st->workers[0].values;
     size_t periods = ind->periods.count ? ind->periods.count : 1;
     size_t count = p->pool.count, n = 0, last_data = 0;
     size_t *key_of = tocmp_xmalloc((count ? count : 1) * sizeof *key_of);

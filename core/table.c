@@ -187,6 +187,37 @@ static int read_field(struct tocmp_csv_parser *ps, const char **text, size_t *fi
     return more;
 }
 
+/* The first byte at or after q that the field loop must look at (a
+ * stops[] byte or one past ASCII). Eight bytes at a time while eight are
+ * left before end (the buffer's last byte, its NUL): each word is tested
+ * for all those bytes at once with the zero-byte trick, whose lowest
+ * flagged byte is exact (a false flag only ever sits above a true one), so
+ * a field of a few bytes costs one word, not a loop with a branch per byte
+ * whose exit the processor cannot predict. */
+static inline char *scan_plain(char *q, const char *end) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ONES 0x0101010101010101u
+#define HIGHS 0x8080808080808080u
+#define ZERO_BYTES(v) (((v) - ONES) & ~(v) & HIGHS)
+    while (end - q >= 8) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        uint64_t hit = ZERO_BYTES(w) | ZERO_BYTES(w ^ (ONES * ',')) |
+                       ZERO_BYTES(w ^ (ONES * '\n')) | ZERO_BYTES(w ^ (ONES * '\r')) |
+                       ZERO_BYTES(w ^ (ONES * '"')) | (w & HIGHS);
+        if (hit)
+            return q + (__builtin_ctzll(hit) >> 3);
+        q += 8;
+    }
+#undef ZERO_BYTES
+#undef HIGHS
+#undef ONES
+#endif
+    while ((unsigned char)*q < 0x80 && !stops[(unsigned char)*q])
+        q++;
+    return q;
+}
+
 /* The common field, read faster: plain ASCII, unquoted, up to a comma or a
  * line end. It needs no unescaping, so its text is where it lies. Returns
  * -1 for any other field (quoted, UTF-8, a NUL inside, a stray quote),
@@ -194,9 +225,7 @@ static int read_field(struct tocmp_csv_parser *ps, const char **text, size_t *fi
  * checks and messages. Otherwise as read_field. */
 static inline int read_plain_field(struct tocmp_csv_parser *ps, const char **text,
                                    size_t *field_line, size_t *field_column) {
-    char *q = ps->p;
-    while ((unsigned char)*q < 0x80 && !stops[(unsigned char)*q])
-        q++;
+    char *q = scan_plain(ps->p, ps->end);
     unsigned char c = (unsigned char)*q;
     if (c == '"' || c >= 0x80 || (c == '\0' && q < ps->end))
         return -1;
@@ -229,9 +258,17 @@ static int parse_integer(const char *s, double *out) {
         p++;
     if (!*p)
         return 0;
+    /* 18 digits cannot pass LLONG_MAX: they need no check each. */
+    unsigned long long v = 0;
+    const char *digits = p;
+    for (; p - digits < 18; p++) {
+        unsigned digit = (unsigned)(unsigned char)*p - '0';
+        if (digit > 9)
+            break;
+        v = v * 10 + digit;
+    }
     /* The magnitude may reach LLONG_MAX, or one more when negative. */
     unsigned long long limit = (unsigned long long)LLONG_MAX + (unsigned long long)negative;
-    unsigned long long v = 0;
     for (; *p; p++) {
         unsigned digit = (unsigned)(unsigned char)*p - '0';
         if (digit > 9 || v > (limit - digit) / 10)
@@ -415,16 +452,12 @@ size_t tocmp_csv_parse_rows(struct tocmp_csv_parser *ps, struct tocm_table *t, s
     size_t *field_lines = tocmp_xmalloc((cc ? cc : 1) * sizeof *field_lines);
     size_t *field_columns = tocmp_xmalloc((cc ? cc : 1) * sizeof *field_columns);
     int more;
-    while (ps->p < ps->end && !ps->errs->fatal) {
+    while (ps->p < ps->end && !ps->errs->fatal && rows < max_rows) {
         size_t record_line = ps->line, fields = 0;
         /* A line with nothing on it is not a record, in any table (as
          * spreadsheets and most CSV readers skip it); a quoted empty field,
          * "", is one: a row with a missing value (models/FORMAT.md). */
         int blank = *ps->p == '\n' || *ps->p == '\r';
-        if (rows == max_rows) { /* cannot happen: see tocmp_csv_max_rows */
-            stop(ps, record_line, 1, "E302", tocmp_xstrdup("more records than lines"));
-            break;
-        }
         do {
             const char *text;
             more = read_plain_field(ps, &text, &line, &column);
@@ -540,6 +573,8 @@ struct tocm_table *tocmp_table_load(const char *path, const char *display_name,
     t->number = tocmp_xcalloc(room, sizeof *t->number);
     t->has_number = tocmp_xcalloc(room, 1);
     size_t rows = tocmp_csv_parse_rows(&ps, t, max_rows);
+    if (ps.p < ps.end && !errs.fatal) /* cannot happen: see tocmp_csv_max_rows */
+        stop(&ps, ps.line, 1, "E302", tocmp_xstrdup("more records than lines"));
     if (tocmp_table_errors_flush(&errs, 1, &first_line, display_name, diags) != 0) {
         tocmp_table_free(t);
         return NULL;

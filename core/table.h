@@ -28,7 +28,13 @@ struct tocm_table {
     double *number;
     unsigned char *has_number;
     char *arena; /* all cell text, NUL-separated (owned) */
+    /* 1 when every text may be read TOCMP_TABLE_PAD bytes past its NUL (a
+     * chunk's buffer is padded so), letting a reader load whole words. */
+    int text_padded;
 };
+
+/* Zero bytes after the last text of a chunk (text_padded). */
+#define TOCMP_TABLE_PAD 8
 
 struct tocmp_column_spec {
     const char *name;
@@ -84,12 +90,17 @@ struct tocmp_table_stream *tocmp_table_stream_open(const char *path, const char 
 const struct tocm_table *tocmp_table_stream_header(const struct tocmp_table_stream *s);
 /* The next chunk (whole records), or NULL at the end of the file or when it
  * could not be read further (then tocmp_table_stream_finish says so). The
- * chunk stays the stream's; parse it once with tocmp_table_chunk_parse. */
+ * chunk stays the stream's; parse it with tocmp_table_chunk_parse. */
 struct tocmp_table_chunk *tocmp_table_stream_next(struct tocmp_table_stream *s);
-/* Parses chunk into block (set up by tocmp_table_block_init: its arrays
- * are reused and grown). Thread-safe for distinct chunks and blocks. The
- * block's texts point into the chunk: valid until tocmp_table_chunk_done. */
-void tocmp_table_chunk_parse(struct tocmp_table_chunk *chunk, struct tocm_table *block);
+/* Parses the chunk's next records, at most max_rows of them, into block
+ * (set up by tocmp_table_block_init: its arrays are reused and grown), so
+ * that a caller folds each piece while its bytes are in the cache. Returns
+ * 1 when it parsed a piece (block->row_count rows, maybe none: blank lines,
+ * dropped rows), 0 when the chunk is done (or stopped at a fatal error).
+ * Thread-safe for distinct chunks and blocks. The block's texts point into
+ * the chunk (padded: text_padded): valid until tocmp_table_chunk_done. */
+int tocmp_table_chunk_parse(struct tocmp_table_chunk *chunk, struct tocm_table *block,
+                            size_t max_rows);
 /* 1 when the chunk had an error: the table is lost, the rest need not be
  * folded (but is still read and parsed, so every error is counted). */
 int tocmp_table_chunk_failed(const struct tocmp_table_chunk *chunk);

@@ -60,7 +60,8 @@ size_t tocmp_csv_max_rows(const char *p, const char *end);
  * column with a stride of max_rows (t->text, t->number, t->has_number:
  * has_number zeroed), checking each typed cell. Returns the number of rows
  * (blank lines are none; a row of the wrong length is dropped, with an
- * error). Stops at a fatal error. */
+ * error). Stops at a fatal error, or once max_rows rows are read, with
+ * ps->p at the next record: a second call reads on from there. */
 size_t tocmp_csv_parse_rows(struct tocmp_csv_parser *ps, struct tocm_table *t, size_t max_rows);
 
 /* Adds the errors of consecutive parses errs[0..n) of one file to diags, as

@@ -34,6 +34,10 @@ struct tocmp_table_chunk {
     size_t lines;      /* lines the chunk's records take (set by parse) */
     size_t rows;
     struct tocmp_table_errors errs;
+    /* Where parsing is: a chunk is parsed a few thousand rows at a time,
+     * each piece folded while its bytes are still in the cache. */
+    struct tocmp_csv_parser ps;
+    int started;
 };
 
 struct tocmp_table_stream {
@@ -104,7 +108,9 @@ static struct tocmp_table_chunk *next_chunk(struct tocmp_table_stream *s) {
     if (s->read_errno || (s->eof && s->carry_len == 0))
         return NULL;
     size_t cap = s->chunk_bytes > s->carry_len ? s->chunk_bytes : 2 * s->carry_len;
-    char *buf = tocmp_xmalloc(cap + 1);
+    /* + 1 for the NUL after the last record, and TOCMP_TABLE_PAD zero
+     * bytes after it, so a text may be read a word at a time. */
+    char *buf = tocmp_xmalloc(cap + 1 + TOCMP_TABLE_PAD);
     size_t len = s->carry_len, cut;
     if (len)
         memcpy(buf, s->carry, len);
@@ -123,7 +129,7 @@ static struct tocmp_table_chunk *next_chunk(struct tocmp_table_stream *s) {
         if (cut)
             break;
         cap *= 2; /* one record longer than the chunk: room for it */
-        buf = tocmp_xrealloc(buf, cap + 1);
+        buf = tocmp_xrealloc(buf, cap + 1 + TOCMP_TABLE_PAD);
     }
     /* What follows the cut starts the next chunk. */
     if (cut < len) {
@@ -131,7 +137,7 @@ static struct tocmp_table_chunk *next_chunk(struct tocmp_table_stream *s) {
         memcpy(s->carry, buf + cut, len - cut);
         s->carry_len = len - cut;
     }
-    buf[cut] = '\0'; /* the parser stops at it */
+    memset(buf + cut, 0, 1 + TOCMP_TABLE_PAD); /* the parser stops at the first */
     struct tocmp_table_chunk *ch = tocmp_xcalloc(1, sizeof *ch);
     ch->data = buf;
     ch->start = buf;
@@ -182,7 +188,7 @@ struct tocmp_table_stream *tocmp_table_stream_open(const char *path, const char 
             return NULL;
         }
         first = tocmp_xcalloc(1, sizeof *first); /* an empty file */
-        first->data = tocmp_xcalloc(1, 1);
+        first->data = tocmp_xcalloc(1, 1 + TOCMP_TABLE_PAD);
         first->start = first->end = first->data;
         s->chunks = tocmp_xmalloc(sizeof *s->chunks);
         s->chunks[0] = first;
@@ -285,9 +291,17 @@ void tocmp_table_block_free(struct tocm_table *block) {
     memset(block, 0, sizeof *block);
 }
 
-void tocmp_table_chunk_parse(struct tocmp_table_chunk *ch, struct tocm_table *block) {
+int tocmp_table_chunk_parse(struct tocmp_table_chunk *ch, struct tocm_table *block,
+                            size_t max_rows) {
+    struct tocmp_csv_parser *ps = &ch->ps;
+    if (!ch->started) {
+        *ps = (struct tocmp_csv_parser){
+            .p = ch->start, .end = ch->end, .line = 1, .line_start = ch->start, .errs = &ch->errs};
+        ch->started = 1;
+    }
+    if (ps->p >= ps->end || ch->errs.fatal)
+        return 0;
     size_t cc = block->column_count;
-    size_t max_rows = tocmp_csv_max_rows(ch->start, ch->end);
     size_t room = max_rows && cc ? max_rows * cc : 1;
     if (room > block->room) {
         free((void *)block->text);
@@ -300,8 +314,9 @@ void tocmp_table_chunk_parse(struct tocmp_table_chunk *ch, struct tocm_table *bl
     }
     memset(block->has_number, 0, room);
     block->stride = max_rows;
-    struct tocmp_csv_parser ps = {
-        .p = ch->start, .end = ch->end, .line = 1, .line_start = ch->start, .errs = &ch->errs};
-    block->row_count = ch->rows = tocmp_csv_parse_rows(&ps, block, max_rows);
-    ch->lines = ps.line - 1;
+    block->text_padded = 1;
+    block->row_count = tocmp_csv_parse_rows(ps, block, max_rows);
+    ch->rows += block->row_count;
+    ch->lines = ps->line - 1;
+    return 1;
 }
