@@ -301,7 +301,12 @@ int tocmp_table_chunk_parse(struct tocmp_table_chunk *ch, struct tocm_table *blo
     }
     if (ps->p >= ps->end || ch->errs.fatal)
         return 0;
+    /* A row takes at least a byte per column but one (its commas): a wide
+     * table's piece is sized by its bytes, not by max_rows times columns. */
     size_t cc = block->column_count;
+    size_t fit = (size_t)(ps->end - ps->p) / (cc > 1 ? cc - 1 : 1) + 1;
+    if (max_rows > fit)
+        max_rows = fit;
     size_t room = max_rows && cc ? max_rows * cc : 1;
     if (room > block->room) {
         free((void *)block->text);
