@@ -279,6 +279,9 @@ static json_t *compute_indicator(struct ctx *c, size_t index) {
         rc = 0;
     if (rc == 0) {
         tocmp_reconcile(c, &ind);
+        /* After the reconciliation: a latest figure taken from an earlier
+         * period is no part of this period's sums. */
+        tocmp_latest_fill(c, &ind);
         tocmp_check_reported(c, &ind, cells, dims_list);
     }
     free(rows);
@@ -359,7 +362,7 @@ json_t *tocmp_compute_report(const tocm_model *m, const tocm_registry *reg,
         json_object_set_new(report, "program", program);
         json_object_set_new(report, "indicators", indicators);
         json_object_set_new(report, "checks", c.checks);
-        json_object_set_new(report, "rollup", tocmp_rollup(m, indicators, NULL));
+        json_object_set_new(report, "rollup", tocmp_rollup(m, indicators, NULL, 0));
         if (json_array_size(failed))
             json_object_set(report, "failed", failed);
     } else {

@@ -166,18 +166,6 @@ static const struct cell *find_cell(const struct indicator *ind, json_t *index, 
     return at ? &ind->cells[json_integer_value(at)] : NULL;
 }
 
-/* The members a cell's figure decides, cleared before a printed figure
- * takes the place of the figure the data does not give. */
-static void clear_figure(json_t *j) {
-    static const char *const stale[] = {
-        "note",     "due",           "status",           "progress", "percent_of_target",
-        "baseline", "target",        "target_display",   "parts",    "percent_of_lop_target",
-        "numerator", "denominator",  "target_label",     "target_date", "target_note",
-    };
-    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++)
-        json_object_del(j, stale[i]);
-}
-
 /* Shows the printed figure value (a number, as printed: 54 for 54 %) in
  * the cell JSON j of period, whose data gives no figure: the report then
  * reads as the program reported it, marked as printed rather than computed
@@ -188,15 +176,10 @@ static void show_printed(struct ctx *c, const struct indicator *ind, json_t *j, 
     memset(&r, 0, sizeof r);
     r.has_value = 1;
     r.value = printed / (ind->percentage ? 100.0 : 1.0);
-    clear_figure(j);
-    json_object_set_new(j, "value", json_real(r.value));
-    char *display = tocmp_display(r.value, 1, ind->percentage, ind->decimals);
-    json_object_set_new(j, "display", json_string(display));
-    free(display);
     json_object_set_new(j, "origin", json_string("reported"));
     if (source && !json_object_get(j, "source"))
         json_object_set_new(j, "source", json_string(source));
-    tocmp_add_status_at(c, ind, period, &r, j);
+    tocmp_cell_refigure(c, ind, j, period, &r);
 }
 
 /* Whether period is one of the indicator's (or "total"). */

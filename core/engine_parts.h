@@ -263,6 +263,15 @@ void tocmp_add_status(struct ctx *c, const struct indicator *ind, const struct c
 void tocmp_add_status_at(struct ctx *c, const struct indicator *ind, const char *period,
                          const struct tocm_calc_result *r, json_t *j);
 
+/* Puts the figure r in the cell JSON j of period (by name): value,
+ * display, parts, note and status, dropping what its old figure decided. */
+void tocmp_cell_refigure(struct ctx *c, const struct indicator *ind, json_t *j, const char *period,
+                         const struct tocm_calc_result *r);
+/* For an indicator aggregated as "latest": each total whose last period
+ * (the last with rows) has no figure takes the same breakdown's latest
+ * figure; every total with a figure says its period ("latest_period"). */
+void tocmp_latest_fill(struct ctx *c, struct indicator *ind);
+
 /* ---- engine_checks.c ---------------------------------------------------- */
 
 /* Appends a "reconciliation" check for every margin its parts do not add
@@ -280,7 +289,11 @@ void tocmp_check_reported(struct ctx *c, const struct indicator *ind, json_t *ce
 
 /* The "rollup" array of a report from its computed indicators. country:
  * the report is cut to that country (--country), whose cells stand for
- * the totals; NULL: none. new. */
-json_t *tocmp_rollup(const tocm_model *m, json_t *indicators, const char *country);
+ * the totals; NULL: none. related_only: count only the projects that
+ * contribute to a node one of indicators measures (the indicators were
+ * chosen by name). Each entry's "left_out" names the nodes whose status is
+ * not one of status.node_statuses (W206). new. */
+json_t *tocmp_rollup(const tocm_model *m, json_t *indicators, const char *country,
+                     int related_only);
 
 #endif

@@ -12,10 +12,12 @@
  * binary floating point) is 0.8 and on track, as a person computes it.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine_parts.h"
 #include "model_internal.h"
+#include "util.h"
 
 /* One plan value: a number, a text (qualitative), or pending. */
 struct plan_value {
@@ -229,4 +231,96 @@ void tocmp_add_status_at(struct ctx *c, const struct indicator *ind, const char 
     }
     json_object_set_new(j, "status", json_string(status));
     (void)c;
+}
+
+/* The members a cell's figure decides: cleared before another figure takes
+ * its place, so that no reason, status or share of the old one stays. */
+static void clear_figure(json_t *j) {
+    static const char *const stale[] = {
+        "note",           "due",          "status",      "progress",    "percent_of_target",
+        "baseline",       "target",       "parts",       "numerator",   "denominator",
+        "target_display", "target_label", "target_date", "target_note", "percent_of_lop_target",
+    };
+    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++)
+        json_object_del(j, stale[i]);
+}
+
+void tocmp_cell_refigure(struct ctx *c, const struct indicator *ind, json_t *j, const char *period,
+                         const struct tocm_calc_result *r) {
+    clear_figure(j);
+    json_object_set_new(j, "value", r->has_value ? json_real(r->value) : json_null());
+    if (r->has_ratio) {
+        json_object_set_new(j, "numerator", json_real(r->numerator));
+        json_object_set_new(j, "denominator", json_real(r->denominator));
+    }
+    char *display = tocmp_display(r->value, r->has_value, ind->percentage, ind->decimals);
+    json_object_set_new(j, "display", json_string(display));
+    free(display);
+    if (r->part_count) {
+        json_t *parts = json_object();
+        for (size_t p = 0; p < r->part_count && p < TOCM_CALC_MAX_PARTS; p++)
+            json_object_set_new(parts, r->parts[p].name, json_real(r->parts[p].value));
+        json_object_set_new(j, "parts", parts);
+    }
+    if (r->note[0])
+        json_object_set_new(j, "note", json_string(r->note));
+    tocmp_add_status_at(c, ind, period, r, j);
+}
+
+/* A cell's key among its indicator's: breakdown, period and value ranks. */
+static char *latest_key(const struct indicator *ind, unsigned mask, long period,
+                        const size_t *dims) {
+    tocmp_buf b = {0};
+    tocmp_buf_printf(&b, "%u/%ld", mask, period);
+    for (size_t d = 0; d < ind->dim_count; d++)
+        if (mask & (1u << d))
+            tocmp_buf_printf(&b, "/%zu", dims[d]);
+    return b.data;
+}
+
+void tocmp_latest_fill(struct ctx *c, struct indicator *ind) {
+    if (ind->aggregation != AGG_LATEST || ind->qualitative || ind->periods.count < 2)
+        return;
+    /* The last period with rows: later ones are plan only (with zero_fill
+     * their 0 is no figure reported). */
+    long last = -1;
+    json_t *index = json_object();
+    for (size_t i = 0; i < ind->cell_count; i++) {
+        const struct cell *cell = &ind->cells[i];
+        if (!cell->json || cell->period < 0)
+            continue;
+        if (json_integer_value(json_object_get(cell->json, "rows")) > 0 && cell->period > last)
+            last = cell->period;
+        char *key = latest_key(ind, cell->mask, cell->period, cell->dims);
+        json_object_set_new(index, key, json_integer((json_int_t)i));
+        free(key);
+    }
+    for (size_t i = 0; i < ind->cell_count && last >= 0; i++) {
+        struct cell *total = &ind->cells[i];
+        if (!total->json || total->period >= 0)
+            continue;
+        /* The same breakdown's last period with a figure. */
+        const struct cell *from = NULL;
+        for (long p = last; p >= 0 && !from; p--) {
+            char *key = latest_key(ind, total->mask, p, total->dims);
+            json_t *at = json_object_get(index, key);
+            free(key);
+            const struct cell *have = at ? &ind->cells[json_integer_value(at)] : NULL;
+            if (have && have->r.has_value)
+                from = have;
+        }
+        if (!from)
+            continue;
+        const char *period = tocmp_period_name(ind, from->period);
+        if (!total->r.has_value) {
+            /* The last period's figure is missing (an empty value, a
+             * calculator with nothing to give, no rows for this breakdown):
+             * the latest figure there is stands, with its period named. */
+            total->r = from->r;
+            json_object_set(total->json, "rows", json_object_get(from->json, "rows"));
+            tocmp_cell_refigure(c, ind, total->json, "total", &total->r);
+        }
+        json_object_set_new(total->json, "latest_period", json_string(period));
+    }
+    json_decref(index);
 }

@@ -21,7 +21,9 @@ struct tocm_report {
 
 /* For an indicator whose total is its latest figure rather than a sum
  * (aggregation "latest", or texts), "latest_period": the period that figure
- * is from, so that a reader is told which year "9 shelters" is. */
+ * is from, so that a reader is told which year "9 shelters" is. For
+ * figures, the engine has named it on the total cell (the last period
+ * with a figure, which need not be the last with rows). */
 static void add_latest_periods(json_t *doc) {
     size_t i, k;
     json_t *ind, *cell;
@@ -31,12 +33,18 @@ static void add_latest_periods(json_t *doc) {
         int texts = measure && strcmp(measure, "qualitative") == 0;
         if (!texts && !(agg && strcmp(agg, "latest") == 0))
             continue;
+        if (!texts) {
+            json_array_foreach(json_object_get(ind, "cells"), k, cell) {
+                json_t *named = json_object_get(cell, "latest_period");
+                if (named && json_object_size(json_object_get(cell, "dims")) == 0)
+                    json_object_set(ind, "latest_period", named);
+            }
+            continue;
+        }
         json_t *periods = json_object_get(ind, "periods");
         size_t latest = json_array_size(periods);
         json_array_foreach(json_object_get(ind, "cells"), k, cell) {
-            if (json_object_size(json_object_get(cell, "dims")) ||
-                !(texts ? json_object_get(cell, "text") != NULL
-                        : json_integer_value(json_object_get(cell, "rows")) > 0))
+            if (json_object_size(json_object_get(cell, "dims")) || !json_object_get(cell, "text"))
                 continue;
             const char *period = json_string_value(json_object_get(cell, "period"));
             for (size_t p = json_array_size(periods); p-- > 0;) {
@@ -110,9 +118,12 @@ int tocm_report_compute(const tocm_model *model, const tocm_registry *registry,
     }
     json_object_set_new(doc, "as_of", json_string(as_of));
     /* The roll-up again, over what was kept: the statuses of the selected
-     * periods and country, only for nodes in scope. */
-    json_object_set_new(doc, "rollup",
-                        tocmp_rollup(model, json_object_get(doc, "indicators"), o->country));
+     * periods and country, only for nodes in scope; with indicators named,
+     * only the projects that contribute to what they measure. */
+    int named = o->indicator != NULL || o->indicator_count > 0;
+    json_object_set_new(
+        doc, "rollup",
+        tocmp_rollup(model, json_object_get(doc, "indicators"), o->country, named));
     tocmp_report_chain(doc, model, &sel);
     json_t *rollup = json_object_get(doc, "rollup");
     for (size_t i = json_array_size(rollup); sel.nodes && i-- > 0;) {

@@ -198,9 +198,12 @@ static void print_iptt(struct row *r, json_t *report) {
         {"source", TEXT, ITEM, NULL, NULL},
         {"note", TEXT, ITEM, NULL, NULL},
         /* "reported": the figure is the model's printed one, shown where
-         * the data gives none; empty for a computed one. Last, so the
-         * columns before it keep their places. */
+         * the data gives none; empty for a computed one. Columns are
+         * added last, so the ones before keep their places. */
         {"origin", TEXT, ITEM, NULL, NULL},
+        /* On the total of a stock (aggregation latest): the period its
+         * figure is from. */
+        {"latest_period", TEXT, ITEM, NULL, NULL},
         {NULL, TEXT, ITEM, NULL, NULL},
     };
     header(r, columns);
@@ -265,7 +268,9 @@ static void print_rollup(struct row *r, json_t *report) {
         {"level", TEXT, PLACE, NULL, NULL}, {"node", TEXT, PLACE, NULL, NULL},
         {"title", TEXT, PLACE, NULL, NULL}, {"of", TEXT, ITEM, NULL, NULL},
         {"status", TEXT, ITEM, NULL, NULL}, {"count", NUMBER, ITEM, NULL, NULL},
-        {NULL, TEXT, ITEM, NULL, NULL},
+        /* On a "projects left out" row: the node whose status is not one
+         * of status.node_statuses (W206), so it is named, not only counted. */
+        {"left_out", TEXT, ITEM, NULL, NULL},       {NULL, TEXT, ITEM, NULL, NULL},
     };
     header(r, columns);
     static const char *const kinds[] = {"indicators", "projects"};
@@ -282,6 +287,17 @@ static void print_rollup(struct row *r, json_t *report) {
                 write_row(r, columns, &s);
                 json_decref(s.item);
             }
+        }
+        size_t k;
+        json_t *e;
+        json_array_foreach(json_object_get(o, "left_out"), k, e) {
+            struct sources s = {.place = o,
+                                .item = json_pack("{s:s, s:O, s:i, s:O}", "of",
+                                                  "projects left out", "status",
+                                                  json_object_get(e, "status"), "count", 1,
+                                                  "left_out", json_object_get(e, "node"))};
+            write_row(r, columns, &s);
+            json_decref(s.item);
         }
     }
 }

@@ -308,6 +308,23 @@ static void print_rollup(FILE *out, json_t *report, int markdown) {
                 }
             }
         }
+        /* Never only a count: the nodes whose status is not a listed one,
+         * by id, with the status they have. */
+        json_t *left = json_object_get(r, "left_out");
+        if (json_array_size(left)) {
+            fprintf(out, "%s left out of the counts, their status not one of "
+                         "status.node_statuses (W206):",
+                    said++ ? ";" : "");
+            size_t k;
+            json_t *e;
+            json_array_foreach(left, k, e) {
+                char *status =
+                    tocmp_md_cell(json_string_value(json_object_get(e, "status")), markdown);
+                fprintf(out, "%s %s ('%s')", k ? "," : "",
+                        json_string_value(json_object_get(e, "node")), status);
+                free(status);
+            }
+        }
         fputs(".\n", out);
     }
 }

@@ -77,11 +77,16 @@ static int printed_only(json_t *cell) {
 /* The mark beside such a figure, explained under the table. */
 #define PRINTED_MARK "\u2020"
 
-/* What a cell shows: the figure, and for gesi the counts behind it. */
-static char *cell_text(json_t *cell) {
+/* What a cell shows: the figure, and for gesi the counts behind it; a
+ * latest figure from another period than the indicator's latest (latest)
+ * says which. */
+static char *cell_text(json_t *cell, const char *latest) {
     if (!cell)
         return tocmp_xstrdup("");
     const char *display = json_string_value(json_object_get(cell, "display"));
+    const char *own = json_string_value(json_object_get(cell, "latest_period"));
+    if (own && (!latest || strcmp(own, latest) != 0))
+        return tocmp_asprintf("%s (%s)%s", display, own, printed_only(cell) ? " " PRINTED_MARK : "");
     if (printed_only(cell))
         return tocmp_asprintf("%s " PRINTED_MARK, display);
     json_t *parts = json_object_get(cell, "parts");
@@ -190,7 +195,8 @@ static void print_table(FILE *out, json_t *ind, int markdown) {
         for (size_t k = 0; k < nper; k++)
             line[first_period + k] =
                 cell_text(json_object_get(json_object_get(row, "by_period"),
-                                          json_string_value(json_array_get(p.periods, k))));
+                                          json_string_value(json_array_get(p.periods, k))),
+                          json_string_value(json_object_get(ind, "latest_period")));
     }
     size_t *w = tocmp_xcalloc(ncols, sizeof *w);
     for (size_t i = 0; i < ncols * nrows; i++)
@@ -432,7 +438,9 @@ static void print_iptt(FILE *out, json_t *ind, int markdown) {
         const char *label = json_string_value(json_object_get(cell, "target_label"));
         /* The total column: to date (cumulative), the latest figure and
          * its period (a stock, a text), else all periods together. */
-        const char *latest = json_string_value(json_object_get(ind, "latest_period"));
+        const char *latest = json_string_value(json_object_get(cell, "latest_period"));
+        if (!latest)
+            latest = json_string_value(json_object_get(ind, "latest_period"));
         line[0] = lop && (cumulative || !json_object_get(ind, "periods")) ? tocmp_xstrdup("To date")
                   : lop && latest ? tocmp_asprintf("Latest (%s)", latest)
                   : lop           ? tocmp_xstrdup("All periods")

@@ -162,16 +162,40 @@ static void check_plan(const tocm_model *m, tocm_diags *d, const struct tocmp_in
             json_t *col;
             json_array_foreach(dis, j, col) known |=
                 json_is_string(col) && strcmp(json_string_value(col), name) == 0;
-            if (!known || !json_is_string(dv))
-                error(d, m, "E411",
-                      tocmp_asprintf("/indicators/%zu/breakdown_targets/%zu/dims/%s", at, k, name),
-                      ind->id,
-                      !known ? tocmp_asprintf("indicator '%s': a breakdown target names '%s', "
-                                              "which is not in its 'disaggregate'",
-                                              ind->id, name)
-                             : tocmp_asprintf("indicator '%s': breakdown values are texts "
-                                              "(\"KH\"), not %s",
-                                              ind->id, json_is_number(dv) ? "numbers" : "this"));
+            if (known && json_is_string(dv))
+                continue;
+            char *path =
+                tocmp_asprintf("/indicators/%zu/breakdown_targets/%zu/dims/%s", at, k, name);
+            if (!known) {
+                /* How to fix it: the columns it may name, or the one line
+                 * that makes this one a breakdown of the indicator. */
+                tocmp_buf cols = {0};
+                json_array_foreach(dis, j, col) {
+                    if (json_is_string(col))
+                        tocmp_buf_printf(&cols, "%s'%s'", cols.data ? ", " : "",
+                                         json_string_value(col));
+                }
+                error(d, m, "E411", path, ind->id,
+                      cols.data ? tocmp_asprintf("indicator '%s': a breakdown target names '%s', "
+                                                 "which is not in its 'disaggregate' (%s); use "
+                                                 "one of those, or add \"%s\" to 'disaggregate' "
+                                                 "if its table has that column",
+                                                 ind->id, name, cols.data, name)
+                                : tocmp_asprintf("indicator '%s': a breakdown target names '%s', "
+                                                 "but the indicator has no 'disaggregate'; add "
+                                                 "\"disaggregate\": [\"%s\"] if its table has "
+                                                 "that column, or put the target in 'targets'",
+                                                 ind->id, name, name));
+                free(cols.data);
+            } else {
+                char *shown = json_dumps(dv, JSON_ENCODE_ANY | JSON_COMPACT);
+                error(d, m, "E411", path, ind->id,
+                      tocmp_asprintf("indicator '%s': breakdown values are texts, not %s; write "
+                                     "\"%s\": \"%s\" (the value as its table holds it)",
+                                     ind->id, json_is_number(dv) ? "numbers" : "this", name,
+                                     shown && json_is_number(dv) ? shown : "KH"));
+                free(shown);
+            }
         }
     }
     json_t *b = json_object_get(def, "baseline");

@@ -133,8 +133,17 @@ static void iptt_write(struct page *p, json_t *ind) {
         hb_puts(o, "<tr");
         country_class(p, dims, total ? (lop ? "tot lop" : "tot") : NULL);
         hb_puts(o, "><th scope=\"row\">");
-        if (lop)
-            hb_puts(o, cumulative || !json_object_get(ind, "periods") ? "To date" : "All periods");
+        /* The total of a stock is its latest figure: say which period. */
+        const char *latest = *js(cell, "latest_period") ? js(cell, "latest_period")
+                                                        : js(ind, "latest_period");
+        if (lop && (cumulative || !json_object_get(ind, "periods")))
+            hb_puts(o, "To date");
+        else if (lop && *latest) {
+            hb_puts(o, "Latest (");
+            hb_text(o, latest);
+            hb_puts(o, ")");
+        } else if (lop)
+            hb_puts(o, "All periods");
         else {
             hb_text(o, period);
             if (*js(cell, "target_label")) {
@@ -269,6 +278,13 @@ static void breakdown_write(struct page *p, json_t *ind) {
                 hb_puts(o, "<td class=\"num\">");
                 if (c)
                     hb_text(o, js(c, "display"));
+                /* A latest figure from another period than the indicator's. */
+                if (c && *js(c, "latest_period") &&
+                    strcmp(js(c, "latest_period"), js(ind, "latest_period")) != 0) {
+                    hb_puts(o, " <span class=\"sub\">(");
+                    hb_text(o, js(c, "latest_period"));
+                    hb_puts(o, ")</span>");
+                }
                 if (c && printed_only(c)) {
                     printed++;
                     hb_puts(o, " <span class=\"sub\" title=\"as printed, not computed\">"

@@ -170,6 +170,23 @@ static void node_block(struct page *p, size_t node, int page_break) {
     json_t *r = rollup_of(p, id);
     rollup_line(p, r, "indicators", "Indicators beneath it");
     rollup_line(p, r, "projects", "Projects beneath it");
+    /* Named, not only counted: the nodes whose status is none of
+     * status.node_statuses (W206), which the counts leave out. */
+    json_t *left = json_object_get(r, "left_out");
+    if (json_array_size(left)) {
+        hb_puts(o, "<p class=\"rollup\">Left out of the counts, their status not one of "
+                   "status.node_statuses: ");
+        size_t k;
+        json_t *e;
+        json_array_foreach(left, k, e) {
+            hb_puts(o, k ? ", " : "");
+            hb_text(o, js(e, "node"));
+            hb_puts(o, " (\u2018");
+            hb_text(o, js(e, "status"));
+            hb_puts(o, "\u2019)");
+        }
+        hb_puts(o, "</p>\n");
+    }
     size_t na = h->node_list_count(p->m, node, "assumptions");
     if (na) {
         hb_puts(o, "<details class=\"assume\"><summary>Assumptions</summary><ul>\n");

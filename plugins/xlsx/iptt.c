@@ -517,13 +517,18 @@ static int write_figure(struct sheet *s, const struct ind *I, lxw_col_t col, jso
         if (xlsx_number(x, s->ws, s->row, col, json_number_value(v), I->vf))
             return -1;
         /* A figure the model records as printed, where the data has none:
-         * a number still (a sheet adds it up), marked by a note. */
-        if (!printed_only(c))
+         * a number still (a sheet adds it up), marked by a note; so is a
+         * latest figure, with the period it is from. */
+        const char *latest = jstr(c, "latest_period");
+        if (!printed_only(c) && !latest)
             return 0;
         struct joined note = {0};
-        join_printf(&note, NULL, "As printed%s%s%s, not computed: the data has no figure for it.",
-                    jstr(c, "source") ? " (" : "", jstr(c, "source") ? jstr(c, "source") : "",
-                    jstr(c, "source") ? ")" : "");
+        if (latest)
+            join_printf(&note, NULL, "The latest figure: %s.", latest);
+        if (printed_only(c))
+            join_printf(&note, " ", "As printed%s%s%s, not computed: the data has no figure for it.",
+                        jstr(c, "source") ? " (" : "", jstr(c, "source") ? jstr(c, "source") : "",
+                        jstr(c, "source") ? ")" : "");
         int rc = note.failed ? xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a cell")
                              : xlsx_note(x, s->ws, s->row, col, note.data);
         join_free(&note);

@@ -213,6 +213,31 @@ def main():
     check("the dagger is explained under the breakdown",
           "\u2020 as printed, not computed" in text_of(art))
 
+    # A stock whose last period has no figure: its latest is the one before,
+    # and says so.
+    latest = work / "latest.html"
+    report(tocm, repo / "tests/indicators/csv_cases/latest-last-period-missing/model.json",
+           latest, "--as-of", "2026-06-30")
+    ldoc = markup_checks("latest", latest)
+    rows = [" | ".join(" ".join(text_of(c).split()) for c in tr if c.tag in ("td", "th"))
+            for tr in ldoc.iter("tr")]
+    check("the latest figure names its period", "Latest (2024) | Total | 10 | 9 | 90% |" in
+          "\n".join(rows), rows)
+    check("a breakdown's latest from another period says which", "KH | 3 | 5 | 6 | 6 (2025)" in
+          "\n".join(rows), rows)
+
+    # Nodes whose status is not a listed one are named, not only counted;
+    # with one indicator, only its own projects.
+    left = work / "left.html"
+    report(tocm, repo / "tests/indicators/csv_cases/rollup-indicator-projects/model.json", left,
+           "--indicator", "investigated")
+    ltext = " ".join(text_of(markup_checks("left", left)).split())
+    check("the nodes left out of the roll-up are named",
+          "Left out of the counts, their status not one of status.node_statuses: "
+          "P2 (\u2018delayed\u2019)" in ltext, ltext[-600:])
+    check("an indicator's roll-up leaves other outcomes' projects out",
+          "P4" not in ltext and "some delays" not in ltext, ltext[-600:])
+
     if browser:
         browser_checks(repo, work, pages, n)
     if not keep:

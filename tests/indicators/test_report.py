@@ -224,8 +224,8 @@ def test_latest(scratch):
 
 
 def test_latest_when_a_group_misses_the_last_period(scratch):
-    # LA reports nothing in 2023: its 2023 figure is not reported (not 0),
-    # and neither is its latest.
+    # LA reports nothing in 2023: its 2023 figure is not reported (not 0);
+    # its latest is its 2022 figure, which says so.
     data = "year,country,people\n2021,KH,1\n2021,LA,2\n2022,KH,3\n2022,LA,4\n2023,KH,5\n"
     model = it.write_model(scratch, {"events": (data, {"year": "integer", "people": "integer"})}, [
         {"id": "latest", "title": "Latest", "calculator": "sum", "table": "events",
@@ -237,7 +237,13 @@ def test_latest_when_a_group_misses_the_last_period(scratch):
     assert cell(ind, "total", country="KH")["value"] == 5
     assert cell(ind, "2023", country="LA")["value"] is None
     assert "not reported" in cell(ind, "2023", country="LA")["note"]
-    assert cell(ind, "total", country="LA")["value"] is None
+    la = cell(ind, "total", country="LA")
+    assert la["value"] == 4 and la["latest_period"] == "2022" and la["rows"] == 1, la
+    assert cell(ind, "total", country="KH")["latest_period"] == "2023"
+    assert ind["latest_period"] == "2023", ind.get("latest_period")
+    # The Markdown names the period of a latest figure older than the rest.
+    md = it.run("report", model, "--format", "md")[1]
+    assert "| LA      |    2 |    4 |    \u2013 | 4 (2022) |" in md, md
 
 
 def test_periodic(scratch):

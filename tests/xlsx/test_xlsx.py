@@ -438,6 +438,17 @@ with tempfile.TemporaryDirectory() as tmp:
                                                         cols["Comments"]).value or ""),
           "share 2024: the comments say the figure is as printed")
 
+    # A stock whose last period has no figure: the total is the latest
+    # figure there is, its period in the cell's note.
+    stock = os.path.join(SRC, "tests", "indicators", "csv_cases", "latest-last-period-missing",
+                         "model.json")
+    wb = report_xlsx(stock, os.path.join(tmp, "stock.xlsx"))
+    ws = wb["IPTT"]
+    cols, where = iptt_rows(ws)
+    got = ws.cell(where[("shelters", "Total")], cols[("Total to date", "Actual")])
+    check(got.value == 9 and got.comment and "The latest figure: 2024." in got.comment.text,
+          f"shelters latest: {got.value!r} {got.comment and got.comment.text!r}")
+
     # Standard output works too (a pipe), and gives a readable workbook.
     p = run("export", example, "-T", "xlsx", binary=True)
     check(p.returncode == 0 and p.stdout[:2] == b"PK", "xlsx on standard output is not a zip")
