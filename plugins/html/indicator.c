@@ -188,6 +188,11 @@ static void iptt_write(struct page *p, json_t *ind) {
             hb_text(o, js(cell, "due"));
         } else if (!reported && note)
             hb_text(o, note);
+        /* Said before the source, which names where it is printed. */
+        if (printed_only(cell))
+            hb_printf(o, "%s<span class=\"sub\">\u2020 As printed, not computed: the data has "
+                         "no figure for it.</span>",
+                      comment ? " " : "");
         if (*js(cell, "source")) {
             hb_puts(o, "<br><span class=\"sub\">Source: ");
             hb_text(o, js(cell, "source"));
@@ -196,10 +201,6 @@ static void iptt_write(struct page *p, json_t *ind) {
         if (json_object_get(cell, "reported"))
             hb_printf(o, "%s<span class=\"st st-ok\">\u2713 as printed</span>",
                       comment || (!reported && note) ? " " : "");
-        if (printed_only(cell))
-            hb_printf(o, "%s<span class=\"sub\">\u2020 as printed, not computed: the data has "
-                         "no figure for it</span>",
-                      comment || *js(cell, "source") ? " " : "");
         hb_puts(o, "</td></tr>\n");
     }
     hb_puts(o, "</tbody>\n</table>\n");

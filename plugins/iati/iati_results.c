@@ -230,13 +230,19 @@ static void write_actual(struct iati *x, json_t *rep, json_t *cell) {
     /* The parts joined in the comment, apart, for tocm import iati (IATI
      * allows elements of another namespace at the end of <actual>). */
     static const char *const parts[] = {"text", "assessed", "comment", "source"};
-    int any = 0;
+    /* A figure the report shows as printed (the model's `reported`, where
+     * the data has none) goes back there on import, as write_reported's. */
+    const char *origin = string_at(cell, "origin");
+    int printed = origin && strcmp(origin, "reported") == 0;
+    int any = printed;
     for (size_t i = 0; i < 4; i++)
         any |= string_at(cell, parts[i]) != NULL;
     if (any) {
         iati_start(x, "tocm:figure");
         for (size_t i = 0; i < 4; i++)
             iati_attr(x, parts[i], string_at(cell, parts[i]));
+        if (printed)
+            iati_attr(x, "reported", "true");
         iati_end(x);
     }
     iati_end(x);

@@ -192,12 +192,34 @@ static int rollup_table(struct checks *k) {
                            x->st.header);
         }
     }
-    k->row = h2 + 1;
+    /* The nodes whose status is none of status.node_statuses (W206): not
+     * counted, so named, in a column of their own when there are any. */
+    lxw_col_t left_col = (lxw_col_t)(3 + ni + np);
+    int any_left = 0;
     size_t i;
     json_t *e;
+    json_array_foreach(rollup, i, e) any_left |= json_array_size(json_object_get(e, "left_out")) > 0;
+    if (any_left && rc == 0)
+        rc = xlsx_check(x,
+                        worksheet_merge_range(k->ws, h1, left_col, h2, left_col,
+                                              "Left out (status not in node_statuses)",
+                                              x->st.header),
+                        "a header");
+    k->row = h2 + 1;
     json_array_foreach(rollup, i, e) {
         if (rc)
             break;
+        json_t *left = json_object_get(e, "left_out");
+        if (json_array_size(left)) {
+            struct joined names = {0};
+            size_t j;
+            json_t *l;
+            json_array_foreach(left, j, l) join_printf(&names, ", ", "%s ('%s')", jstr(l, "node"),
+                                                       jstr(l, "status"));
+            rc = names.failed ? xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a cell")
+                              : xlsx_text(x, k->ws, k->row, left_col, names.data, NULL);
+            join_free(&names);
+        }
         rc = xlsx_text(x, k->ws, k->row, 0, jstr(e, "node"), NULL);
         if (rc == 0)
             rc = xlsx_text(x, k->ws, k->row, 1, jstr(e, "level"), NULL);
@@ -218,6 +240,8 @@ static int rollup_table(struct checks *k) {
     /* Columns the checks above leave at the default width. */
     for (size_t j = C_COUNT; j < 3 + ni + np; j++)
         worksheet_set_column(k->ws, (lxw_col_t)j, (lxw_col_t)j, 11, NULL);
+    if (any_left && left_col >= C_COUNT) /* else a column of the checks: its width stays */
+        worksheet_set_column(k->ws, left_col, left_col, 40, NULL);
     json_decref(ind_cols);
     json_decref(proj_cols);
     return rc;

@@ -406,8 +406,12 @@ def test_node_status_outside_the_vocabulary(scratch):
     doc = it.report(model)
     o1 = [r for r in doc["rollup"] if r["node"] == "O1"][0]
     assert o1["projects"] == {"completed": 1}, o1
+    # Not counted as a status of its own, but named, by id, with its status.
+    assert o1["left_out"] == [{"node": "P2", "status": "Completed "}], o1
     rc, md, err = it.run("report", model, "--format", "md")
-    assert "Completed " not in md.split("## Status by outcome")[1], md
+    rollup = md.split("## Status by outcome")[1]
+    assert "projects 1 completed; left out of the counts" in rollup, rollup
+    assert "P2 ('Completed ')" in rollup and "1 Completed" not in rollup, rollup
 
 
 def test_no_rows_at_all(scratch):

@@ -449,6 +449,16 @@ with tempfile.TemporaryDirectory() as tmp:
     check(got.value == 9 and got.comment and "The latest figure: 2024." in got.comment.text,
           f"shelters latest: {got.value!r} {got.comment and got.comment.text!r}")
 
+    # The roll-up names the nodes whose status is not a listed one (W206).
+    left = os.path.join(SRC, "tests", "indicators", "csv_cases", "rollup-left-out-csv",
+                        "model.json")
+    wb = report_xlsx(left, os.path.join(tmp, "left.xlsx"))
+    ws = wb["Checks"]
+    named = [[c.value for c in row] for row in ws.iter_rows()
+             if any(isinstance(c.value, str) and "P2 ('delayed')" in c.value for c in row)]
+    check([r[0] for r in named] == ["G", "O1"] and "P4 ('Completed ')" in str(named[0]),
+          f"Checks sheet: the nodes left out of the roll-up, by id: {named}")
+
     # Standard output works too (a pipe), and gives a readable workbook.
     p = run("export", example, "-T", "xlsx", binary=True)
     check(p.returncode == 0 and p.stdout[:2] == b"PK", "xlsx on standard output is not a zip")
