@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "import_iati.h"
+#include "record_write.h"
 #include "util.h"
 
 static void set_str(json_t *o, const char *key, const char *value) {
@@ -91,27 +92,6 @@ void ix_actual(struct ix *x, json_t *rows, const char *ind_id, int qualitative, 
 }
 
 /* ---- the tables --------------------------------------------------------------------------- */
-
-/* A CSV cell as RFC 4180 quotes it; a text cell a spreadsheet would run as
- * a formula gets a leading apostrophe, as tocm record writes it. */
-static void cell(tocmp_buf *b, const char *s, int text) {
-    if (!s)
-        s = "";
-    int guard =
-        text && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r');
-    int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
-    if (quote)
-        tocmp_buf_puts(b, "\"");
-    if (guard)
-        tocmp_buf_puts(b, "'");
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            tocmp_buf_puts(b, "\"");
-        tocmp_buf_append(b, p, 1);
-    }
-    if (quote)
-        tocmp_buf_puts(b, "\"");
-}
 
 static int all_digits(const char *s) {
     if (!*s)
@@ -335,37 +315,41 @@ void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out) {
         json_object_set_new(ind, "calculator", json_string("recorded"));
         json_object_set_new(ind, "table", json_string(name));
         json_object_set_new(ind, "period", json_string("period"));
-        /* The text: header, then the rows in the file's order. */
+        /* The text: header, then the rows in the file's order, written as
+         * tocm record writes them, each with the same columns in the same
+         * order. Text cells are guarded against formulas: all but a numeric
+         * value and a period of years. */
+        size_t dn = json_array_size(dims), n = 0;
+        const char **cells = tocmp_xcalloc(dn + 5, sizeof *cells);
+        unsigned char *guard = tocmp_xcalloc(dn + 5, 1);
+        memset(guard, 1, dn + 5);
+        guard[0] = !years;
+        guard[1 + dn] = (unsigned char)qualitative;
+        cells[n++] = "period";
+        json_array_foreach(dims, d, dim) cells[n++] = json_string_value(dim);
+        cells[n++] = "value";
+        if (qualitative)
+            cells[n++] = "status";
+        cells[n++] = "comment";
+        cells[n++] = "source";
         tocmp_buf b = {0};
-        const char *key;
-        json_t *type;
-        int first = 1;
-        json_object_foreach(cols, key, type) {
-            if (!first)
-                tocmp_buf_puts(&b, ",");
-            cell(&b, key, 1);
-            first = 0;
-        }
-        tocmp_buf_puts(&b, "\n");
+        tocmp_record_write_row(&b, cells, n, NULL);
         json_array_foreach(kept, r, row) {
-            cell(&b, json_string_value(json_object_get(row, "period")), !years);
             json_t *rd = json_object_get(row, "dims");
+            n = 0;
+            cells[n++] = json_string_value(json_object_get(row, "period"));
             json_array_foreach(dims, d, dim) {
-                tocmp_buf_puts(&b, ",");
-                cell(&b, json_string_value(json_object_get(rd, json_string_value(dim))), 1);
+                cells[n++] = json_string_value(json_object_get(rd, json_string_value(dim)));
             }
-            tocmp_buf_puts(&b, ",");
-            cell(&b, json_string_value(json_object_get(row, "value")), qualitative);
-            if (qualitative) {
-                tocmp_buf_puts(&b, ",");
-                cell(&b, json_string_value(json_object_get(row, "status")), 1);
-            }
-            tocmp_buf_puts(&b, ",");
-            cell(&b, json_string_value(json_object_get(row, "comment")), 1);
-            tocmp_buf_puts(&b, ",");
-            cell(&b, json_string_value(json_object_get(row, "source")), 1);
-            tocmp_buf_puts(&b, "\n");
+            cells[n++] = json_string_value(json_object_get(row, "value"));
+            if (qualitative)
+                cells[n++] = json_string_value(json_object_get(row, "status"));
+            cells[n++] = json_string_value(json_object_get(row, "comment"));
+            cells[n++] = json_string_value(json_object_get(row, "source"));
+            tocmp_record_write_row(&b, cells, n, guard);
         }
+        free(cells);
+        free(guard);
         struct tocm_import_table *t = &out->tables[out->table_count++];
         t->path = path;
         t->text = b.data;

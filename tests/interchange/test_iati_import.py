@@ -275,6 +275,36 @@ with tempfile.TemporaryDirectory() as tmp:
                  if f.startswith(".") or "tmp" in f]
     check(not leftovers, f"no temporary file left: {leftovers}")
 
+    # ---- the results table is written as tocm record writes it ----
+    # One writer for both: a comment a spreadsheet would run is guarded the
+    # same way, so tocm record adding to an imported table leaves every
+    # other row byte for byte as the import wrote it.
+    td = os.path.join(tmp, "table-writer")
+    os.makedirs(td)
+    xml = os.path.join(td, "in.xml")
+    open(xml, "w").write(
+        '<?xml version="1.0"?>\n<iati-activities version="2.03"><iati-activity>\n'
+        '<iati-identifier>XM-TEST-1</iati-identifier><title><narrative>Test</narrative></title>\n'
+        '<result type="1"><title><narrative>Cases handled</narrative></title>\n'
+        '<indicator measure="1" ascending="1"><title><narrative>Cases</narrative></title>\n'
+        '<period><period-start iso-date="2024-01-01"/><period-end iso-date="2024-12-31"/>\n'
+        '<actual value="4"><comment><narrative>=SUM(A1:A9)</narrative></comment></actual></period>\n'
+        '<period><period-start iso-date="2025-01-01"/><period-end iso-date="2025-12-31"/>\n'
+        '<actual value="5"><comment><narrative>Register, "final"</narrative></comment></actual>'
+        '</period>\n</indicator></result></iati-activity></iati-activities>\n')
+    model = os.path.join(td, "model.json")
+    p = run("import", "iati", xml, "-o", model)
+    table = os.path.join(td, "data", "results_R1_1.csv")
+    imported = open(table, encoding="utf-8").read() if p.returncode == 0 else ""
+    check(imported == "period,value,comment,source\n2024,4,'=SUM(A1:A9),\n"
+          '2025,5,"Register, ""final""",\n',
+          f"the imported table: a formula guarded, quotes doubled: {p.stderr[-300:]} {imported!r}")
+    p = run("record", model, "R1.1", "--period", "2025", "--replace", "--comment", "@register", "--", "6")
+    text = open(table, encoding="utf-8").read()
+    check(p.returncode == 0 and text.splitlines()[:2] == imported.splitlines()[:2]
+          and text.splitlines()[2:] == ["2025,6,'@register,"],
+          f"tocm record on the imported table changes only the row it replaces: {p.stderr[-300:]} {text!r}")
+
     # ---- round trip: export -> import -> diff, for the worked example and the bundled model ----
     bundled = os.path.join(SRC, "models", "asean-act-2021", "model.json")
     for name, path in [("the worked example", iptt), ("the bundled model", bundled)]:
