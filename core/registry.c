@@ -178,6 +178,48 @@ static int check_abi(tocm_registry *r, const char *file, const char *what, uint3
     return 0;
 }
 
+/* A required slot of an entry a plugin lists, and whether it is set. */
+struct slot {
+    const char *name;
+    int set;
+};
+
+/* The entry (a calculator, an exporter, a source or an aggregate) holds at
+ * least the slots ABI TOCM_ABI_MAJOR.since requires: a shorter struct was
+ * built against headers that lack some, and reading past it would read
+ * the plugin's other data. */
+static int check_size(tocm_registry *r, const char *file, const char *what, size_t size,
+                      size_t need, unsigned since) {
+    if (size >= need)
+        return 0;
+    refuse(r, file, "%s is %zu bytes; ABI %u.%u needs at least %zu", what, size, TOCM_ABI_MAJOR,
+           since, need);
+    return -1;
+}
+
+/* Every required slot is set, so the host calls them without checking each
+ * time; the first one missing is named. whose: "" or "aggregate ". */
+static int check_slots(tocm_registry *r, const char *file, const char *what, const char *whose,
+                       const struct slot *slots, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        if (!slots[i].set) {
+            refuse(r, file, "%s: the required %sslot '%s' is NULL", what, whose, slots[i].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* What every entry a plugin lists must be before any slot past its size
+ * is read: of its size, of an ABI this tocm speaks. what names it
+ * ("calculator #2"). */
+static int check_head(tocm_registry *r, const char *file, const char *what, size_t size,
+                      size_t need, unsigned since, uint32_t abi) {
+    if (check_size(r, file, what, size, need, since) != 0)
+        return -1;
+    return check_abi(r, file, what, abi);
+}
+
 /* The declared options of an exporter of ABI 1.2 or later: each needs a
  * name (no '=' in it, which --option NAME=VALUE could not give), at most
  * once. */
@@ -218,12 +260,9 @@ static int check_options(tocm_registry *r, const char *file, const struct tocm_e
  * all of it is sound, so a plugin is either wholly in or wholly out. */
 static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *raw,
                  struct tocm_plugin *desc) {
-    if (raw->size < REQUIRED_SIZE(struct tocm_plugin, exporters)) {
-        refuse(r, file, "its descriptor is %zu bytes; ABI %u.0 needs at least %zu", raw->size,
-               TOCM_ABI_MAJOR, REQUIRED_SIZE(struct tocm_plugin, exporters));
-        return -1;
-    }
-    if (check_abi(r, file, "it", raw->abi) != 0)
+    if (check_size(r, file, "its descriptor", raw->size,
+                   REQUIRED_SIZE(struct tocm_plugin, exporters), 0) != 0 ||
+        check_abi(r, file, "it", raw->abi) != 0)
         return -1;
     NORMALISE(*desc, raw);
     if (!desc->name || !desc->name[0]) {
@@ -242,18 +281,12 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
         const struct tocm_calculator *c = desc->calculators[nc];
         char what[160];
         snprintf(what, sizeof what, "calculator #%zu", nc + 1);
-        if (c->size < REQUIRED_SIZE(struct tocm_calculator, compute)) {
-            refuse(r, file, "%s is %zu bytes; ABI %u.0 needs at least %zu", what, c->size,
-                   TOCM_ABI_MAJOR, REQUIRED_SIZE(struct tocm_calculator, compute));
+        if (check_head(r, file, what, c->size, REQUIRED_SIZE(struct tocm_calculator, compute), 0,
+                       c->abi) != 0)
             return -1;
-        }
-        if (check_abi(r, file, what, c->abi) != 0)
+        const struct slot slots[] = {{"name", c->name != NULL}, {"compute", c->compute != NULL}};
+        if (check_slots(r, file, what, "", slots, 2) != 0)
             return -1;
-        if (!c->name || !c->compute) {
-            refuse(r, file, "%s: the required slot '%s' is NULL", what,
-                   !c->name ? "name" : "compute");
-            return -1;
-        }
         /* ABI 1.4: an aggregate, when there is one, has every required
          * slot, so the engine calls them without checking each time. */
         const struct tocm_aggregate *agg =
@@ -261,20 +294,19 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
                     c->size >= REQUIRED_SIZE(struct tocm_calculator, aggregate)
                 ? c->aggregate
                 : NULL;
-        if (agg && agg->size < REQUIRED_SIZE(struct tocm_aggregate, release)) {
-            refuse(r, file, "%s: its aggregate is %zu bytes; ABI 1.4 needs at least %zu", what,
-                   agg->size, REQUIRED_SIZE(struct tocm_aggregate, release));
-            return -1;
-        }
-        if (agg &&
-            (!agg->prepare || !agg->init || !agg->update || !agg->combine || !agg->finalize)) {
-            refuse(r, file, "%s: the required aggregate slot '%s' is NULL", what,
-                   !agg->prepare   ? "prepare"
-                   : !agg->init    ? "init"
-                   : !agg->update  ? "update"
-                   : !agg->combine ? "combine"
-                                   : "finalize");
-            return -1;
+        if (agg) {
+            char its[192];
+            snprintf(its, sizeof its, "%s: its aggregate", what);
+            if (check_size(r, file, its, agg->size, REQUIRED_SIZE(struct tocm_aggregate, release),
+                           4) != 0)
+                return -1;
+            const struct slot agg_slots[] = {{"prepare", agg->prepare != NULL},
+                                             {"init", agg->init != NULL},
+                                             {"update", agg->update != NULL},
+                                             {"combine", agg->combine != NULL},
+                                             {"finalize", agg->finalize != NULL}};
+            if (check_slots(r, file, what, "aggregate ", agg_slots, 5) != 0)
+                return -1;
         }
         for (size_t k = 0; k < nc; k++) {
             if (strcmp(desc->calculators[k]->name, c->name) == 0) {
@@ -294,20 +326,14 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
         const struct tocm_exporter *e = desc->exporters[ne];
         char what[160];
         snprintf(what, sizeof what, "exporter #%zu", ne + 1);
-        if (e->size < REQUIRED_SIZE(struct tocm_exporter, write)) {
-            refuse(r, file, "%s is %zu bytes; ABI %u.0 needs at least %zu", what, e->size,
-                   TOCM_ABI_MAJOR, REQUIRED_SIZE(struct tocm_exporter, write));
+        if (check_head(r, file, what, e->size, REQUIRED_SIZE(struct tocm_exporter, write), 0,
+                       e->abi) != 0)
             return -1;
-        }
-        if (check_abi(r, file, what, e->abi) != 0)
+        const struct slot slots[] = {{"name", e->name != NULL},
+                                     {"formats", e->formats != NULL},
+                                     {"write", e->write != NULL}};
+        if (check_slots(r, file, what, "", slots, 3) != 0)
             return -1;
-        if (!e->name || !e->formats || !e->write) {
-            refuse(r, file, "%s: the required slot '%s' is NULL", what,
-                   !e->name      ? "name"
-                   : !e->formats ? "formats"
-                                 : "write");
-            return -1;
-        }
         if (check_options(r, file, e) != 0)
             return -1;
         for (const char *const *f = e->formats; *f; f++) {
@@ -330,22 +356,16 @@ static int admit(tocm_registry *r, const char *file, const struct tocm_plugin *r
         const struct tocm_source *s = sources[ns];
         char what[160];
         snprintf(what, sizeof what, "source #%zu", ns + 1);
-        if (s->size < REQUIRED_SIZE(struct tocm_source, close)) {
-            refuse(r, file, "%s is %zu bytes; ABI 1.5 needs at least %zu", what, s->size,
-                   REQUIRED_SIZE(struct tocm_source, close));
+        if (check_head(r, file, what, s->size, REQUIRED_SIZE(struct tocm_source, close), 5,
+                       s->abi) != 0)
             return -1;
-        }
-        if (check_abi(r, file, what, s->abi) != 0)
+        const struct slot slots[] = {{"name", s->name && s->name[0]},
+                                     {"open", s->open != NULL},
+                                     {"describe", s->describe != NULL},
+                                     {"query", s->query != NULL},
+                                     {"close", s->close != NULL}};
+        if (check_slots(r, file, what, "", slots, 5) != 0)
             return -1;
-        if (!s->name || !s->name[0] || !s->open || !s->describe || !s->query || !s->close) {
-            refuse(r, file, "%s: the required slot '%s' is NULL", what,
-                   !s->name || !s->name[0] ? "name"
-                   : !s->open              ? "open"
-                   : !s->describe          ? "describe"
-                   : !s->query             ? "query"
-                                           : "close");
-            return -1;
-        }
         const struct tocm_source *other = tocm_registry_source(r, s->name);
         for (size_t k = 0; k < ns && !other; k++)
             if (strcmp(sources[k]->name, s->name) == 0)
