@@ -113,23 +113,6 @@ static int within(json_t *inner, json_t *outer) {
     return 1;
 }
 
-/* The table name for an indicator: results_ID with characters other than
- * letters, digits, '-' and '_' as '_', as tocm record names it. new. */
-static char *table_name(json_t *tables, const char *id) {
-    char *base = tocmp_asprintf("results_%s", id);
-    for (char *p = base; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_'))
-            *p = '_';
-    char *name = tocmp_xstrdup(base);
-    for (int i = 2; json_object_get(tables, name); i++) {
-        free(name);
-        name = tocmp_asprintf("%s_%d", base, i);
-    }
-    free(base);
-    return name;
-}
-
 /* The sum of the finest figures (those with every breakdown column) of
  * the period within row's breakdown: NAN when one is not a number; *parts
  * how many. */
@@ -293,25 +276,13 @@ void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out) {
         json_t *row;
         json_array_foreach(kept, r, row) years &=
             all_digits(json_string_value(json_object_get(row, "period")));
-        char *name = table_name(tables, id);
-        json_t *cols = json_object();
-        json_object_set_new(cols, "period", json_string(years ? "integer" : "text"));
-        size_t d;
-        json_t *dim;
-        json_array_foreach(dims, d, dim)
-            json_object_set_new(cols, json_string_value(dim), json_string("text"));
-        json_object_set_new(cols, "value", json_string(qualitative ? "text" : "decimal"));
-        if (qualitative)
-            json_object_set_new(cols, "status", json_string("text"));
-        json_object_set_new(cols, "comment", json_string("text"));
-        json_object_set_new(cols, "source", json_string("text"));
-        char *path = tocmp_asprintf("data/%s.csv", name);
+        char *name = tocmp_record_table_name(tables, id);
         const char *title = json_string_value(json_object_get(ind, "title"));
         char *ttitle = tocmp_asprintf("%s (imported from IATI)", title ? title : id);
         json_object_set_new(
-            tables, name,
-            json_pack("{s:s, s:s, s:o}", "path", path, "title", ttitle, "columns", cols));
+            tables, name, tocmp_record_table_def(name, ttitle, "period", years, dims, qualitative));
         free(ttitle);
+        char *path = tocmp_asprintf("data/%s.csv", name);
         json_object_set_new(ind, "calculator", json_string("recorded"));
         json_object_set_new(ind, "table", json_string(name));
         json_object_set_new(ind, "period", json_string("period"));
@@ -319,7 +290,8 @@ void ix_tables(struct ix *x, json_t *model, struct tocm_import_output *out) {
          * tocm record writes them, each with the same columns in the same
          * order. Text cells are guarded against formulas: all but a numeric
          * value and a period of years. */
-        size_t dn = json_array_size(dims), n = 0;
+        size_t dn = json_array_size(dims), n = 0, d;
+        json_t *dim;
         const char **cells = tocmp_xcalloc(dn + 5, sizeof *cells);
         unsigned char *guard = tocmp_xcalloc(dn + 5, 1);
         memset(guard, 1, dn + 5);

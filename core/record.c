@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "record_internal.h"
+#include "record_write.h"
 #include "util.h"
 
 /* The results table's file. */
@@ -104,8 +105,9 @@ static int open_table(struct recording *c, struct place *p) {
     tocm_edit *e = c->e;
     if (!c->table_def) {
         tocmp_record_collect_periods(c);
-        c->made_name =
-            c->table_name ? tocmp_xstrdup(c->table_name) : tocmp_record_new_table_name(e, c->id);
+        c->made_name = c->table_name
+                           ? tocmp_xstrdup(c->table_name)
+                           : tocmp_record_table_name(json_object_get(e->doc, "tables"), c->id);
         p->made = tocmp_record_new_table_def(c, c->made_name);
         c->table_def = p->made;
     }

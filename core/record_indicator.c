@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "record_internal.h"
+#include "record_write.h"
 #include "util.h"
 
 /* "2024" or "2024-01-01", not "2024x". */
@@ -78,49 +79,18 @@ void tocmp_record_collect_periods(struct recording *c) {
     c->periods = sorted;
 }
 
-/* A table name for an indicator's results: results_ID, with characters
- * other than letters, digits, '-' and '_' as '_', not yet taken. new. */
-char *tocmp_record_new_table_name(tocm_edit *e, const char *id) {
-    char *base = tocmp_asprintf("results_%s", id);
-    for (char *p = base; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_'))
-            *p = '_';
-    json_t *tables = json_object_get(e->doc, "tables");
-    char *name = tocmp_xstrdup(base);
-    for (int i = 2; json_object_get(tables, name); i++) {
-        free(name);
-        name = tocmp_asprintf("%s_%d", base, i);
-    }
-    free(base);
-    return name;
-}
-
 /* The definition of a new results table for the indicator. new. */
 json_t *tocmp_record_new_table_def(struct recording *c, const char *name) {
-    json_t *def = json_object();
-    char *path = tocmp_asprintf("data/%s.csv", name);
-    json_object_set_new(def, "path", json_string(path));
-    free(path);
     const char *title = tocmp_edit_str_member(c->ind, "title");
     char *t = tocmp_asprintf("%s (entered with tocm record)", title ? title : c->id);
-    json_object_set_new(def, "title", json_string(t));
-    free(t);
-    json_t *cols = json_object();
     /* Integer periods when every known one is a year or the like. */
     int integer = 1;
     const char *key;
     json_t *v;
     json_object_foreach(c->periods, key, v) integer &= tocmp_record_is_integer(key);
-    json_object_set_new(cols, c->period_col, json_string(integer ? "integer" : "text"));
-    for (size_t i = 0; i < c->dim_count; i++)
-        json_object_set_new(cols, c->dims[i], json_string("text"));
-    json_object_set_new(cols, "value", json_string(c->qualitative ? "text" : "decimal"));
-    if (c->qualitative)
-        json_object_set_new(cols, "status", json_string("text"));
-    json_object_set_new(cols, "comment", json_string("text"));
-    json_object_set_new(cols, "source", json_string("text"));
-    json_object_set_new(def, "columns", cols);
+    json_t *def = tocmp_record_table_def(name, t, c->period_col, integer,
+                                         json_object_get(c->ind, "disaggregate"), c->qualitative);
+    free(t);
     return def;
 }
 

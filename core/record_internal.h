@@ -8,7 +8,8 @@
  *   record_check.c     one record checked, every problem listed;
  *   record_sheet.c     the results table in memory, read from its file and
  *                      read back as the report would;
- *   record_write.c     the table's CSV text (record_write.h);
+ *   record_write.c     a new table's name and definition, and the
+ *                      table's CSV text (record_write.h);
  *   record_csv.c       the bulk form: records read from a CSV file.
  */
 #ifndef TOCMP_RECORD_INTERNAL_H
@@ -56,8 +57,6 @@ int tocmp_record_prepare(struct recording *c);
 /* The periods a figure may be for (c->periods): the plan's, the program's
  * years, those already in c->sheet; sorted. */
 void tocmp_record_collect_periods(struct recording *c);
-/* A table name for the indicator's results not yet in the model. new. */
-char *tocmp_record_new_table_name(tocm_edit *e, const char *id);
 /* The definition of a new results table called name. new. */
 json_t *tocmp_record_new_table_def(struct recording *c, const char *name);
 
