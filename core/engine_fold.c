@@ -164,7 +164,7 @@ static int fold_subset(struct tocmp_fold *f, unsigned mask, size_t n, size_t per
     uint32_t *slot = tocmp_xmalloc((space ? space * periods : 1) * sizeof *slot);
     memset(slot, 0xFF, space * periods * sizeof *slot);
     struct tocmp_pool merged = {.size = f->state_size};
-    size_t *rows_in = NULL;
+    size_t *rows_in = NULL, rows_cap = 0;
     int rc = 0;
     for (size_t i = 0; i < finest->count && rc == 0; i++) {
         size_t key = key_of[i], p = key % periods, sub = 0, radix = 1;
@@ -180,7 +180,10 @@ static int fold_subset(struct tocmp_fold *f, unsigned mask, size_t n, size_t per
         size_t at = sub * periods + p;
         if (slot[at] == NO_STATE) {
             slot[at] = (uint32_t)merged.count;
-            rows_in = tocmp_xrealloc(rows_in, (merged.count + 1) * sizeof *rows_in);
+            if (merged.count == rows_cap) { /* doubling: tens of thousands of cells */
+                rows_cap = rows_cap ? 2 * rows_cap : 64;
+                rows_in = tocmp_xrealloc(rows_in, rows_cap * sizeof *rows_in);
+            }
             rows_in[merged.count] = 0;
             tocmp_state_init(f, tocmp_pool_new(&merged));
         }

@@ -54,10 +54,12 @@ same_report() {
 }
 
 compare_cases() {
-  local case fmt
+  local case fmt fmts
   for case in gen bench asean sparse wide; do
     load_case "$case" "$work/$db-$case" && pass "load-$case" || fail "load-$case"
-    for fmt in json text csv; do
+    fmts="json text csv"
+    [[ $case == wide ]] && fmts=json # (a failure: the other formats show no more)
+    for fmt in $fmts; do
       report "$work/cases/$case" "csv-$case-$fmt" --format "$fmt"
       (export TOCM_SQL_TRACE=1; report "$work/$db-$case" "$db-$case-$fmt" --format "$fmt")
       same_report "$db-$case-$fmt" "csv-$case-$fmt"
