@@ -17,8 +17,9 @@
  * columns and folds it into every indicator of the table. A source that is
  * not a CSV file (a database cursor) would fill such blocks and call it.
  *
- * Threads (`tocm report --jobs N`): the reader hands chunk k to worker
- * k mod N; each worker parses and folds its chunks into states of its own,
+ * Threads (`tocm report --jobs N`): chunk k is read, parsed and folded by
+ * worker k mod N (the workers take turns at reading, in file order); each
+ * worker folds its chunks into states of its own,
  * keyed by values it interned itself. When the file is read, worker 0's
  * states take in the others', worker by worker and state by state in the
  * order they were made: a fixed order, and one that cannot change a figure
@@ -85,12 +86,8 @@ struct worker {
     unsigned char *masks;
     int lost;     /* a chunk had an error: the table is lost, stop folding */
     int overflow; /* more states than a report holds */
-    /* The hand-over from the reader: one chunk at a time. */
+    unsigned index; /* its place in the ring (read_all) */
     pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    struct tocmp_table_chunk *mailbox;
-    int closed;
 };
 
 struct tocmp_stream {
@@ -106,6 +103,11 @@ struct tocmp_stream {
     int bad;           /* the file had errors: its indicators fail */
     int given;         /* diags added */
     struct tocm_table *owned; /* a database's table: header, freed with the stream */
+    /* The workers' turns at reading (read_all): chunk `turn` is the next. */
+    pthread_mutex_t ring_lock;
+    pthread_cond_t ring_turn;
+    size_t turn;
+    unsigned ring; /* workers taking turns; 0 until all are started */
 };
 
 /* Folds rows [lo, lo + n) of the worker's block (interned already) into
@@ -190,20 +192,31 @@ static void process_chunk(struct worker *w, struct tocmp_table_chunk *ch) {
     tocmp_table_chunk_done(ch);
 }
 
-static void *worker_main(void *arg) {
-    struct worker *w = arg;
-    for (;;) {
-        pthread_mutex_lock(&w->lock);
-        while (!w->mailbox && !w->closed)
-            pthread_cond_wait(&w->cond, &w->lock);
-        struct tocmp_table_chunk *ch = w->mailbox;
-        w->mailbox = NULL;
-        pthread_cond_signal(&w->cond); /* the reader may hand over the next */
-        pthread_mutex_unlock(&w->lock);
+/* Worker w's share of the file: chunks index, index + ring, ... Each
+ * worker reads its own chunk when its turn comes (the reading is in file
+ * order, one at a time), then parses and folds it while the next worker
+ * reads: the bytes are parsed on the core that just copied them in, still
+ * in its cache, and no thread does nothing but read. */
+static void take_turns(struct worker *w) {
+    struct tocmp_stream *st = w->st;
+    for (size_t k = w->index;;) {
+        pthread_mutex_lock(&st->ring_lock);
+        while (st->ring == 0 || st->turn != k)
+            pthread_cond_wait(&st->ring_turn, &st->ring_lock);
+        /* At the end every worker in turn gets NULL, and stops. */
+        struct tocmp_table_chunk *ch = tocmp_table_stream_next(st->s);
+        st->turn++;
+        k += st->ring;
+        pthread_cond_broadcast(&st->ring_turn);
+        pthread_mutex_unlock(&st->ring_lock);
         if (!ch)
-            break; /* closed, and nothing left */
+            return;
         process_chunk(w, ch);
     }
+}
+
+static void *worker_main(void *arg) {
+    take_turns(arg);
     return NULL;
 }
 
@@ -226,7 +239,10 @@ static void worker_init(struct worker *w, struct tocmp_stream *st) {
     w->masks = tocmp_xmalloc(TOCM_AGG_MAX_FILTERS * TOCMP_FOLD_BATCH);
 }
 
-/* Reads the whole file, chunk by chunk, on the workers. */
+/* Reads the whole file, chunk by chunk, on the workers: this thread is
+ * worker 0, the others run on threads of their own; chunk k goes to worker
+ * k mod the workers started, so which worker folds which chunk is fixed,
+ * whatever the timing. */
 static void read_all(struct tocmp_stream *st) {
     struct tocmp_table_chunk *ch;
     if (st->worker_count == 1) {
@@ -234,45 +250,24 @@ static void read_all(struct tocmp_stream *st) {
             process_chunk(&st->workers[0], ch);
         return;
     }
-    unsigned started = 0;
+    pthread_mutex_init(&st->ring_lock, NULL);
+    pthread_cond_init(&st->ring_turn, NULL);
+    unsigned started = 1; /* worker 0: this thread */
     for (; started < st->worker_count; started++) {
         struct worker *w = &st->workers[started];
-        pthread_mutex_init(&w->lock, NULL);
-        pthread_cond_init(&w->cond, NULL);
-        if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
-            pthread_mutex_destroy(&w->lock);
-            pthread_cond_destroy(&w->cond);
+        w->index = started;
+        if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
             break; /* no more threads: the ones started do the work */
-        }
     }
-    if (started == 0) {
-        while ((ch = tocmp_table_stream_next(st->s)) != NULL)
-            process_chunk(&st->workers[0], ch);
-        return;
-    }
-    /* Chunk k to worker k mod started: which worker folds which chunk is
-     * fixed, whatever the timing. */
-    for (size_t k = 0; (ch = tocmp_table_stream_next(st->s)) != NULL; k++) {
-        struct worker *w = &st->workers[k % started];
-        pthread_mutex_lock(&w->lock);
-        while (w->mailbox)
-            pthread_cond_wait(&w->cond, &w->lock);
-        w->mailbox = ch;
-        pthread_cond_signal(&w->cond);
-        pthread_mutex_unlock(&w->lock);
-    }
-    for (unsigned k = 0; k < started; k++) {
-        struct worker *w = &st->workers[k];
-        pthread_mutex_lock(&w->lock);
-        w->closed = 1;
-        pthread_cond_signal(&w->cond);
-        pthread_mutex_unlock(&w->lock);
-    }
-    for (unsigned k = 0; k < started; k++) {
+    pthread_mutex_lock(&st->ring_lock);
+    st->ring = started;
+    pthread_cond_broadcast(&st->ring_turn);
+    pthread_mutex_unlock(&st->ring_lock);
+    take_turns(&st->workers[0]);
+    for (unsigned k = 1; k < started; k++)
         pthread_join(st->workers[k].thread, NULL);
-        pthread_mutex_destroy(&st->workers[k].lock);
-        pthread_cond_destroy(&st->workers[k].cond);
-    }
+    pthread_mutex_destroy(&st->ring_lock);
+    pthread_cond_destroy(&st->ring_turn);
 }
 
 /* Worker 0 takes in the others' states, in worker order and, within a
