@@ -55,8 +55,8 @@ static char *arena_copy(struct tocmp_values *v, const char *s, size_t len) {
 }
 
 /* A text not seen before, into the empty slot i its probe ended at. */
-static uint32_t values_add(struct tocmp_values *v, const char *s, size_t i, uint64_t h,
-                           size_t len, uint64_t head) {
+static uint32_t values_add(struct tocmp_values *v, const char *s, size_t i, uint64_t h, size_t len,
+                           uint64_t head) {
     if (v->count == v->cap) {
         v->cap = v->cap ? 2 * v->cap : 64;
         v->text = tocmp_xrealloc(v->text, v->cap * sizeof *v->text);
@@ -145,8 +145,8 @@ static void part_reindex(struct tocmp_part *p, size_t arity, unsigned shift) {
     p->shift = shift;
 }
 
-void *tocmp_part_add(struct tocmp_part *p, struct tocmp_fold *f, const uint32_t *key,
-                     size_t arity, size_t *index) {
+void *tocmp_part_add(struct tocmp_part *p, struct tocmp_fold *f, const uint32_t *key, size_t arity,
+                     size_t *index) {
     if (!p->slots) {
         p->mask = 63;
         p->shift = 58;

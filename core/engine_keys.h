@@ -44,8 +44,8 @@ struct tocmp_values {
     struct tocmp_value_slot *slots;
     size_t mask;    /* slots - 1 */
     unsigned shift; /* 64 - log2(slots) */
-    char **text;     /* id -> text (in the arena) */
-    uint64_t *hash;  /* id -> the hash its slot came from */
+    char **text;    /* id -> text (in the arena) */
+    uint64_t *hash; /* id -> the hash its slot came from */
     size_t count, cap;
     char *arena; /* the current block: arena_left bytes left */
     size_t arena_left;
@@ -110,8 +110,8 @@ struct tocmp_part {
 };
 
 /* The state of key, made (and init) when new: the slow path. */
-void *tocmp_part_add(struct tocmp_part *p, struct tocmp_fold *f, const uint32_t *key,
-                     size_t arity, size_t *index);
+void *tocmp_part_add(struct tocmp_part *p, struct tocmp_fold *f, const uint32_t *key, size_t arity,
+                     size_t *index);
 
 /* key packed into one word, 32 bits per id for one or two parts, 64 /
  * arity bits for more (9 for seven): 1, or 0 when an id is too large. */

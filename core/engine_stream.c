@@ -71,21 +71,21 @@ struct sind {
     size_t plan_need[TOCM_AGG_MAX_COLUMNS];
     struct tocm_calc_request req;
     struct tocmp_part result; /* every worker's states, merged */
-    tocm_error err;     /* why result.failed */
+    tocm_error err;           /* why result.failed */
 };
 
 struct worker {
     struct tocmp_stream *st;
     struct tocm_table block;
-    struct tocmp_values *values;    /* per interned column */
-    uint32_t *ids;            /* per interned column, TOCMP_FOLD_BATCH rows */
-    const char **texts;       /* the same as texts */
-    struct tocmp_part *parts;       /* per indicator */
-    struct tocmp_fold *folds; /* per indicator: this worker's calls (err) */
+    struct tocmp_values *values; /* per interned column */
+    uint32_t *ids;               /* per interned column, TOCMP_FOLD_BATCH rows */
+    const char **texts;          /* the same as texts */
+    struct tocmp_part *parts;    /* per indicator */
+    struct tocmp_fold *folds;    /* per indicator: this worker's calls (err) */
     void **states;
     unsigned char *masks;
-    int lost;     /* a chunk had an error: the table is lost, stop folding */
-    int overflow; /* more states than a report holds */
+    int lost;       /* a chunk had an error: the table is lost, stop folding */
+    int overflow;   /* more states than a report holds */
     unsigned index; /* its place in the ring (read_all) */
     pthread_t thread;
 };
@@ -99,9 +99,9 @@ struct tocmp_stream {
     size_t ind_count;
     struct worker *workers;
     unsigned worker_count;
-    tocm_diags *diags; /* the reading's, added when the table is first used */
-    int bad;           /* the file had errors: its indicators fail */
-    int given;         /* diags added */
+    tocm_diags *diags;        /* the reading's, added when the table is first used */
+    int bad;                  /* the file had errors: its indicators fail */
+    int given;                /* diags added */
     struct tocm_table *owned; /* a database's table: header, freed with the stream */
     /* The workers' turns at reading (read_all): chunk `turn` is the next. */
     pthread_mutex_t ring_lock;

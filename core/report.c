@@ -121,9 +121,8 @@ int tocm_report_compute(const tocm_model *model, const tocm_registry *registry,
      * periods and country, only for nodes in scope; with indicators named,
      * only the projects that contribute to what they measure. */
     int named = o->indicator != NULL || o->indicator_count > 0;
-    json_object_set_new(
-        doc, "rollup",
-        tocmp_rollup(model, json_object_get(doc, "indicators"), o->country, named));
+    json_object_set_new(doc, "rollup",
+                        tocmp_rollup(model, json_object_get(doc, "indicators"), o->country, named));
     tocmp_report_chain(doc, model, &sel);
     json_t *rollup = json_object_get(doc, "rollup");
     for (size_t i = json_array_size(rollup); sel.nodes && i-- > 0;) {

@@ -265,12 +265,16 @@ static void print_checks(struct row *r, json_t *report) {
 /* The roll-up, tidy: a row per node x kind (indicators, projects) x status. */
 static void print_rollup(struct row *r, json_t *report) {
     static const struct column columns[] = {
-        {"level", TEXT, PLACE, NULL, NULL}, {"node", TEXT, PLACE, NULL, NULL},
-        {"title", TEXT, PLACE, NULL, NULL}, {"of", TEXT, ITEM, NULL, NULL},
-        {"status", TEXT, ITEM, NULL, NULL}, {"count", NUMBER, ITEM, NULL, NULL},
+        {"level", TEXT, PLACE, NULL, NULL},
+        {"node", TEXT, PLACE, NULL, NULL},
+        {"title", TEXT, PLACE, NULL, NULL},
+        {"of", TEXT, ITEM, NULL, NULL},
+        {"status", TEXT, ITEM, NULL, NULL},
+        {"count", NUMBER, ITEM, NULL, NULL},
         /* On a "projects left out" row: the node whose status is not one
          * of status.node_statuses (W206), so it is named, not only counted. */
-        {"left_out", TEXT, ITEM, NULL, NULL},       {NULL, TEXT, ITEM, NULL, NULL},
+        {"left_out", TEXT, ITEM, NULL, NULL},
+        {NULL, TEXT, ITEM, NULL, NULL},
     };
     header(r, columns);
     static const char *const kinds[] = {"indicators", "projects"};
@@ -292,10 +296,9 @@ static void print_rollup(struct row *r, json_t *report) {
         json_t *e;
         json_array_foreach(json_object_get(o, "left_out"), k, e) {
             struct sources s = {.place = o,
-                                .item = json_pack("{s:s, s:O, s:i, s:O}", "of",
-                                                  "projects left out", "status",
-                                                  json_object_get(e, "status"), "count", 1,
-                                                  "left_out", json_object_get(e, "node"))};
+                                .item = json_pack("{s:s, s:O, s:i, s:O}", "of", "projects left out",
+                                                  "status", json_object_get(e, "status"), "count",
+                                                  1, "left_out", json_object_get(e, "node"))};
             write_row(r, columns, &s);
             json_decref(s.item);
         }

@@ -312,8 +312,9 @@ static void print_rollup(FILE *out, json_t *report, int markdown) {
          * by id, with the status they have. */
         json_t *left = json_object_get(r, "left_out");
         if (json_array_size(left)) {
-            fprintf(out, "%s left out of the counts, their status not one of "
-                         "status.node_statuses (W206):",
+            fprintf(out,
+                    "%s left out of the counts, their status not one of "
+                    "status.node_statuses (W206):",
                     said++ ? ";" : "");
             size_t k;
             json_t *e;

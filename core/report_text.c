@@ -86,7 +86,8 @@ static char *cell_text(json_t *cell, const char *latest) {
     const char *display = json_string_value(json_object_get(cell, "display"));
     const char *own = json_string_value(json_object_get(cell, "latest_period"));
     if (own && (!latest || strcmp(own, latest) != 0))
-        return tocmp_asprintf("%s (%s)%s", display, own, printed_only(cell) ? " " PRINTED_MARK : "");
+        return tocmp_asprintf("%s (%s)%s", display, own,
+                              printed_only(cell) ? " " PRINTED_MARK : "");
     if (printed_only(cell))
         return tocmp_asprintf("%s " PRINTED_MARK, display);
     json_t *parts = json_object_get(cell, "parts");
@@ -146,7 +147,8 @@ static void print_printed_legend(FILE *out, json_t *ind, int markdown) {
         int seen = !source;
         size_t k;
         json_t *have;
-        json_array_foreach(sources, k, have) seen |= source && strcmp(json_string_value(have), source) == 0;
+        json_array_foreach(sources, k, have) seen |=
+            source && strcmp(json_string_value(have), source) == 0;
         if (!seen)
             json_array_append_new(sources, json_string(source));
     }

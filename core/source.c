@@ -240,8 +240,7 @@ struct scan {
 };
 
 /* A row of the wrong width (E313). -1. */
-static int width_error(const struct tocmp_source *s, size_t count, size_t want,
-                       tocm_diags *diags) {
+static int width_error(const struct tocmp_source *s, size_t count, size_t want, tocm_diags *diags) {
     tocm_error e = {0};
     snprintf(e.text, sizeof e.text, "a row came with %zu columns, not %zu", count, want);
     table_error(s, "E313", s->drv->name, NULL, &e, "reading failed", diags);
@@ -361,13 +360,13 @@ int tocmp_source_scan(struct tocmp_source *s, struct tocm_table *t, tocm_diags *
 struct blocks {
     struct tocmp_source *s;
     const struct tocm_table *t;
-    struct tocm_table b;  /* the block: t's columns, BLOCK_ROWS rows of room */
-    size_t block_rows;    /* rows a block holds */
-    size_t *read;         /* the table column of each result column */
+    struct tocm_table b; /* the block: t's columns, BLOCK_ROWS rows of room */
+    size_t block_rows;   /* rows a block holds */
+    size_t *read;        /* the table column of each result column */
     size_t read_count;
-    size_t *at;           /* per read cell: its text's offset in arena */
-    tocmp_buf arena;      /* the block's texts; offset 0 is "" */
-    size_t rows;          /* rows read before this block */
+    size_t *at;      /* per read cell: its text's offset in arena */
+    tocmp_buf arena; /* the block's texts; offset 0 is "" */
+    size_t rows;     /* rows read before this block */
     tocm_source_block_fn block;
     void *ctx;
     int stopped; /* block asked to stop */
@@ -411,8 +410,8 @@ static int block_row(void *ctx, size_t count, const char *const *values) {
             b->has_number[cell] = 0;
             continue;
         }
-        if (parse_cell(bl->s, b, col, bl->rows + r + 1, v, &b->number[cell],
-                       &b->has_number[cell], bl->diags) != 0)
+        if (parse_cell(bl->s, b, col, bl->rows + r + 1, v, &b->number[cell], &b->has_number[cell],
+                       bl->diags) != 0)
             return -1;
         bl->at[k * bl->block_rows + r] = bl->arena.len;
         tocmp_buf_append(&bl->arena, v, strlen(v) + 1);
@@ -510,8 +509,8 @@ int tocmp_source_query(struct tocmp_source *s, const char *sql, const char *cons
     }
     struct stopping st = {.row = row, .ctx = ctx};
     tocmp_guard_enter(s->plugin, &err);
-    int rc = tocmp_guard_leave(s->drv->query(tocm_host_table(), s->handle, sql, params,
-                                             param_count, stopping_row, &st, &err),
+    int rc = tocmp_guard_leave(s->drv->query(tocm_host_table(), s->handle, sql, params, param_count,
+                                             stopping_row, &st, &err),
                                &err);
     if (rc == 0)
         return 0;

@@ -198,7 +198,7 @@ static inline char *scan_plain(char *q, const char *end) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define ONES 0x0101010101010101u
 #define HIGHS 0x8080808080808080u
-#define ZERO_BYTES(v) (((v) - ONES) & ~(v) & HIGHS)
+#define ZERO_BYTES(v) (((v)-ONES) & ~(v)&HIGHS)
     while (end - q >= 8) {
         uint64_t w;
         memcpy(&w, q, 8);

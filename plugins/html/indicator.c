@@ -59,9 +59,7 @@ static void plan_text(struct hbuf *o, json_t *v, json_t *ind) {
 /* Whether a cell's figure is the model's printed one, shown because the
  * data gives none (the report's "origin"), not one computed: marked with a
  * dagger the page explains, as the text report marks it. */
-static int printed_only(json_t *cell) {
-    return strcmp(js(cell, "origin"), "reported") == 0;
-}
+static int printed_only(json_t *cell) { return strcmp(js(cell, "origin"), "reported") == 0; }
 
 const char *missing_word(json_t *cell) {
     return strcmp(js(cell, "status"), "not yet due") == 0 ? "not yet due" : "not reported";
@@ -134,8 +132,8 @@ static void iptt_write(struct page *p, json_t *ind) {
         country_class(p, dims, total ? (lop ? "tot lop" : "tot") : NULL);
         hb_puts(o, "><th scope=\"row\">");
         /* The total of a stock is its latest figure: say which period. */
-        const char *latest = *js(cell, "latest_period") ? js(cell, "latest_period")
-                                                        : js(ind, "latest_period");
+        const char *latest =
+            *js(cell, "latest_period") ? js(cell, "latest_period") : js(ind, "latest_period");
         if (lop && (cumulative || !json_object_get(ind, "periods")))
             hb_puts(o, "To date");
         else if (lop && *latest) {
@@ -190,8 +188,9 @@ static void iptt_write(struct page *p, json_t *ind) {
             hb_text(o, note);
         /* Said before the source, which names where it is printed. */
         if (printed_only(cell))
-            hb_printf(o, "%s<span class=\"sub\">\u2020 As printed, not computed: the data has "
-                         "no figure for it.</span>",
+            hb_printf(o,
+                      "%s<span class=\"sub\">\u2020 As printed, not computed: the data has "
+                      "no figure for it.</span>",
                       comment ? " " : "");
         if (*js(cell, "source")) {
             hb_puts(o, "<br><span class=\"sub\">Source: ");

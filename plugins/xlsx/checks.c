@@ -198,7 +198,8 @@ static int rollup_table(struct checks *k) {
     int any_left = 0;
     size_t i;
     json_t *e;
-    json_array_foreach(rollup, i, e) any_left |= json_array_size(json_object_get(e, "left_out")) > 0;
+    json_array_foreach(rollup, i, e) any_left |=
+        json_array_size(json_object_get(e, "left_out")) > 0;
     if (any_left && rc == 0)
         rc = xlsx_check(x,
                         worksheet_merge_range(k->ws, h1, left_col, h2, left_col,
@@ -214,8 +215,8 @@ static int rollup_table(struct checks *k) {
             struct joined names = {0};
             size_t j;
             json_t *l;
-            json_array_foreach(left, j, l) join_printf(&names, ", ", "%s ('%s')", jstr(l, "node"),
-                                                       jstr(l, "status"));
+            json_array_foreach(left, j, l)
+                join_printf(&names, ", ", "%s ('%s')", jstr(l, "node"), jstr(l, "status"));
             rc = names.failed ? xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a cell")
                               : xlsx_text(x, k->ws, k->row, left_col, names.data, NULL);
             join_free(&names);

@@ -526,7 +526,8 @@ static int write_figure(struct sheet *s, const struct ind *I, lxw_col_t col, jso
         if (latest)
             join_printf(&note, NULL, "The latest figure: %s.", latest);
         if (printed_only(c))
-            join_printf(&note, " ", "As printed%s%s%s, not computed: the data has no figure for it.",
+            join_printf(&note, " ",
+                        "As printed%s%s%s, not computed: the data has no figure for it.",
                         jstr(c, "source") ? " (" : "", jstr(c, "source") ? jstr(c, "source") : "",
                         jstr(c, "source") ? ")" : "");
         int rc = note.failed ? xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a cell")

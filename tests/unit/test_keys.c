@@ -31,9 +31,20 @@ static void test_values_agree(void **state) {
     (void)state;
     /* Every length around the one-word boundary, the empty text, texts
      * that share their first 8 bytes, and bytes past ASCII. */
-    const char *texts[] = {"",         "a",         "2021",     "female",    "1234567",
-                           "12345678", "123456789", "P1234567", "P1234568",  "P12345670",
-                           "abcdefghijklmnop", "abcdefghijklmnoq", "caf\xc3\xa9", "a,b"};
+    const char *texts[] = {"",
+                           "a",
+                           "2021",
+                           "female",
+                           "1234567",
+                           "12345678",
+                           "123456789",
+                           "P1234567",
+                           "P1234568",
+                           "P12345670",
+                           "abcdefghijklmnop",
+                           "abcdefghijklmnoq",
+                           "caf\xc3\xa9",
+                           "a,b"};
     size_t n = sizeof texts / sizeof texts[0];
     struct tocmp_values v;
     tocmp_values_init(&v);
@@ -80,8 +91,7 @@ static void test_values_grow(void **state) {
 
 /* A stand-in aggregate: init marks a state, so a state made twice shows. */
 static int inits;
-static void count_init(const struct tocm_host *host, const struct tocm_agg_plan *plan,
-                       void *st) {
+static void count_init(const struct tocm_host *host, const struct tocm_agg_plan *plan, void *st) {
     (void)host, (void)plan;
     inits++;
     *(int *)st = inits;
