@@ -259,15 +259,7 @@ void tocmp_check_reported(struct ctx *c, const struct indicator *ind, json_t *ce
                      * report is: its printers list the cell's dimensions. */
                     const char *name;
                     json_t *v;
-                    json_object_foreach(dims, name, v) {
-                        int listed = 0;
-                        size_t k;
-                        json_t *d;
-                        json_array_foreach(dimensions, k, d) listed |=
-                            strcmp(json_string_value(d), name) == 0;
-                        if (!listed)
-                            json_array_append_new(dimensions, json_string(name));
-                    }
+                    json_object_foreach(dims, name, v) tocmp_json_add_unique(dimensions, name);
                 }
                 free(key);
                 if (twice)

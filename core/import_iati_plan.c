@@ -78,14 +78,7 @@ struct indicator_ctx {
 static void note_in(json_t *list, json_t *dims) {
     const char *k;
     json_t *v;
-    json_object_foreach(dims, k, v) {
-        int seen = 0;
-        size_t i;
-        json_t *e;
-        json_array_foreach(list, i, e) seen |= strcmp(json_string_value(e), k) == 0;
-        if (!seen)
-            json_array_append_new(list, json_string(k));
-    }
+    json_object_foreach(dims, k, v) tocmp_json_add_unique(list, k);
 }
 
 /* The breakdown columns: those of the plan (targets, baselines) apart, as

@@ -144,13 +144,8 @@ static void print_printed_legend(FILE *out, json_t *ind, int markdown) {
             continue;
         any = 1;
         const char *source = json_string_value(json_object_get(cell, "source"));
-        int seen = !source;
-        size_t k;
-        json_t *have;
-        json_array_foreach(sources, k, have) seen |=
-            source && strcmp(json_string_value(have), source) == 0;
-        if (!seen)
-            json_array_append_new(sources, json_string(source));
+        if (source)
+            tocmp_json_add_unique(sources, source);
     }
     if (any) {
         fputs(markdown ? "\n" PRINTED_MARK " as printed" : "  " PRINTED_MARK " as printed", out);
@@ -229,12 +224,7 @@ static void print_table(FILE *out, json_t *ind, int markdown) {
         const char *note = json_string_value(json_object_get(cell, "note"));
         if (!json_is_null(json_object_get(cell, "value")) || json_object_get(cell, "text") || !note)
             continue;
-        int seen = 0;
-        size_t k;
-        json_t *have;
-        json_array_foreach(reasons, k, have) seen |= strcmp(json_string_value(have), note) == 0;
-        if (!seen)
-            json_array_append_new(reasons, json_string(note));
+        tocmp_json_add_unique(reasons, note);
     }
     if (json_array_size(reasons)) {
         fputs(markdown ? "\n\u2013 " : "  \u2013 ", out);

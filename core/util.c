@@ -44,6 +44,16 @@ static void json_alloc_install(void) {
 
 void tocmp_json_alloc_init(void) { pthread_once(&json_alloc_once, json_alloc_install); }
 
+void tocmp_json_add_unique(json_t *list, const char *s) {
+    size_t i;
+    json_t *have;
+    json_array_foreach(list, i, have) {
+        if (strcmp(json_string_value(have), s) == 0)
+            return;
+    }
+    json_array_append_new(list, json_string(s));
+}
+
 void *tocmp_xmalloc(size_t size) {
     void *p = malloc(size ? size : 1);
     if (!p)

@@ -18,6 +18,10 @@ void tocmp_out_of_memory(size_t size) __attribute__((noreturn));
  * tocm_diags_new and tocm_registry_load call it: every use of the library
  * starts with one of them (loading a model needs a diagnostics list). */
 void tocmp_json_alloc_init(void);
+/* Appends the string s to the JSON array list unless it holds it already:
+ * the lists of names, sources and reasons the report prints once each. */
+struct json_t;
+void tocmp_json_add_unique(struct json_t *list, const char *s);
 void *tocmp_xmalloc(size_t size);
 /* For a buffer of a whole large model's text: on huge pages where the
  * system gives them on request (madvise), so filling 50 MB costs a few
